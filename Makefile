@@ -1,0 +1,48 @@
+# Fabrique — `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: install run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-search clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v0 2>/dev/null || true
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Web server and background worker side by side; Ctrl-C stops both.
+run: seed
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Fabrique on http://$(HOST):$(PORT)/  (demo accounts: see README; password fabrique-demo)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --queue-name '*' & \
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 600 --access-logfile - & \
+	wait
+
+test: install
+	$(PY) -m pytest -n auto
+
+lint: install
+	$(PY) -m ruff check .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=ci-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=fabrique.example.org \
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,47 @@
+"""Demo accounts (password `fabrique-demo` for all), as listed in API.md."""
+
+from territories.models import Territory
+from territories.services import territories_load_reference, themes_load_defaults
+
+from .models import PlatformRole, User
+from .services import user_set_platform_role
+
+DEMO_PASSWORD = "fabrique-demo"
+DEMO_USERS = [
+    ("admin@demo.fabrique.test", "Admin Fabrique", "superuser", None),
+    ("agent@demo.fabrique.test", "Agent Eurométropole", PlatformRole.STAFF, "strasbourg"),
+    ("elue@demo.fabrique.test", "Élue à la participation", PlatformRole.OFFICIAL, "strasbourg"),
+    ("moderation@demo.fabrique.test", "Équipe de modération", PlatformRole.MODERATOR, None),
+    ("alice@demo.fabrique.test", "Alice", PlatformRole.CITIZEN, "strasbourg"),
+    ("bob@demo.fabrique.test", "Bob", PlatformRole.CITIZEN, "schiltigheim"),
+    ("carole@demo.fabrique.test", "Carole", PlatformRole.CITIZEN, "illkirch-graffenstaden"),
+    ("service@demo.fabrique.test", "Service mobilité EMS", PlatformRole.CITIZEN, "strasbourg"),
+    ("dan@demo.fabrique.test", "Dan", PlatformRole.CITIZEN, "bischheim"),
+]
+
+
+def demo_user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def seed() -> int:
+    territories_load_reference()
+    themes_load_defaults()
+    created = 0
+    for email, name, role, commune_slug in DEMO_USERS:
+        if User.objects.filter(email=email).exists():
+            continue
+        commune = Territory.objects.filter(slug=commune_slug).first() if commune_slug else None
+        if role == "superuser":
+            User.objects.create_superuser(email, DEMO_PASSWORD, display_name=name)
+        else:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, display_name=name, commune=commune
+            )
+            if role == PlatformRole.OFFICIAL:
+                user.mandate = "Adjointe à la démocratie locale, Strasbourg"
+                user.response_delay_days = 15
+                user.save()
+            user_set_platform_role(actor=None, user=user, role=role)
+        created += 1
+    return created

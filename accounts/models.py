@@ -1,0 +1,117 @@
+"""The custom user: email is the login; platform role (citizen, official, staff, moderator); profile."""
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformRole(models.TextChoices):
+    CITIZEN = "citizen", _("Citoyen·ne")
+    OFFICIAL = "official", _("Élu·e")
+    STAFF = "staff", _("Agent")
+    MODERATOR = "moderator", _("Modération")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, platform_role=PlatformRole.STAFF)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    display_name = models.CharField(_("nom affiché"), max_length=120)
+    platform_role = models.CharField(
+        _("rôle sur la plateforme"),
+        max_length=16,
+        choices=PlatformRole.choices,
+        default=PlatformRole.CITIZEN,
+        db_index=True,
+    )
+    commune = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "commune"},
+    )
+    bio = models.TextField(_("présentation"), blank=True, max_length=2000)
+    # Officials commit to answering messages within this many days (officials directory).
+    response_delay_days = models.PositiveSmallIntegerField(
+        _("délai de réponse (jours)"), null=True, blank=True
+    )
+    mandate = models.CharField(_("mandat"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(
+        _("accès à l'administration"),
+        default=False,
+        help_text=_("Donné automatiquement aux agents et à la modération."),
+    )
+    date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+        ordering = ["display_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(platform_role__in=["citizen", "official", "staff", "moderator"]),
+                name="user_platform_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if not self.display_name:
+            self.display_name = self.email.split("@")[0]
+
+    @property
+    def is_official(self) -> bool:
+        return self.platform_role == PlatformRole.OFFICIAL
+
+    @property
+    def is_platform_staff(self) -> bool:
+        return self.is_superuser or self.platform_role == PlatformRole.STAFF
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_superuser or self.platform_role == PlatformRole.MODERATOR
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        return self.display_name

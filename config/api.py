@@ -1,0 +1,55 @@
+"""API-wide behaviour: error bodies shaped as {"detail", "code"} and domain errors mapped to statuses."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    """Base of every app's domain errors: an illegal action, never a silent no-op.
+
+    Subclasses set ``status_code`` and ``code`` so the API maps them without a table.
+    """
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+class ConflictError(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class ForbiddenError(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(
+            {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        response.data.setdefault("code", codes if isinstance(codes, str) else "error")
+    return response

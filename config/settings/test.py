@@ -1,0 +1,35 @@
+"""Test settings: fast hashing, in-memory mail, tasks run inline, files and index in a temp dir."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+_TMP = Path(tempfile.mkdtemp(prefix="fabrique-test-"))
+VAR_DIR = _TMP
+MEDIA_ROOT = _TMP / "media"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if not env("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(MEDIA_ROOT)},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+if not env("HAYSTACK_ELASTICSEARCH_URL"):
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "PATH": str(_TMP / "whoosh"),
+        }
+    }
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DEBUG = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env("DATABASE_URL"):
+    DATABASES["default"]["NAME"] = str(_TMP / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(_TMP / "test-db.sqlite3")}

@@ -1,0 +1,37 @@
+"""Root URLs: the web pages of each app, the API v1, its schema and docs, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import views as account_views
+
+from .health import healthz
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("workspace.api_urls")),
+    path("", include("projects.api_urls")),
+    path("", include("documents.api_urls")),
+    path("", include("workflow.api_urls")),
+    path("", include("search.api_urls")),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("accounts.urls")),
+    path("espaces/", include("workspace.urls")),
+    path("fiches/", include("projects.urls")),
+    path("documents/", include("documents.urls")),
+    path("suivi/", include("workflow.urls")),
+    path("recherche/", include("search.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "Fabrique"
+admin.site.site_title = "Fabrique"

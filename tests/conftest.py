@@ -1,0 +1,45 @@
+"""Shared fixtures: users of every platform and workspace role, API clients."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import PlatformRole
+from workspace.models import Role, Workspace
+
+from .factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+WORKSPACE_ROLES = ["owner", "editor", "contributor", "reader"]
+ALL_ACTORS = ["anonymous", "outsider", "reader", "contributor", "editor", "owner", "staff"]
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def make_workspace(db):
+    """A workspace with one member per role, plus an outsider, a staff agent and an official."""
+
+    def make(visibility: str = Workspace.Visibility.PUBLIC, kind: str = "citizen_group"):
+        workspace = WorkspaceFactory(visibility=visibility, kind=kind)
+        actors = {"anonymous": None, "outsider": UserFactory()}
+        for role in WORKSPACE_ROLES:
+            actors[role] = MembershipFactory(workspace=workspace, role=Role(role)).user
+        actors["staff"] = UserFactory(platform_role=PlatformRole.STAFF)
+        actors["official"] = UserFactory(platform_role=PlatformRole.OFFICIAL)
+        return workspace, actors
+
+    return make
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -1,0 +1,163 @@
+"""API for workspaces and their members."""
+
+from django.db import IntegrityError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import PublicUserSerializer
+from territories.models import Territory
+
+from .models import Membership, Role, Workspace
+from .permissions import can_change_workspace, can_manage_members, can_view_members
+from .selectors import (
+    membership_get,
+    membership_list,
+    workspace_get_visible,
+    workspace_list_visible,
+)
+from .services import (
+    membership_add,
+    membership_change_role,
+    membership_remove,
+    workspace_create,
+    workspace_update,
+)
+
+
+class WorkspaceSerializer(serializers.ModelSerializer):
+    territory = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Territory.objects.all(), required=False, allow_null=True
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workspace
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "visibility",
+            "territory",
+            "description",
+            "storage_quota",
+            "created",
+            "url",
+        ]
+        read_only_fields = ["slug", "storage_quota", "created", "url"]
+
+    def get_url(self, obj: Workspace) -> str:
+        return obj.get_absolute_url()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = PublicUserSerializer(read_only=True)
+    user_id = serializers.IntegerField(source="user.id", read_only=True)
+    email = serializers.EmailField(write_only=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "user", "email", "role", "created"]
+        read_only_fields = ["created"]
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class WorkspaceListCreate(generics.ListCreateAPIView):
+    serializer_class = WorkspaceSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        return workspace_list_visible(user=self.request.user).order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = workspace_create(actor=self.request.user, **serializer.validated_data)
+
+
+class WorkspaceDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = WorkspaceSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
+
+    def perform_update(self, serializer):
+        if not can_change_workspace(self.request.user, serializer.instance):
+            raise PermissionDenied()
+        serializer.instance = workspace_update(
+            actor=self.request.user, workspace=serializer.instance, **serializer.validated_data
+        )
+
+
+class MemberListCreate(generics.ListCreateAPIView):
+    serializer_class = MemberSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_workspace(self) -> Workspace:
+        workspace = workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
+        if not can_view_members(self.request.user, workspace):
+            raise PermissionDenied()
+        return workspace
+
+    def get_queryset(self):
+        return membership_list(workspace=self.get_workspace())
+
+    def create(self, request, *args, **kwargs):
+        workspace = self.get_workspace()
+        if not can_manage_members(request.user, workspace):
+            raise PermissionDenied()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            membership = membership_add(
+                actor=request.user,
+                workspace=workspace,
+                email=serializer.validated_data["email"],
+                role=serializer.validated_data["role"],
+            )
+        except IntegrityError:
+            return Response({"detail": "Already a member.", "code": "already_member"}, status=409)
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get_membership(self, request, slug: str, user_id: int) -> Membership:
+        workspace = workspace_get_visible(user=request.user, slug=slug)
+        if not can_view_members(request.user, workspace):
+            raise PermissionDenied()
+        return membership_get(workspace=workspace, user_id=user_id)
+
+    @extend_schema(responses=MemberSerializer)
+    def get(self, request, slug: str, user_id: int):
+        return Response(MemberSerializer(self.get_membership(request, slug, user_id)).data)
+
+    @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
+    def patch(self, request, slug: str, user_id: int):
+        membership = self.get_membership(request, slug, user_id)
+        if not can_manage_members(request.user, membership.workspace):
+            raise PermissionDenied()
+        data = MemberRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = membership_change_role(
+            actor=request.user, membership=membership, role=data.validated_data["role"]
+        )
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, slug: str, user_id: int):
+        membership = self.get_membership(request, slug, user_id)
+        if membership.user_id != request.user.pk and not can_manage_members(
+            request.user, membership.workspace
+        ):
+            raise PermissionDenied()
+        membership_remove(actor=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)

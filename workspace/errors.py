@@ -1,0 +1,28 @@
+"""Domain errors of the workspace app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from config.api import ConflictError, DomainError, ForbiddenError
+
+
+class WorkspaceError(DomainError):
+    pass
+
+
+class WorkspacePermissionDenied(ForbiddenError, WorkspaceError):
+    pass
+
+
+class LastOwnerError(ConflictError, WorkspaceError):
+    code = "last_owner"
+
+    def __init__(self) -> None:
+        super().__init__(str(_("Un espace de travail garde toujours au moins un·e propriétaire.")))
+
+
+class MembershipExists(ConflictError, WorkspaceError):
+    code = "already_member"
+
+
+class UnknownUser(WorkspaceError):
+    code = "unknown_user"

@@ -1,0 +1,153 @@
+"""Workspaces, their memberships (workspace roles) and the append-only activity log."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def default_quota() -> int:
+    return settings.FABRIQUE_WORKSPACE_QUOTA_BYTES
+
+
+class Workspace(models.Model):
+    class Kind(models.TextChoices):
+        CITIZEN_GROUP = "citizen_group", _("Collectif citoyen")
+        INSTITUTION = "institution", _("Institution")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Privé")
+
+    name = models.CharField(_("nom"), max_length=150)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territoire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workspaces",
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    storage_quota = models.BigIntegerField(_("quota de stockage (octets)"), default=default_quota)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("espace de travail")
+        verbose_name_plural = _("espaces de travail")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["citizen_group", "institution"]),
+                name="workspace_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=["public", "private"]),
+                name="workspace_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(storage_quota__gte=0), name="workspace_quota_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def workspace(self) -> "Workspace":
+        """Lets the permission backend treat every workspace-bound object alike."""
+        return self
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Propriétaire")
+    EDITOR = "editor", _("Éditeur·rice")
+    CONTRIBUTOR = "contributor", _("Contributeur·rice")
+    READER = "reader", _("Lecteur·rice")
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=16, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workspace", "user"]
+        verbose_name = _("adhésion")
+        verbose_name_plural = _("adhésions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user"], name="membership_one_per_user_workspace"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["owner", "editor", "contributor", "reader"]),
+                name="membership_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "workspace", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.workspace} · {self.role}"
+
+
+class Activity(models.Model):
+    """One significant action; append-only: rows are never updated nor deleted by the app."""
+
+    workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=64, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    # Context kept as text so the log still reads after the target is gone.
+    target_repr = models.CharField(max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("activité")
+        verbose_name_plural = _("activités")
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-created"]),
+            models.Index(fields=["workspace", "-created"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Activity entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Activity entries are append-only.")

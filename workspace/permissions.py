@@ -1,0 +1,116 @@
+"""Who may do what inside a workspace: the role → permissions map and the rules built on it.
+
+Every permission that a workspace role carries is listed here, for every app, so that one table
+answers "what can an editor do?". Rules that also depend on a platform role or on a sheet's
+stage live in the owning app's permissions module and call `workspace_role` / `has_role_perm`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .models import Membership, Role, Workspace
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+READER_PERMS = frozenset(
+    {
+        "workspace.view_workspace",
+        "workspace.view_members",
+        "documents.view_document",  # members-only documents too
+        "projects.view_projectsheet",  # non-public sheets too
+    }
+)
+CONTRIBUTOR_PERMS = READER_PERMS | {
+    "documents.add_document",
+    "documents.add_documentrevision",
+    "projects.add_projectsheet",
+}
+EDITOR_PERMS = CONTRIBUTOR_PERMS | {
+    "documents.change_document",
+    "documents.delete_document",
+    "documents.restore_document",
+    "documents.add_sharelink",
+    "documents.delete_sharelink",
+    "projects.change_projectsheet",
+}
+OWNER_PERMS = EDITOR_PERMS | {
+    "workspace.change_workspace",
+    "workspace.manage_members",
+    "workspace.delete_workspace",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.READER: frozenset(READER_PERMS),
+    Role.CONTRIBUTOR: frozenset(CONTRIBUTOR_PERMS),
+    Role.EDITOR: frozenset(EDITOR_PERMS),
+    Role.OWNER: frozenset(OWNER_PERMS),
+}
+# What anyone, signed in or not, may do with a *public* workspace.
+PUBLIC_PERMS = frozenset({"workspace.view_workspace"})
+
+ROLE_RANK = {Role.READER: 1, Role.CONTRIBUTOR: 2, Role.EDITOR: 3, Role.OWNER: 4}
+
+_CACHE_ATTR = "_fabrique_workspace_roles"
+
+
+def workspace_of(obj: Any) -> Workspace | None:
+    """Resolve the workspace an object lives in (workspace, sheet, document, revision…)."""
+    if isinstance(obj, Workspace):
+        return obj
+    return getattr(obj, "workspace", None)
+
+
+def workspace_role(user: User | Any, workspace: Workspace) -> str | None:
+    """The user's role in the workspace, cached on the user object (one query per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cache: dict[int, str] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = dict(Membership.objects.filter(user=user).values_list("workspace_id", "role"))
+        setattr(user, _CACHE_ATTR, cache)
+    return cache.get(workspace.pk)
+
+
+def workspace_roles_forget(user: Any) -> None:
+    """Drop the per-request role cache after a membership change."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def role_at_least(role: str | None, minimum: str) -> bool:
+    return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role(minimum)]
+
+
+def has_role_perm(user: Any, perm: str, obj: Any) -> bool:
+    """Membership-role answer to `user.has_perm(perm, obj)`; the auth backend delegates here."""
+    workspace = workspace_of(obj)
+    if workspace is None:
+        return False
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    role = workspace_role(user, workspace)
+    if role is not None and perm in ROLE_PERMISSIONS[Role(role)]:
+        return True
+    return workspace.is_public and perm in PUBLIC_PERMS
+
+
+def can_view_workspace(user: Any, workspace: Workspace) -> bool:
+    return has_role_perm(user, "workspace.view_workspace", workspace)
+
+
+def can_view_members(user: Any, workspace: Workspace) -> bool:
+    return has_role_perm(user, "workspace.view_members", workspace)
+
+
+def can_change_workspace(user: Any, workspace: Workspace) -> bool:
+    return has_role_perm(user, "workspace.change_workspace", workspace)
+
+
+def can_manage_members(user: Any, workspace: Workspace) -> bool:
+    return has_role_perm(user, "workspace.manage_members", workspace)
+
+
+def can_create_workspace(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

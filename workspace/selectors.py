@@ -1,0 +1,69 @@
+"""Reads that depend on who asks: which workspaces and members a user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Workspace
+from .permissions import can_view_workspace
+
+
+def workspace_visibility_q(user: Any, prefix: str = "") -> Q:
+    """Q for "the workspace at `prefix` is visible to `user`": public, or one of theirs.
+
+    One subquery on the membership index, whatever the number of workspaces; other apps reuse it
+    (`prefix="workspace__"`) so that every list applies the same rule.
+    """
+    public = Q(**{f"{prefix}visibility": Workspace.Visibility.PUBLIC})
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return public
+    if user.is_superuser:
+        return Q()
+    mine = Membership.objects.filter(user=user).values("workspace_id")
+    return public | Q(**{f"{prefix}id__in": mine})
+
+
+def workspace_member_ids_q(user: Any, prefix: str = "") -> Q:
+    """Q for "the user is a member of the workspace at `prefix`" (for members-only content)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    mine = Membership.objects.filter(user=user).values("workspace_id")
+    return Q(**{f"{prefix}id__in": mine})
+
+
+def workspace_list_visible(*, user: Any) -> QuerySet[Workspace]:
+    return Workspace.objects.filter(workspace_visibility_q(user)).select_related("territory")
+
+
+def workspace_list_for_member(*, user: Any) -> QuerySet[Workspace]:
+    if not getattr(user, "is_authenticated", False):
+        return Workspace.objects.none()
+    return Workspace.objects.filter(memberships__user=user).select_related("territory")
+
+
+def workspace_get_visible(*, user: Any, slug: str) -> Workspace:
+    """The workspace if the user may see it; 404 otherwise, so private ones stay unknown."""
+    workspace = Workspace.objects.select_related("territory").filter(slug=slug).first()
+    if workspace is None or not can_view_workspace(user, workspace):
+        raise Http404("No such workspace.")
+    return workspace
+
+
+def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
+    return workspace.memberships.select_related("user").order_by("role", "user__display_name")
+
+
+def membership_get(*, workspace: Workspace, user_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user", "workspace")
+        .filter(workspace=workspace, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
