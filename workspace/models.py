@@ -39,7 +39,7 @@ class Workspace(models.Model):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     storage_quota = models.BigIntegerField(_("quota de stockage (octets)"), default=default_quota)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -117,7 +117,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "workspace.backends.WorkspaceRoleBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    "workspace.backends.ObjectGrantBackend",
 ]
 # No guardian "AnonymousUser" row: anonymous access is decided by visibility rules.
 ANONYMOUS_USER_NAME = None
