@@ -29,7 +29,7 @@ run: seed
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Fabrique on http://$(HOST):$(PORT)/  (demo accounts: see README; password fabrique-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --queue-name '*' & \
+	$(PY) manage.py db_worker --queue-name '*' --no-reload & \
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 600 --access-logfile - & \
 	wait
 

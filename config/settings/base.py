@@ -119,6 +119,8 @@ AUTHENTICATION_BACKENDS = [
     "workspace.backends.WorkspaceRoleBackend",
     "workspace.backends.ObjectGrantBackend",
 ]
+# guardian looks for its own backend by name; ours (ObjectGrantBackend) is a subclass of it.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 # No guardian "AnonymousUser" row: anonymous access is decided by visibility rules.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
