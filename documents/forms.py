@@ -1,0 +1,101 @@
+"""Forms of the document pages (upload, metadata, share links, share-link password)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document, Visibility
+from .validation import ALLOWED_EXTENSIONS, TYPE_LABELS
+
+ACCEPT = ",".join(sorted({f".{e}" for exts in ALLOWED_EXTENSIONS.values() for e in exts}))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier"),
+        allow_empty_file=True,
+        help_text=_("PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX, PNG, JPEG, WebP, texte, CSV, Markdown."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    title = forms.CharField(label=_("Titre"), required=False, max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea({"rows": 3})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibilité"), choices=Visibility.choices, initial=Visibility.MEMBERS
+    )
+    sheet = forms.ModelChoiceField(label=_("Fiche projet"), queryset=None, required=False)
+
+    def __init__(self, *args, workspace=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from projects.models import ProjectSheet
+
+        self.fields["sheet"].queryset = ProjectSheet.objects.filter(workspace=workspace).order_by(
+            "title"
+        )
+
+
+class RevisionForm(forms.Form):
+    file = forms.FileField(
+        label=_("Nouvelle version"),
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "description", "visibility"]
+
+
+def _default_expiry():
+    return (timezone.localtime() + timedelta(days=7)).date()
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(label=_("Libellé"), required=False, max_length=120)
+    expires_on = forms.DateField(
+        label=_("Expire le"),
+        initial=_default_expiry,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe (facultatif)"),
+        required=False,
+        max_length=128,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
+class SharePasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mot de passe"), max_length=128, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nom contient"), required=False, max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("Tous"))] + sorted(TYPE_LABELS.items(), key=lambda kv: kv[1]),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibilité"), required=False, choices=[("", _("Toutes")), *Visibility.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            ("recent", _("Plus récents")),
+            ("oldest", _("Plus anciens")),
+            ("title", _("Titre A→Z")),
+            ("-title", _("Titre Z→A")),
+            ("size", _("Taille")),
+        ],
+    )

@@ -1,0 +1,108 @@
+"""Reads that depend on who asks: visible documents, their revisions, trash and share links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from workspace.models import Workspace
+from workspace.selectors import workspace_member_ids_q
+
+from .models import Document, DocumentRevision, DocumentUserObjectPermission, ShareLink, Visibility
+from .permissions import can_view_document
+
+SORTS = {
+    "recent": ["-updated", "-id"],
+    "oldest": ["updated", "id"],
+    "title": ["title", "id"],
+    "-title": ["-title", "-id"],
+    "size": ["-current_revision__size", "-id"],
+}
+
+
+def document_visibility_q(user: Any) -> Q:
+    """One filter: public-in-public, or member of the workspace, or granted this document."""
+    public = Q(visibility=Visibility.PUBLIC, workspace__visibility=Workspace.Visibility.PUBLIC)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return public
+    if user.is_superuser:
+        return Q()
+    granted = DocumentUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_document"
+    ).values("content_object_id")
+    return public | workspace_member_ids_q(user, prefix="workspace__") | Q(pk__in=granted)
+
+
+def document_list_visible(
+    *,
+    user: Any,
+    workspace: Workspace | None = None,
+    q: str = "",
+    mime_type: str = "",
+    visibility: str = "",
+    sort: str = "recent",
+) -> QuerySet[Document]:
+    qs = Document.objects.filter(trashed_at__isnull=True).filter(document_visibility_q(user))
+    if workspace is not None:
+        qs = qs.filter(workspace=workspace)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(current_revision__original_name__icontains=q))
+    if mime_type:
+        qs = qs.filter(current_revision__mime_type=mime_type)
+    if visibility:
+        qs = qs.filter(visibility=visibility)
+    return qs.select_related(
+        "workspace", "current_revision", "current_revision__uploaded_by", "sheet"
+    ).order_by(*SORTS.get(sort, SORTS["recent"]))
+
+
+def document_get_visible(*, user: Any, pk: int, include_trashed: bool = False) -> Document:
+    """The document if the user may see it; 404 otherwise (never reveal what exists)."""
+    document = (
+        Document.objects.select_related("workspace", "current_revision", "sheet", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None or (document.is_trashed and not include_trashed):
+        raise Http404("No such document.")
+    if not can_view_document(user, document):
+        raise Http404("No such document.")
+    return document
+
+
+def document_revision_list(*, document: Document) -> QuerySet[DocumentRevision]:
+    return document.revisions.select_related("uploaded_by").order_by("-number")
+
+
+def document_revision_get(*, document: Document, number: int) -> DocumentRevision:
+    revision = document.revisions.filter(number=number).first()
+    if revision is None:
+        raise Http404("No such revision.")
+    return revision
+
+
+def document_trash_list(*, workspace: Workspace) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(workspace=workspace, trashed_at__isnull=False)
+        .select_related("current_revision", "trashed_by")
+        .order_by("-trashed_at")
+    )
+
+
+def share_link_list(*, document: Document) -> QuerySet[ShareLink]:
+    return document.share_links.select_related("created_by", "revoked_by")
+
+
+def share_link_active_count(*, document: Document) -> int:
+    return document.share_links.filter(
+        revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
+
+
+def workspace_storage_used(*, workspace: Workspace) -> int:
+    """Bytes held by every revision of the workspace's documents, trash included."""
+    total = DocumentRevision.objects.filter(document__workspace=workspace).aggregate(s=Sum("size"))
+    return total["s"] or 0

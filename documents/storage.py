@@ -1,0 +1,109 @@
+"""Where revision files live (local disk or S3 via the default storage) and how they are served."""
+
+from __future__ import annotations
+
+import uuid
+from typing import IO
+
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
+
+from .validation import INLINE_TYPES, served_content_type
+
+KEY_PREFIX = "documents"
+PRESIGNED_EXPIRE_SECONDS = 300
+
+
+def document_storage() -> Storage:
+    return default_storage
+
+
+def storage_key_new() -> str:
+    """A random key: nothing of the user's file name reaches the storage layer."""
+    token = uuid.uuid4().hex
+    return f"{KEY_PREFIX}/{token[:2]}/{token[2:4]}/{token}"
+
+
+def storage_is_s3(storage: Storage | None = None) -> bool:
+    storage = storage or document_storage()
+    return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
+
+
+def storage_put(key: str, fileobj: IO[bytes]) -> str:
+    """Store under exactly `key`. FileSystemStorage moves a temp file; S3 streams it in parts."""
+    storage = document_storage()
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    saved = storage.save(key, fileobj if isinstance(fileobj, File) else File(fileobj))
+    if saved != key:  # a random key never collides; if it did, refuse to guess
+        storage.delete(saved)
+        raise RuntimeError("storage key collision")
+    return saved
+
+
+def storage_delete(key: str) -> None:
+    storage = document_storage()
+    storage.delete(key)
+
+
+def storage_exists(key: str) -> bool:
+    return document_storage().exists(key)
+
+
+def storage_list_keys() -> list[str]:
+    """Every stored revision key (for documents_check)."""
+    storage = document_storage()
+    keys: list[str] = []
+
+    def walk(path: str) -> None:
+        try:
+            dirs, files = storage.listdir(path)
+        except FileNotFoundError:
+            return
+        keys.extend(f"{path}/{name}" for name in files)
+        for sub in dirs:
+            walk(f"{path}/{sub}")
+
+    walk(KEY_PREFIX)
+    return keys
+
+
+def disposition(mime_type: str, filename: str) -> tuple[bool, str]:
+    inline = mime_type in INLINE_TYPES
+    return inline, content_disposition_header(not inline, filename)
+
+
+def harden(response: HttpResponse, inline: bool) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even a rendered PDF or image runs in an opaque origin without scripts.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def revision_response(revision) -> HttpResponse:
+    """The file itself (streamed) or, with S3, a redirect to a short-lived presigned URL."""
+    inline, header = disposition(revision.mime_type, revision.original_name)
+    content_type = served_content_type(revision.mime_type)
+    storage = document_storage()
+    if storage_is_s3(storage):
+        url = storage.url(
+            revision.storage_key,
+            parameters={
+                "ResponseContentDisposition": header,
+                "ResponseContentType": content_type,
+            },
+            expire=PRESIGNED_EXPIRE_SECONDS,
+        )
+        response: HttpResponse = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = FileResponse(storage.open(revision.storage_key, "rb"), content_type=content_type)
+    response["Content-Disposition"] = header
+    response["Content-Length"] = str(revision.size)
+    return harden(response, inline)

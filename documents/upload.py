@@ -1,0 +1,92 @@
+"""Streaming upload: temp file on disk, SHA-256 and size computed as chunks arrive, hard cap."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import HttpRequest
+
+# Room for the multipart envelope and the small form fields around the file.
+ENVELOPE_SLACK = 256 * 1024
+
+
+class HashingUploadHandler(TemporaryFileUploadHandler):
+    """Writes every file to a temporary file (never memory), hashing and counting as it goes.
+
+    Past FABRIQUE_UPLOAD_MAX_BYTES it stops the upload: the parser closes (and so deletes) the
+    temporary file and drains the rest of the body, and the view answers 413.
+    """
+
+    def __init__(self, request=None) -> None:
+        super().__init__(request)
+        self.too_large = False
+        self._digest = hashlib.sha256()
+        self._size = 0
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self._digest = hashlib.sha256()
+        self._size = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self._size += len(raw_data)
+        if self._size > settings.FABRIQUE_UPLOAD_MAX_BYTES:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        self._digest.update(raw_data)
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size: int):
+        uploaded = super().file_complete(file_size)
+        if uploaded is not None:
+            uploaded.sha256 = self._digest.hexdigest()
+            uploaded.streamed_size = self._size
+        return uploaded
+
+
+def install_upload_handlers(request: HttpRequest) -> HashingUploadHandler:
+    """Must run before anything reads request.POST/FILES (CSRF checks do)."""
+    handler = HashingUploadHandler(request)
+    request.upload_handlers = [handler]
+    return handler
+
+
+def declared_length_too_large(request: HttpRequest) -> bool:
+    """An honest Content-Length over the limit is refused before a byte of the body is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.FABRIQUE_UPLOAD_MAX_BYTES + ENVELOPE_SLACK
+
+
+def upload_too_large(request: HttpRequest) -> bool:
+    handler = getattr(request, "_fabrique_upload_handler", None)
+    return bool(handler and handler.too_large)
+
+
+def streaming_upload(view: Callable) -> Callable:
+    """Decorator for plain Django views: install the hashing handler before CSRF reads the body.
+
+    Use as `csrf_exempt(streaming_upload(csrf_protect(view)))`, Django's documented pattern for
+    changing upload handlers on a CSRF-protected view.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            if declared_length_too_large(request):
+                # Answer before the CSRF check would read (and spool) the whole body.
+                from django.http import JsonResponse
+
+                from .validation import too_large_message
+
+                return JsonResponse({"detail": too_large_message()}, status=413)
+            request._fabrique_upload_handler = install_upload_handlers(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
