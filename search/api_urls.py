@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import SearchView
+
+urlpatterns = [
+    path("search/", SearchView.as_view(), name="api-search"),
+]

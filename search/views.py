@@ -1,7 +1,53 @@
-"""Pages of the search app."""
+"""Pages of the search app: /recherche/?q= with filters, snippets and pagination."""
+
+from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Stage
+from territories.models import Territory, Theme
+from workspace.selectors import workspace_list_visible
+
+from .services import SearchError, search_query
+
+TYPE_LABELS = {
+    "sheet": _("Fiches projet"),
+    "document": _("Documents"),
+    "framing_note": _("Notes de cadrage"),
+}
+FILTERS = ("type", "stage", "territory", "theme", "workspace")
 
 
 def search(request):
-    return render(request, "search/search.html", {})
+    q = request.GET.get("q", "").strip()[:500]
+    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    error = None
+    page = None
+    if q:
+        try:
+            page = search_query(
+                user=request.user,
+                q=q,
+                page=request.GET.get("page") or 1,
+                **{k: v or None for k, v in filters.items()},
+            )
+        except SearchError as exc:
+            error = exc.message
+    # Kept on every link (pagination), so the whole search lives in the URL.
+    query_string = urlencode({"q": q, **{k: v for k, v in filters.items() if v}})
+    context = {
+        "q": q,
+        "filters": filters,
+        "page_obj": page,
+        "results": page.results if page else [],
+        "error": error,
+        "query_string": query_string,
+        "type_labels": TYPE_LABELS,
+        "stages": Stage.choices,
+        "territories": Territory.objects.order_by("name").only("slug", "name"),
+        "themes": Theme.objects.order_by("name").only("slug", "name"),
+        "workspaces": workspace_list_visible(user=request.user).only("slug", "name"),
+        "any_filter": any(filters.values()),
+    }
+    return render(request, "search/search.html", context)

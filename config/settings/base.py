@@ -190,7 +190,7 @@ if HAYSTACK_ELASTICSEARCH_URL:
         "default": {
             "ENGINE": env(
                 "HAYSTACK_ENGINE",
-                "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+                "search.backends_elasticsearch.FrenchElasticsearchEngine",
             ),
             "URL": HAYSTACK_ELASTICSEARCH_URL,
             "INDEX_NAME": env("HAYSTACK_INDEX_NAME", "fabrique"),
@@ -199,7 +199,7 @@ if HAYSTACK_ELASTICSEARCH_URL:
 else:
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": env("HAYSTACK_ENGINE", "haystack.backends.whoosh_backend.WhooshEngine"),
+            "ENGINE": env("HAYSTACK_ENGINE", "search.backends.FrenchWhooshEngine"),
             "PATH": env("HAYSTACK_WHOOSH_PATH", str(VAR_DIR / "whoosh")),
         }
     }

@@ -22,7 +22,7 @@ if not env("AWS_STORAGE_BUCKET_NAME"):
 if not env("HAYSTACK_ELASTICSEARCH_URL"):
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "ENGINE": "search.backends.FrenchWhooshEngine",
             "PATH": str(_TMP / "whoosh"),
         }
     }

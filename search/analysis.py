@@ -1,0 +1,152 @@
+"""French text analysis for the index, the queries and the highlighted snippets (one analyzer)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import Stemmer
+from django.utils.html import escape
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+
+# Words keep their inner apostrophes ("l'aménagement", "aujourd'hui") so that the elision
+# filter, not the tokenizer, decides what an apostrophe means; hyphens split ("Saint-Denis").
+TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
+
+# Elided articles and conjunctions before a vowel: l'école, d'abord, qu'il, jusqu'à, lorsqu'on.
+ELISION_RE = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]", re.I)
+
+# Common French stop words (folded, because stop filtering runs after accent folding).
+FRENCH_STOP_WORDS = frozenset(
+    """
+    a ai aie aient aies ait as au aucun aussi autre aux avaient avais avait avec avez aviez avions
+    avoir avons ayant ayez ayons c ca ce ceci cela celle celles celui ces cet cette ceux chez d dans
+    de des du donc elle elles en entre es est et etaient etais etait etant ete etes etiez etions
+    etre eu eue eues eumes eurent eus eusse eussent eusses eussiez eussions eut eutes eux fumes
+    furent fus fusse fussent fusses fussiez fussions fut futes ici il ils j je l la le les leur
+    leurs lui m ma mais me meme memes mes moi mon n ne ni nos notre nous on ont ou par pas pour
+    qu quand que quel quelle quelles quels qui s sa sans se sera serai seraient serais serait
+    seras serez seriez serions serons seront ses si son sont sous sur t ta te tes toi ton tous
+    tout toute toutes tu un une unes uns vers vos votre vous y
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+
+# Letters NFKD does not decompose, and the typographic apostrophe (aujourd’hui = aujourd'hui).
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "Œ": "OE", "Æ": "AE", "’": "'"})
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-ish form: "Écoles" → "ecoles", "cœur" → "coeur"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+class ElisionFilter(Filter):
+    """Drops an elided prefix ("l'", "qu'") and moves the token's start past it."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            match = ELISION_RE.match(t.text)
+            if match:
+                cut = match.end()
+                t.text = t.text[cut:]
+                if t.chars:
+                    t.startchar += cut
+            if t.text:
+                yield t
+
+
+class AccentFoldingFilter(Filter):
+    """Folds accents and ligatures so that "ecole" matches "École"."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+def stem(word: str) -> str:
+    """Snowball French stem of an already folded word, plus the plural -s/-x it leaves after
+    vowels ("velos" → "velo"), so that singular and plural meet."""
+    root = _stemmer().stemWord(word)
+    if len(root) > 3 and root[-1] in "sx":
+        root = root[:-1]
+    return root
+
+
+class FrenchStemFilter(Filter):
+    """Snowball French stemming (PyStemmer); holds no state so the schema pickles."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
+def FrenchAnalyzer():  # noqa: N802 - whoosh's analyzers are built by capitalised factories
+    """tokenise → lowercase → elision → fold accents → French stop words → French stem."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | ElisionFilter()
+        | AccentFoldingFilter()
+        | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1)
+        | FrenchStemFilter()
+    )
+
+
+_ANALYZER = FrenchAnalyzer()
+
+
+def analyze(text: str) -> list[str]:
+    """The terms the index holds for `text` (also what a query is reduced to)."""
+    return [t.text for t in _ANALYZER(text or "")]
+
+
+def highlight(text: str, query: str, *, width: int = 240) -> str:
+    """An HTML-escaped excerpt of `text` around the first query term, terms in <mark>.
+
+    Uses the index's analyzer with character offsets, so "velo" marks "vélos" and
+    "amenagement" marks the word inside "l'aménagement" — exactly what matched.
+    """
+    text = text or ""
+    terms = set(analyze(query))
+    spans: list[tuple[int, int]] = []
+    if terms:
+        for t in _ANALYZER(text, chars=True, positions=True):
+            if t.text in terms:
+                spans.append((t.startchar, t.endchar))
+    if not spans:
+        excerpt = text[:width]
+        return escape(excerpt) + ("…" if len(text) > width else "")
+    # Window starting a little before the first match, snapped to a word boundary.
+    start = max(0, spans[0][0] - width // 4)
+    if start:
+        space = text.find(" ", start)
+        if space != -1 and space < spans[0][0]:
+            start = space + 1
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        if space != -1:
+            end = space
+    parts = ["…" if start else ""]
+    cursor = start
+    for s, e in spans:
+        if s < cursor or e > end:
+            continue
+        parts.append(escape(text[cursor:s]))
+        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    parts.append(escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts)

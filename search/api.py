@@ -1,0 +1,88 @@
+"""API of the search app: GET /api/v1/search/?q= (anyone; results filtered by visibility)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from .services import RESULT_TYPES, search_query
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    type = serializers.ChoiceField(choices=RESULT_TYPES, required=False, allow_blank=True)
+    stage = serializers.SlugField(required=False, allow_blank=True)
+    territory = serializers.SlugField(required=False, allow_blank=True)
+    theme = serializers.SlugField(required=False, allow_blank=True)
+    workspace = serializers.SlugField(required=False, allow_blank=True)
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=RESULT_TYPES)
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    snippet = serializers.CharField(help_text="HTML: escaped text, matched words in <mark>.")
+
+
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = SearchResultSerializer(many=True)
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[SearchParamsSerializer],
+        responses=SearchPageSerializer,
+        description="Full-text search in French over the sheets, documents and framing notes "
+        "the caller may see.",
+    )
+    def get(self, request):
+        params = SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        page = search_query(
+            user=request.user,
+            q=data.get("q", ""),
+            type=data.get("type") or None,
+            stage=data.get("stage") or None,
+            territory=data.get("territory") or None,
+            theme=data.get("theme") or None,
+            workspace=data.get("workspace") or None,
+            page=data.get("page", 1),
+        )
+        url = request.build_absolute_uri()
+        next_url = replace_query_param(url, "page", page.page + 1) if page.has_next else None
+        previous_url = None
+        if page.has_previous:
+            previous_url = (
+                remove_query_param(url, "page")
+                if page.page == 2
+                else replace_query_param(url, "page", page.page - 1)
+            )
+        return Response(
+            {
+                "count": page.count,
+                "next": next_url,
+                "previous": previous_url,
+                "results": [
+                    {
+                        "type": hit.type,
+                        "id": hit.id,
+                        "title": hit.title,
+                        "url": request.build_absolute_uri(hit.url),
+                        "snippet": hit.snippet,
+                    }
+                    for hit in page.results
+                ],
+            }
+        )

@@ -1,0 +1,125 @@
+"""The haystack Whoosh engine with French analysis on every text field and batch writes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from haystack.backends.whoosh_backend import (
+    WhooshEngine,
+    WhooshHtmlFormatter,
+    WhooshSearchBackend,
+)
+from haystack.constants import ID
+from haystack.exceptions import SkipDocument
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.fields import TEXT
+from whoosh.highlight import ContextFragmenter
+from whoosh.highlight import highlight as whoosh_highlight
+
+from .analysis import FrenchAnalyzer, analyze
+
+logger = logging.getLogger(__name__)
+
+# How long a batch waits for Whoosh's write lock (held by e.g. a running rebuild_index)
+# before giving up; the outbox rows stay and the next drain retries.
+WRITER_LOCK_TIMEOUT = 30.0
+
+
+class FrenchWhooshSearchBackend(WhooshSearchBackend):
+    """Whoosh with the French analyzer.
+
+    - every indexed text field uses `search.analysis.FrenchAnalyzer` (index and query side);
+    - `CharField(indexed=False)` becomes an exact, filterable ID term (slugs, kinds), as in
+      haystack's Elasticsearch backend where it is a `keyword`;
+    - text is stored only when the index field says so (snippets come from the database).
+    """
+
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        for field_class in fields.values():
+            name = field_class.index_fieldname
+            if not isinstance(schema[name], TEXT):
+                continue
+            if field_class.indexed is False:
+                schema.remove(name)
+                schema.add(name, WHOOSH_ID(stored=True))
+                continue
+            schema.remove(name)
+            schema.add(
+                name,
+                TEXT(
+                    stored=field_class.stored,
+                    analyzer=FrenchAnalyzer(),
+                    field_boost=field_class.boost,
+                    spelling=field_class.document is True,
+                ),
+            )
+        return content_field_name, schema
+
+    def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
+        # haystack's own highlighting hard-codes the English StemmingAnalyzer; use ours.
+        results = super()._process_results(
+            raw_page, highlight=False, query_string=query_string, **kwargs
+        )
+        if highlight:
+            terms = analyze(query_string)
+            for result in results["results"]:
+                text = getattr(result, self.content_field_name, None) or ""
+                result.highlighted = {
+                    self.content_field_name: [
+                        whoosh_highlight(
+                            text,
+                            terms,
+                            FrenchAnalyzer(),
+                            ContextFragmenter(),
+                            WhooshHtmlFormatter("mark"),
+                        )
+                    ]
+                }
+        return results
+
+    def apply_batch(
+        self, updates: Iterable[tuple[Any, Any]], removals: Iterable[str]
+    ) -> tuple[int, int]:
+        """Apply a whole outbox batch with ONE writer and ONE commit.
+
+        `updates` are (SearchIndex, instance) pairs, `removals` haystack identifiers
+        ("app.model.pk"). Raises whoosh's LockError if the lock stays taken past the timeout,
+        leaving the index untouched.
+        """
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        writer = self.index.writer(timeout=WRITER_LOCK_TIMEOUT, delay=0.05)
+        updated = removed = 0
+        try:
+            for identifier in removals:
+                writer.delete_by_term(ID, identifier)
+                removed += 1
+            for search_index, obj in updates:
+                try:
+                    doc = search_index.full_prepare(obj)
+                except SkipDocument:
+                    continue
+                for key in doc:
+                    doc[key] = self._from_python(doc[key])
+                doc.pop("boost", None)
+                writer.update_document(**doc)
+                updated += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return updated, removed
+
+    def document_count(self) -> int:
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        return self.index.doc_count()
+
+
+class FrenchWhooshEngine(WhooshEngine):
+    backend = FrenchWhooshSearchBackend

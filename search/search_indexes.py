@@ -1,0 +1,319 @@
+"""What is indexed for sheets, framing notes and documents, and how each kind of result reads.
+
+Each index also says, for the search service, how to re-check visibility in the database
+(`visible_pks`), and how a result is titled, linked and excerpted — the index stores only what
+is needed to match and to filter (workspace id, public flag, slugs), not the text itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from haystack import indexes
+
+from projects.models import FramingNote, ProjectSheet
+from workspace.models import Workspace
+
+
+def _join(*parts: Any) -> str:
+    return "\n".join(str(p) for p in parts if p)
+
+
+def _sections_text(sections: Any) -> str:
+    if not isinstance(sections, dict):
+        return ""
+    return _join(*(v for v in sections.values() if isinstance(v, str)))
+
+
+class FabriqueIndex(indexes.SearchIndex):
+    """Fields every result type shares, so that one query filters them all alike."""
+
+    text = indexes.CharField(document=True, stored=False)
+    title = indexes.CharField(stored=True, indexed=False)
+    result_type = indexes.CharField(indexed=False)
+    # Visibility: who may see it, as the database said when it was indexed. The search
+    # service filters on these AND re-checks every hit against the database.
+    workspace_id = indexes.IntegerField()
+    public = indexes.BooleanField()
+    key = indexes.CharField(indexed=False)
+    # Filters (slugs are exact terms).
+    workspace = indexes.CharField(indexed=False)
+    stage = indexes.CharField(indexed=False, null=True)
+    territory = indexes.CharField(indexed=False, null=True)
+    themes = indexes.MultiValueField(null=True)
+
+    type_name = ""
+
+    def prepare_result_type(self, obj: Any) -> str:
+        return self.type_name
+
+    def prepare_key(self, obj: Any) -> str:
+        return f"{self.type_name}:{obj.pk}"
+
+    # --- what the search service asks of each result type ---
+
+    def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+        raise NotImplementedError
+
+    def load_for_results(self, pks: Iterable[Any]) -> dict[int, Any]:
+        return {obj.pk: obj for obj in self.index_queryset().filter(pk__in=list(pks))}
+
+    def result_title(self, obj: Any) -> str:
+        return str(obj)
+
+    def result_url(self, obj: Any) -> str:
+        return obj.get_absolute_url()
+
+    def snippet_text(self, obj: Any) -> str:
+        return ""
+
+
+def _sheet_filters(sheet: ProjectSheet | None) -> dict[str, Any]:
+    if sheet is None:
+        return {"stage": None, "territory": None, "themes": []}
+    return {
+        "stage": sheet.stage,
+        "territory": sheet.territory.slug if sheet.territory_id else None,
+        "themes": [t.slug for t in sheet.themes.all()],
+    }
+
+
+class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
+    type_name = "sheet"
+
+    def get_model(self):
+        return ProjectSheet
+
+    def index_queryset(self, using=None) -> QuerySet[ProjectSheet]:
+        return (
+            ProjectSheet.objects.filter(current_version__isnull=False)
+            .select_related("workspace", "territory", "current_version")
+            .prefetch_related("themes")
+            .order_by("pk")
+        )
+
+    def prepare(self, obj: ProjectSheet) -> dict:
+        data = super().prepare(obj)
+        data.update(_sheet_filters(obj))
+        return data
+
+    def prepare_text(self, obj: ProjectSheet) -> str:
+        v = obj.current_version
+        return _join(v.title, v.summary, v.body, _sections_text(v.sections))
+
+    def prepare_title(self, obj: ProjectSheet) -> str:
+        return obj.current_version.title
+
+    def prepare_workspace_id(self, obj: ProjectSheet) -> int:
+        return obj.workspace_id
+
+    def prepare_workspace(self, obj: ProjectSheet) -> str:
+        return obj.workspace.slug
+
+    def prepare_public(self, obj: ProjectSheet) -> bool:
+        return bool(obj.is_public and obj.workspace.visibility == Workspace.Visibility.PUBLIC)
+
+    def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+        return set(
+            ProjectSheet.objects.filter(_sheet_visibility_q(user), pk__in=list(pks)).values_list(
+                "pk", flat=True
+            )
+        )
+
+    def result_title(self, obj: ProjectSheet) -> str:
+        return obj.current_version.title
+
+    def snippet_text(self, obj: ProjectSheet) -> str:
+        v = obj.current_version
+        return _join(v.summary, v.body, _sections_text(v.sections)) or v.title
+
+
+class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
+    """Published framing notes, as visible as their sheet."""
+
+    type_name = "framing_note"
+
+    def get_model(self):
+        return FramingNote
+
+    def index_queryset(self, using=None) -> QuerySet[FramingNote]:
+        return (
+            FramingNote.objects.filter(
+                status=FramingNote.Status.PUBLISHED, sheet__current_version__isnull=False
+            )
+            .select_related(
+                "sheet", "sheet__workspace", "sheet__territory", "sheet__current_version"
+            )
+            .prefetch_related("sheet__themes")
+            .order_by("pk")
+        )
+
+    def prepare(self, obj: FramingNote) -> dict:
+        data = super().prepare(obj)
+        data.update(_sheet_filters(obj.sheet))
+        return data
+
+    def prepare_text(self, obj: FramingNote) -> str:
+        return _join(
+            obj.sheet.current_version.title,
+            obj.political_intent,
+            obj.legal_constraints,
+            obj.budget_constraints,
+            obj.use_of_contributions,
+        )
+
+    def prepare_title(self, obj: FramingNote) -> str:
+        return self.result_title(obj)
+
+    def prepare_workspace_id(self, obj: FramingNote) -> int:
+        return obj.sheet.workspace_id
+
+    def prepare_workspace(self, obj: FramingNote) -> str:
+        return obj.sheet.workspace.slug
+
+    def prepare_public(self, obj: FramingNote) -> bool:
+        return ProjectSheetIndex().prepare_public(obj.sheet)
+
+    def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+        return set(
+            FramingNote.objects.filter(
+                _sheet_visibility_q(user, prefix="sheet__"),
+                status=FramingNote.Status.PUBLISHED,
+                pk__in=list(pks),
+            ).values_list("pk", flat=True)
+        )
+
+    def result_title(self, obj: FramingNote) -> str:
+        return f"Note de cadrage · {obj.sheet.current_version.title}"
+
+    def result_url(self, obj: FramingNote) -> str:
+        return f"{obj.sheet.get_absolute_url()}#cadrage-{obj.pk}"
+
+    def snippet_text(self, obj: FramingNote) -> str:
+        return _join(
+            obj.political_intent,
+            obj.legal_constraints,
+            obj.budget_constraints,
+            obj.use_of_contributions,
+        )
+
+
+def _sheet_visibility_q(user: Any, prefix: str = "") -> Q:
+    """The projects app's rule when it offers one, else the same rule built here."""
+    try:
+        from projects.selectors import sheet_visibility_q
+    except ImportError:  # pragma: no cover - projects' selector not there yet
+        from workspace.selectors import workspace_member_ids_q, workspace_visibility_q
+
+        ws = f"{prefix}workspace__"
+        return (Q(**{f"{prefix}is_public": True}) & workspace_visibility_q(user, prefix=ws)) | (
+            workspace_member_ids_q(user, prefix=ws)
+        )
+    return sheet_visibility_q(user, prefix=prefix)
+
+
+try:  # documents land in parallel; without their model there is simply no document index
+    from documents.models import Document
+except ImportError:  # pragma: no cover
+    Document = None
+
+
+if Document is not None:
+
+    class DocumentIndex(FabriqueIndex, indexes.Indexable):
+        """Documents not in the trash: title, description and the current file's text."""
+
+        type_name = "document"
+        mime_type = indexes.CharField(indexed=False, null=True)
+
+        def get_model(self):
+            return Document
+
+        def index_queryset(self, using=None) -> QuerySet:
+            return (
+                Document.objects.filter(trashed_at__isnull=True)
+                .select_related(
+                    "workspace",
+                    "current_revision",
+                    "sheet",
+                    "sheet__territory",
+                )
+                .prefetch_related("sheet__themes")
+                .order_by("pk")
+            )
+
+        def prepare(self, obj) -> dict:
+            data = super().prepare(obj)
+            data.update(_sheet_filters(obj.sheet))
+            return data
+
+        def prepare_text(self, obj) -> str:
+            revision = obj.current_revision
+            return _join(
+                obj.title,
+                obj.description,
+                revision.original_name if revision else "",
+                revision.extracted_text if revision else "",
+            )
+
+        def prepare_title(self, obj) -> str:
+            return obj.title
+
+        def prepare_mime_type(self, obj) -> str | None:
+            return obj.current_revision.mime_type if obj.current_revision_id else None
+
+        def prepare_workspace_id(self, obj) -> int:
+            return obj.workspace_id
+
+        def prepare_workspace(self, obj) -> str:
+            return obj.workspace.slug
+
+        def prepare_public(self, obj) -> bool:
+            return bool(
+                obj.visibility == "public"
+                and obj.workspace.visibility == Workspace.Visibility.PUBLIC
+            )
+
+        def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+            from documents.selectors import document_visibility_q
+
+            return set(
+                Document.objects.filter(
+                    document_visibility_q(user), trashed_at__isnull=True, pk__in=list(pks)
+                ).values_list("pk", flat=True)
+            )
+
+        def result_title(self, obj) -> str:
+            return obj.title
+
+        def snippet_text(self, obj) -> str:
+            revision = obj.current_revision
+            return _join(obj.description, revision.extracted_text if revision else "") or obj.title
+
+
+def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, Any]]:
+    """What else to reindex when a sheet or a workspace changes: the entries that copy their
+    stage, slugs and visibility (framing notes, documents; a workspace's sheets too)."""
+    from haystack import connections
+
+    unified = connections["default"].get_unified_index()
+    if model is ProjectSheet:
+        lookup = "sheet_id__in"
+        targets = [FramingNote] + ([Document] if Document is not None else [])
+    elif model is Workspace:
+        targets = [ProjectSheet, FramingNote] + ([Document] if Document is not None else [])
+        lookup = None
+    else:
+        return []
+    found = []
+    for target in targets:
+        search_index = unified.get_index(target)
+        if lookup is None:
+            key = "sheet__workspace_id__in" if target is FramingNote else "workspace_id__in"
+        else:
+            key = lookup
+        for obj in search_index.index_queryset().filter(**{key: pks}):
+            found.append((search_index, obj))
+    return found

@@ -1,0 +1,227 @@
+"""`search_query`: the only door to the search engine for pages and API, visibility-checked."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from haystack.inputs import AutoQuery
+from haystack.query import SQ, SearchQuerySet
+
+from config.api import DomainError
+
+from .analysis import analyze, highlight
+
+PAGE_SIZE = 20
+# Relevance-ranked hits re-checked against the database per query. The count is exact up to
+# this many hits; past it the result list stops (refine the query) — see docs/search.md.
+MAX_CANDIDATES = getattr(settings, "FABRIQUE_SEARCH_MAX_RESULTS", 1000)
+RESULT_TYPES = ("sheet", "document", "framing_note")
+
+
+class SearchError(DomainError):
+    code = "invalid_search"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str  # HTML: escaped text, matched words in <mark>
+
+
+@dataclass
+class SearchPage:
+    query: str
+    results: list[SearchHit] = field(default_factory=list)
+    count: int = 0
+    page: int = 1
+    per_page: int = PAGE_SIZE
+    capped: bool = False  # more hits than MAX_CANDIDATES matched
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    # The names Django's Page uses, so templates/components/pagination.html renders it.
+    @property
+    def number(self) -> int:
+        return self.page
+
+    @property
+    def paginator(self) -> SearchPage:
+        return self
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.page + 1
+
+    def previous_page_number(self) -> int:
+        return self.page - 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+
+def _indexes() -> dict[str, Any]:
+    """result type → its SearchIndex (the document index exists once documents do)."""
+    from haystack import connections
+
+    unified = connections["default"].get_unified_index()
+    found = {}
+    for model in unified.get_indexed_models():
+        search_index = unified.get_index(model)
+        type_name = getattr(search_index, "type_name", "")
+        if type_name:
+            found[type_name] = search_index
+    return found
+
+
+def _visibility_sq(user: Any) -> SQ | None:
+    """What the index may return to `user`: public content, their workspaces' content, and
+    documents granted to them. None = no restriction (superuser). The database check that
+    follows is the authority; this only keeps the candidate list relevant."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return SQ(public=True)
+    if user.is_superuser:
+        return None
+    from workspace.models import Membership
+
+    condition = SQ(public=True)
+    member_ids = list(Membership.objects.filter(user=user).values_list("workspace_id", flat=True))
+    if member_ids:
+        condition |= SQ(workspace_id__in=member_ids)
+    granted = _granted_document_keys(user, member_ids)
+    if granted:
+        condition |= SQ(key__in=granted)
+    return condition
+
+
+def _granted_document_keys(user: Any, member_ids: list[int]) -> list[str]:
+    """Documents visible to `user` only through a per-document grant (few, by nature)."""
+    try:
+        from documents.models import Document
+        from documents.selectors import document_visibility_q
+    except ImportError:  # pragma: no cover - documents app not there yet
+        return []
+    pks = (
+        Document.objects.filter(document_visibility_q(user), trashed_at__isnull=True)
+        .exclude(visibility="public", workspace__visibility="public")
+        .exclude(workspace_id__in=member_ids)
+        .values_list("pk", flat=True)[:MAX_CANDIDATES]
+    )
+    return [f"document:{pk}" for pk in pks]
+
+
+def search_query(
+    *,
+    user: Any,
+    q: str,
+    type: str | None = None,  # noqa: A002 - the API's parameter name
+    stage: str | None = None,
+    territory: str | None = None,
+    theme: str | None = None,
+    workspace: str | None = None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> SearchPage:
+    """Full-text search in French over what `user` may see.
+
+    The engine finds candidates (already restricted on indexed visibility and filters); the
+    database then re-checks every candidate with each app's visibility selector BEFORE counting
+    and paginating, so a stale index entry never shows up — not even in the count or a snippet.
+    """
+    q = (q or "").strip()
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        page = 1
+    result = SearchPage(query=q, page=page, per_page=per_page)
+    indexes_by_type = _indexes()
+    if type and type not in RESULT_TYPES:
+        raise SearchError(str(_("Type de résultat inconnu : %(type)s.")) % {"type": type})
+    # A query of stop words only would match everything once the engine drops its words.
+    if not analyze(q) or (type and type not in indexes_by_type):
+        return result
+
+    sqs = SearchQuerySet().filter(content=AutoQuery(q))
+    visibility = _visibility_sq(user)
+    if visibility is not None:
+        sqs = sqs.filter(visibility)
+    if type:
+        sqs = sqs.filter(result_type__exact=type)
+    if stage:
+        sqs = sqs.filter(stage__exact=stage)
+    if territory:
+        sqs = sqs.filter(territory__exact=territory)
+    if theme:
+        sqs = sqs.filter(themes__exact=theme)
+    if workspace:
+        sqs = sqs.filter(workspace__exact=workspace)
+
+    candidates = list(sqs[:MAX_CANDIDATES])
+    result.capped = len(candidates) >= MAX_CANDIDATES and sqs.count() > MAX_CANDIDATES
+
+    # The database's word on every candidate, one query per result type.
+    by_type: dict[str, list[int]] = {}
+    ordered: list[tuple[str, int]] = []
+    for hit in candidates:
+        search_index = _index_for_hit(hit, indexes_by_type)
+        if search_index is None:
+            continue
+        pk = int(hit.pk)
+        by_type.setdefault(search_index.type_name, []).append(pk)
+        ordered.append((search_index.type_name, pk))
+    visible = {
+        type_name: indexes_by_type[type_name].visible_pks(user=user, pks=pks)
+        for type_name, pks in by_type.items()
+    }
+    ordered = [(t, pk) for t, pk in ordered if pk in visible[t]]
+    result.count = len(ordered)
+
+    start = (page - 1) * per_page
+    window = ordered[start : start + per_page]
+    loaded: dict[str, dict[int, Any]] = {}
+    for type_name in {t for t, _pk in window}:
+        pks = [pk for t, pk in window if t == type_name]
+        loaded[type_name] = indexes_by_type[type_name].load_for_results(pks)
+    for type_name, pk in window:
+        obj = loaded[type_name].get(pk)
+        if obj is None:  # vanished between the two queries: leave it out
+            continue
+        search_index = indexes_by_type[type_name]
+        result.results.append(
+            SearchHit(
+                type=type_name,
+                id=pk,
+                title=search_index.result_title(obj),
+                url=search_index.result_url(obj),
+                snippet=highlight(search_index.snippet_text(obj), q),
+            )
+        )
+    return result
+
+
+def _index_for_hit(hit: Any, indexes_by_type: dict[str, Any]) -> Any:
+    for search_index in indexes_by_type.values():
+        model = search_index.get_model()
+        if model._meta.app_label == hit.app_label and model._meta.model_name == hit.model_name:
+            return search_index
+    return None

@@ -1,0 +1,25 @@
+"""Search tests start from an empty index (its directory outlives each test's rollback)."""
+
+import pytest
+from haystack import connections
+
+from search.indexer import outbox_drain
+
+
+@pytest.fixture(autouse=True)
+def empty_index(db):
+    connections["default"].get_backend().clear()
+    yield
+    connections["default"].get_backend().clear()
+
+
+@pytest.fixture
+def drain():
+    """Run the indexer as the worker would, and insist the outbox ends empty."""
+
+    def run():
+        report = outbox_drain()
+        assert not report.skipped_locked and not report.errors, report
+        return report
+
+    return run

@@ -1,0 +1,88 @@
+"""French analysis through the search service: accents, plurals, elision, case, stop words."""
+
+import pytest
+
+from search.analysis import analyze, highlight
+from search.services import search_query
+
+from .factories import make_sheet
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user, q, **filters):
+    return [r.title for r in search_query(user=user, q=q, **filters).results]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("ecole", "Rénovation de l'École Jean Jaurès"),
+        ("concertations", "Une concertation avec les habitants"),
+        ("amenagement", "Étude pour l'aménagement des berges"),
+        ("velo", "Un parking à vélo couvert"),
+        ("VÉLOS", "Des arceaux pour les vélos"),
+        ("PISTE CYCLABLE", "une piste cyclable sur le quai"),
+        ("ecoles", "l'école du quartier"),
+        ("oeuvre", "La main-d'œuvre locale"),
+        ("jardins partages", "Des jardins partagés au pied des immeubles"),
+        ("aujourd'hui", "Ce qu’on fait aujourd’hui"),
+    ],
+)
+def test_french_query_finds_text(make_workspace, drain, query, text):
+    workspace, _ = make_workspace()
+    make_sheet(workspace, title="Fiche cible", summary=text)
+    make_sheet(workspace, title="Fiche témoin", summary="Rien à voir : budget du marché de Noël.")
+    drain()
+    assert titles(None, query) == ["Fiche cible"]
+
+
+def test_stop_words_alone_find_nothing(make_workspace, drain):
+    workspace, _ = make_workspace()
+    make_sheet(workspace, title="Le projet", summary="la rue et les arbres")
+    drain()
+    assert search_query(user=None, q="le la les et").count == 0
+
+
+def test_all_words_must_match(make_workspace, drain):
+    workspace, _ = make_workspace()
+    make_sheet(workspace, title="Vélo", summary="Parking vélo à la gare")
+    make_sheet(workspace, title="Gare", summary="Nouvelle gare routière")
+    drain()
+    assert titles(None, "velo gare") == ["Vélo"]
+
+
+def test_title_body_and_sections_are_searched(make_workspace, drain):
+    workspace, _ = make_workspace()
+    make_sheet(workspace, title="Titre", summary="Résumé", body="Le **compostage** collectif")
+    make_sheet(
+        workspace,
+        title="Sections",
+        summary="Résumé",
+        sections={"calendar": "Réunion à Schiltigheim"},
+    )
+    drain()
+    assert titles(None, "compostage") == ["Titre"]
+    assert titles(None, "schiltigheim") == ["Sections"]
+
+
+def test_analyzer_chain():
+    assert analyze("L'Écoles des Vélos d'aujourd’hui") == ["ecol", "velo", "aujourd'hui"]
+    assert analyze("qu'il") == []
+
+
+def test_highlight_uses_the_same_analysis_and_escapes_html():
+    snippet = highlight("<script>x</script> L'aménagement des vélos.", "amenagement velo")
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet
+    assert "L&#x27;<mark>aménagement</mark>" in snippet
+    assert "<mark>vélos</mark>" in snippet
+
+
+def test_snippet_is_highlighted_in_results(make_workspace, drain):
+    workspace, _ = make_workspace()
+    make_sheet(workspace, title="Cour", summary="Végétaliser la cour de l'École des Tilleuls")
+    drain()
+    [hit] = search_query(user=None, q="ecole").results
+    assert "<mark>École</mark>" in hit.snippet
+    assert hit.type == "sheet" and hit.url.endswith(f"/{hit.id}/")
