@@ -55,7 +55,7 @@ def document_list_visible(
     if visibility:
         qs = qs.filter(visibility=visibility)
     return qs.select_related(
-        "workspace", "current_revision", "current_revision__uploaded_by", "sheet"
+        "workspace", "current_revision", "current_revision__uploaded_by", "sheet", "created_by"
     ).order_by(*SORTS.get(sort, SORTS["recent"]))
 
 
@@ -87,7 +87,7 @@ def document_revision_get(*, document: Document, number: int) -> DocumentRevisio
 def document_trash_list(*, workspace: Workspace) -> QuerySet[Document]:
     return (
         Document.objects.filter(workspace=workspace, trashed_at__isnull=False)
-        .select_related("current_revision", "trashed_by")
+        .select_related("workspace", "current_revision", "trashed_by", "created_by")
         .order_by("-trashed_at")
     )
 

@@ -39,3 +39,12 @@ def make_document():
         )
 
     return make
+
+
+def web_client(user):
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
