@@ -1,0 +1,65 @@
+"""Who may run stage transitions, attest checklist items and see the staff board.
+
+django-fsm's `permission=` is advisory, so these rules are the gate: views, the API and the
+transition service all ask them.
+
+- Staff agents (and superusers) run every transition and attest items.
+- The owner of an *institution* workspace runs the forward transitions of its own sheets
+  (an institutional service steers its own projects), never abandon, step_back or archive,
+  which stay with staff as the guardians of the public record.
+- Nobody else, whatever their workspace role or platform role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projects.models import ProjectSheet
+from workspace.models import Role, Workspace
+from workspace.permissions import workspace_role
+
+TRANSITIONS = (
+    "open_consultation",
+    "start_realisation",
+    "start_evaluation",
+    "archive",
+    "abandon",
+    "step_back",
+)
+# Leaving a stage forward requires that stage's checklist (see workflow.checklist).
+GATED_TRANSITIONS = frozenset(
+    {"open_consultation", "start_realisation", "start_evaluation", "archive"}
+)
+INSTITUTION_OWNER_TRANSITIONS = frozenset(
+    {"open_consultation", "start_realisation", "start_evaluation"}
+)
+NOTE_REQUIRED_TRANSITIONS = frozenset({"abandon", "step_back"})
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_workflow_staff(user: Any) -> bool:
+    return _active(user) and bool(getattr(user, "is_platform_staff", False))
+
+
+def can_run_transition(user: Any, sheet: ProjectSheet, name: str) -> bool:
+    if not _active(user) or name not in TRANSITIONS:
+        return False
+    if is_workflow_staff(user):
+        return True
+    workspace = sheet.workspace
+    return (
+        name in INSTITUTION_OWNER_TRANSITIONS
+        and workspace.kind == Workspace.Kind.INSTITUTION
+        and workspace_role(user, workspace) == Role.OWNER
+    )
+
+
+def can_attest(user: Any, sheet: ProjectSheet) -> bool:
+    return is_workflow_staff(user)
+
+
+def can_view_board(user: Any) -> bool:
+    return is_workflow_staff(user)

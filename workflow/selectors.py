@@ -1,0 +1,167 @@
+"""Reads of the workflow: visible sheets, available transitions, history, the staff board."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
+from workspace.models import Activity
+from workspace.selectors import workspace_member_ids_q
+
+from .checklist import ITEMS_BY_CODE, checklist_state, completeness_expression, transition_missing
+from .models import Attestation, TransitionLog
+from .permissions import (
+    NOTE_REQUIRED_TRANSITIONS,
+    TRANSITIONS,
+    can_run_transition,
+)
+
+
+def _sheet_visibility_q(user: Any) -> Q:
+    """Public sheets of public workspaces, plus every sheet of the user's own workspaces."""
+    public = Q(is_public=True, workspace__visibility="public")
+    return public | workspace_member_ids_q(user, prefix="workspace__")
+
+
+def sheet_list_visible(*, user: Any) -> QuerySet[ProjectSheet]:
+    try:
+        from projects.selectors import sheet_list_visible as projects_sheet_list_visible
+    except ImportError:
+        return ProjectSheet.objects.filter(_sheet_visibility_q(user))
+    return projects_sheet_list_visible(user=user)
+
+
+def sheet_get_visible(*, user: Any, pk: int) -> ProjectSheet:
+    """The sheet if the user may see it; 404 otherwise (private sheets stay unknown)."""
+    try:
+        from projects.selectors import sheet_get_visible as projects_sheet_get_visible
+    except ImportError:
+        sheet = (
+            ProjectSheet.objects.select_related("workspace", "current_version", "territory")
+            .filter(_sheet_visibility_q(user), pk=pk)
+            .first()
+        )
+        if sheet is None:
+            raise Http404("No such sheet.") from None
+        return sheet
+    return projects_sheet_get_visible(user=user, pk=pk)
+
+
+def transition_options(
+    *, user: Any, sheet: ProjectSheet, state: dict[str, bool] | None = None
+) -> list[dict[str, Any]]:
+    """The transitions available from the sheet's stage, each with whether `user` may run it now.
+
+    `missing` lists the checklist codes that still gate a forward transition, whoever asks, so
+    that everyone sees what the project lacks.
+    """
+    from .services import transition_target
+
+    state = checklist_state(sheet) if state is None else state
+    options = []
+    for name in TRANSITIONS:
+        target = transition_target(sheet, name)
+        if target is None:
+            continue
+        missing = [item.code for item in transition_missing(sheet, name, state=state)]
+        permitted = can_run_transition(user, sheet, name)
+        options.append(
+            {
+                "name": name,
+                "target": str(target),
+                "allowed": permitted and not missing,
+                "permitted": permitted,
+                "note_required": name in NOTE_REQUIRED_TRANSITIONS,
+                "missing": missing,
+            }
+        )
+    return options
+
+
+def transition_log_list(*, sheet: ProjectSheet) -> QuerySet[TransitionLog]:
+    return (
+        TransitionLog.objects.filter(sheet=sheet)
+        .select_related("actor")
+        .order_by("-created", "-id")
+    )
+
+
+def attestation_active_map(*, sheet: ProjectSheet) -> dict[str, Attestation]:
+    rows = Attestation.objects.filter(sheet=sheet, withdrawn_at__isnull=True).select_related(
+        "attested_by"
+    )
+    return {row.code: row for row in rows if row.code in ITEMS_BY_CODE}
+
+
+def sheet_activity_list(*, sheet: ProjectSheet, limit: int = 200) -> list[Activity]:
+    """Public activity of the sheet: on the sheet itself, its versions, its published framing."""
+    types = ContentType.objects.get_for_models(ProjectSheet, SheetVersion, FramingNote)
+    versions = SheetVersion.objects.filter(sheet=sheet).values("pk")
+    notes = FramingNote.objects.filter(sheet=sheet, status=FramingNote.Status.PUBLISHED).values(
+        "pk"
+    )
+    return list(
+        Activity.objects.filter(
+            Q(target_type=types[ProjectSheet], target_id=sheet.pk)
+            | Q(target_type=types[SheetVersion], target_id__in=versions)
+            | Q(target_type=types[FramingNote], target_id__in=notes)
+        )
+        .select_related("actor")
+        .order_by("-created", "-id")[:limit]
+    )
+
+
+# --- the staff board ---
+
+BOARD_STAGES = [*STAGE_ORDER, Stage.ARCHIVED, Stage.ABANDONED]
+
+
+def board_sheet_list(
+    *,
+    user: Any,
+    territory: str | None = None,
+    theme: str | None = None,
+    workspace: str | None = None,
+    stage: str | None = None,
+    completeness_below: int | None = None,
+    completeness_at_least: int | None = None,
+    stalled_days: int | None = None,
+) -> QuerySet[ProjectSheet]:
+    """Sheets for the staff board, annotated with the completeness of their current stage.
+
+    The completeness is computed by the database in the same query (see checklist), so a page
+    costs the same number of queries for ten sheets or ten thousand.
+    """
+    qs = sheet_list_visible(user=user).select_related("workspace", "territory")
+    if territory:
+        qs = qs.filter(territory__slug=territory)
+    if theme:
+        qs = qs.filter(themes__slug=theme)
+    if workspace:
+        qs = qs.filter(workspace__slug=workspace)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if stalled_days is not None:
+        qs = qs.filter(
+            stage__in=STAGE_ORDER,
+            stage_changed_at__lt=timezone.now() - datetime.timedelta(days=stalled_days),
+        )
+    qs = qs.annotate(completeness=completeness_expression())
+    if completeness_below is not None:
+        qs = qs.filter(completeness__lt=completeness_below)
+    if completeness_at_least is not None:
+        qs = qs.filter(completeness__gte=completeness_at_least)
+    return qs.order_by("stage_changed_at", "pk")
+
+
+def board_stage_counts(queryset: QuerySet[ProjectSheet]) -> dict[str, int]:
+    rows = queryset.order_by().values("stage").annotate(n=Count("pk", distinct=True))
+    counts = {str(stage): 0 for stage in BOARD_STAGES}
+    counts.update({row["stage"]: row["n"] for row in rows})
+    return counts
