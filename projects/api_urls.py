@@ -1,3 +1,40 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("sheets/", api.SheetList.as_view(), name="sheet-list"),
+    path(
+        "workspaces/<slug:slug>/sheets/",
+        api.WorkspaceSheetCreate.as_view(),
+        name="workspace-sheet-create",
+    ),
+    path("sheets/<int:pk>/", api.SheetDetail.as_view(), name="sheet-detail"),
+    path("sheets/<int:pk>/versions/", api.SheetVersionList.as_view(), name="sheet-version-list"),
+    path(
+        "sheets/<int:pk>/versions/<int:number>/",
+        api.SheetVersionDetail.as_view(),
+        name="sheet-version-detail",
+    ),
+    path(
+        "sheets/<int:pk>/versions/<int:number>/restore/",
+        api.SheetVersionRestore.as_view(),
+        name="sheet-version-restore",
+    ),
+    path("sheets/<int:pk>/diff/", api.SheetDiff.as_view(), name="sheet-diff"),
+    path(
+        "sheets/<int:pk>/framing-notes/",
+        api.FramingNoteListCreate.as_view(),
+        name="framing-note-list",
+    ),
+    path(
+        "sheets/<int:pk>/framing-notes/<int:note_id>/",
+        api.FramingNoteDetail.as_view(),
+        name="framing-note-detail",
+    ),
+    path(
+        "sheets/<int:pk>/framing-notes/<int:note_id>/publish/",
+        api.FramingNotePublish.as_view(),
+        name="framing-note-publish",
+    ),
+]

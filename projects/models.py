@@ -149,6 +149,9 @@ class SheetVersion(models.Model):
     body = models.TextField(_("description (Markdown)"), blank=True, max_length=100_000)
     # Stage sections, keyed by field code (see projects.sections): text, dates as ISO strings.
     sections = models.JSONField(_("sections"), default=dict, blank=True)
+    # The sheet-level settings as they were at this version ({"is_public", "territory": slug,
+    # "themes": [slugs]}), so that diff and restore cover them too.
+    meta = models.JSONField(_("réglages"), default=dict, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,0 +1,184 @@
+"""Reads that depend on who asks: visible sheets, their versions, diffs and framing notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from workspace.models import Workspace
+from workspace.selectors import workspace_member_ids_q, workspace_visibility_q
+
+from .diff import FieldDiff, version_diff
+from .models import FramingNote, ProjectSheet, SheetVersion
+from .permissions import can_view_sheet
+
+
+def sheet_visibility_q(user: Any, prefix: str = "") -> Q:
+    """Q for "the sheet at `prefix` is visible to `user`" (search and other apps reuse it).
+
+    Public sheets of public workspaces, plus every sheet of the user's workspaces; one subquery
+    on the membership index, never a per-sheet check.
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()  # (an empty Q would vanish from the OR below, hiding everything private)
+    ws = f"{prefix}workspace__"
+    return (Q(**{f"{prefix}is_public": True}) & workspace_visibility_q(user, prefix=ws)) | (
+        workspace_member_ids_q(user, prefix=ws)
+    )
+
+
+def sheet_list_visible(*, user: Any) -> QuerySet[ProjectSheet]:
+    return (
+        ProjectSheet.objects.filter(sheet_visibility_q(user))
+        .select_related("workspace", "territory", "current_version")
+        .defer("current_version__body", "current_version__sections", "current_version__meta")
+        .prefetch_related("themes")
+    )
+
+
+def sheet_list_filter(
+    qs: QuerySet[ProjectSheet],
+    *,
+    workspace: str | None = None,
+    stage: str | None = None,
+    territory: str | None = None,
+    theme: str | None = None,
+    q: str | None = None,
+) -> QuerySet[ProjectSheet]:
+    """The list filters shared by pages and API (slugs for workspace, territory and theme)."""
+    if workspace:
+        qs = qs.filter(workspace__slug=workspace)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if territory:
+        qs = qs.filter(territory__slug=territory)
+    if theme:
+        qs = qs.filter(themes__slug=theme)
+    if q:
+        # Plain substring match until the search app's index serves this.
+        qs = qs.filter(Q(title__icontains=q) | Q(current_version__summary__icontains=q))
+    return qs.distinct() if theme else qs
+
+
+def sheet_list_for_workspace(*, user: Any, workspace: Workspace) -> QuerySet[ProjectSheet]:
+    return sheet_list_visible(user=user).filter(workspace=workspace)
+
+
+def sheet_get_visible(*, user: Any, pk: int, for_detail: bool = True) -> ProjectSheet:
+    """The sheet if the user may see it; 404 otherwise, so private sheets stay unknown."""
+    qs = ProjectSheet.objects.select_related(
+        "workspace", "territory", "current_version", "current_version__author", "created_by"
+    )
+    if for_detail:
+        qs = qs.prefetch_related("themes")
+    sheet = qs.filter(pk=pk).first()
+    if sheet is None or not can_view_sheet(user, sheet):
+        raise Http404("No such sheet.")
+    return sheet
+
+
+def sheet_version_list(*, sheet: ProjectSheet) -> QuerySet[SheetVersion]:
+    """Versions of a sheet already checked visible, newest first, without their content."""
+    return (
+        SheetVersion.objects.filter(sheet=sheet)
+        .select_related("author")
+        .only(
+            "id",
+            "sheet_id",
+            "number",
+            "title",
+            "created",
+            "change_note",
+            "restored_from",
+            "author__id",
+            "author__display_name",
+            "author__email",
+            "author__platform_role",
+        )
+        .order_by("-number")
+    )
+
+
+def sheet_version_get(*, sheet: ProjectSheet, number: int) -> SheetVersion:
+    version = (
+        SheetVersion.objects.select_related("author").filter(sheet=sheet, number=number).first()
+    )
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+def sheet_version_diff(
+    *, sheet: ProjectSheet, from_number: int, to_number: int
+) -> tuple[SheetVersion, SheetVersion, list[FieldDiff]]:
+    versions = {
+        v.number: v
+        for v in SheetVersion.objects.select_related("author").filter(
+            sheet=sheet, number__in=[from_number, to_number]
+        )
+    }
+    if from_number not in versions or to_number not in versions:
+        raise Http404("No such version.")
+    old, new = versions[from_number], versions[to_number]
+    return old, new, version_diff(old, new)
+
+
+def framing_note_list_visible(*, user: Any, sheet: ProjectSheet) -> list[FramingNote]:
+    """Published notes newest first (the first is current, the others superseded), then the
+    caller's own drafts."""
+    mine = Q()
+    if getattr(user, "is_authenticated", False):
+        mine = Q(status=FramingNote.Status.DRAFT, author_id=user.pk)
+    cond = Q(status=FramingNote.Status.PUBLISHED)
+    if mine:
+        cond |= mine
+    notes = list(
+        FramingNote.objects.filter(cond, sheet=sheet)
+        .select_related("author")
+        .order_by("-published_at", "-created")
+    )
+    published = [n for n in notes if n.status == FramingNote.Status.PUBLISHED]
+    for index, note in enumerate(published):
+        note.is_current = index == 0
+        note.superseded_by = published[index - 1] if index else None
+    drafts = [n for n in notes if n.status == FramingNote.Status.DRAFT]
+    for note in drafts:
+        note.is_current, note.superseded_by = False, None
+    return published + drafts
+
+
+def framing_note_get_visible(*, user: Any, sheet: ProjectSheet, pk: int) -> FramingNote:
+    from .permissions import can_view_framing_note
+
+    note = FramingNote.objects.select_related("author", "sheet").filter(sheet=sheet, pk=pk).first()
+    if note is None or not can_view_framing_note(user, note):
+        raise Http404("No such framing note.")
+    note.sheet = sheet
+    return note
+
+
+def framing_note_current(*, sheet: ProjectSheet) -> FramingNote | None:
+    """The latest published note: the framing in force (workflow's gate reads it too)."""
+    return (
+        FramingNote.objects.filter(sheet=sheet, status=FramingNote.Status.PUBLISHED)
+        .select_related("author")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+__all__ = [
+    "framing_note_current",
+    "framing_note_get_visible",
+    "framing_note_list_visible",
+    "sheet_get_visible",
+    "sheet_list_filter",
+    "sheet_list_for_workspace",
+    "sheet_list_visible",
+    "sheet_version_diff",
+    "sheet_version_get",
+    "sheet_version_list",
+    "sheet_visibility_q",
+]

@@ -1,0 +1,263 @@
+"""Writes for sheets and their versions: create, edit (with conflict detection), restore."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from territories.models import Territory, Theme
+from workspace.activity import activity_record
+from workspace.models import Workspace
+
+from ..errors import SheetConflict, SheetPermissionDenied, SheetReadOnly, SheetUnchanged
+from ..models import ProjectSheet, SheetVersion, Stage
+from ..permissions import READ_ONLY_STAGES, can_create_sheet, has_sheet_editor_role
+from ..sections import merge_sections
+from ._index import index_enqueue
+
+CONTENT_FIELDS = ("title", "summary", "body")
+SHEET_FIELDS = ("is_public", "territory", "themes")
+EDITABLE_FIELDS = frozenset(CONTENT_FIELDS + SHEET_FIELDS + ("sections",))
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "fiche"
+    slug, n = base, 2
+    while ProjectSheet.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _meta(*, is_public: bool, territory: Territory | None, themes: Iterable[Theme]) -> dict:
+    return {
+        "is_public": bool(is_public),
+        "territory": territory.slug if territory else None,
+        "themes": sorted(t.slug for t in themes),
+    }
+
+
+def _version_create(
+    *,
+    sheet: ProjectSheet,
+    actor: Any,
+    number: int,
+    content: dict,
+    sections: dict,
+    meta: dict,
+    change_note: str,
+    restored_from: int | None = None,
+) -> SheetVersion:
+    version = SheetVersion(
+        sheet=sheet,
+        number=number,
+        title=content["title"],
+        summary=content["summary"],
+        body=content["body"],
+        sections=sections,
+        meta=meta,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        change_note=change_note,
+        restored_from=restored_from,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def sheet_create(
+    *,
+    actor: Any,
+    workspace: Workspace,
+    title: str,
+    summary: str,
+    body: str = "",
+    territory: Territory | None = None,
+    themes: Iterable[Theme] = (),
+    is_public: bool = True,
+    sections: dict | None = None,
+    change_note: str = "",
+    slug: str | None = None,
+) -> ProjectSheet:
+    """A new sheet at stage initiative with its version 1; contributors and up."""
+    if not can_create_sheet(actor, workspace):
+        raise SheetPermissionDenied(
+            _("Il faut être contributeur·rice de l'espace pour créer une fiche.")
+        )
+    themes = list(themes)
+    sheet = ProjectSheet(
+        workspace=workspace,
+        slug=slug or _unique_slug(title),
+        title=title,
+        territory=territory,
+        is_public=is_public,
+        created_by=actor,
+    )
+    sheet.full_clean(exclude=["stage"])  # protected FSM field: clean_fields would reassign it
+    clean_sections = merge_sections({}, sections or {}, stage=Stage.INITIATIVE)
+    sheet.save()
+    sheet.themes.set(themes)
+    version = _version_create(
+        sheet=sheet,
+        actor=actor,
+        number=1,
+        content={"title": title, "summary": summary, "body": body},
+        sections=clean_sections,
+        meta=_meta(is_public=is_public, territory=territory, themes=themes),
+        change_note=change_note or _("Création de la fiche"),
+    )
+    sheet.current_version = version
+    sheet.save(update_fields=["current_version", "updated"])
+    activity_record(actor=actor, verb="sheet.created", target=sheet, data={"version": 1})
+    index_enqueue(sheet)
+    return sheet
+
+
+def _lock_for_edit(actor: Any, sheet: ProjectSheet) -> ProjectSheet:
+    """Lock the sheet row so two edits (or an edit and a transition) run one after the other."""
+    locked = (
+        ProjectSheet.objects.select_for_update(of=("self",))
+        .select_related("workspace", "current_version", "territory")
+        .get(pk=sheet.pk)
+    )
+    if not has_sheet_editor_role(actor, locked):
+        raise SheetPermissionDenied(
+            _("Il faut être éditeur·rice de l'espace pour modifier cette fiche.")
+        )
+    if locked.stage in READ_ONLY_STAGES:
+        raise SheetReadOnly(_("Cette fiche est close : elle ne se modifie plus."))
+    return locked
+
+
+def _apply(
+    *,
+    actor: Any,
+    sheet: ProjectSheet,
+    content: dict,
+    sections: dict,
+    is_public: bool,
+    territory: Territory | None,
+    themes: list[Theme],
+    change_note: str,
+    verb: str,
+    restored_from: int | None = None,
+) -> ProjectSheet:
+    current = sheet.current_version
+    meta = _meta(is_public=is_public, territory=territory, themes=themes)
+    old_meta = current.meta or _meta(
+        is_public=sheet.is_public, territory=sheet.territory, themes=sheet.themes.all()
+    )
+    changed = [f for f in CONTENT_FIELDS if content[f] != getattr(current, f)]
+    changed += sorted(
+        k
+        for k in set(sections) | set(current.sections)
+        if sections.get(k, "") != current.sections.get(k, "")
+    )
+    changed += [k for k in ("is_public", "territory", "themes") if meta[k] != old_meta.get(k)]
+    if not changed:
+        raise SheetUnchanged(
+            _("Aucune modification : la fiche est identique à sa version actuelle.")
+        )
+    number = current.number + 1
+    version = _version_create(
+        sheet=sheet,
+        actor=actor,
+        number=number,
+        content=content,
+        sections=sections,
+        meta=meta,
+        change_note=change_note,
+        restored_from=restored_from,
+    )
+    sheet.current_version = version
+    sheet.title = content["title"]
+    sheet.is_public = is_public
+    sheet.territory = territory
+    sheet.full_clean(exclude=["slug", "stage"])
+    sheet.save(update_fields=["current_version", "title", "is_public", "territory", "updated"])
+    if "themes" in changed:
+        sheet.themes.set(themes)
+    data: dict[str, Any] = {"version": number, "fields": changed}
+    if restored_from is not None:
+        data["restored_from"] = restored_from
+    activity_record(actor=actor, verb=verb, target=sheet, data=data)
+    index_enqueue(sheet)
+    return sheet
+
+
+@transaction.atomic
+def sheet_update(
+    *,
+    actor: Any,
+    sheet: ProjectSheet,
+    base_version: int,
+    change_note: str = "",
+    **fields: Any,
+) -> ProjectSheet:
+    """Version n+1 from the given fields; refused as a conflict unless based on version n.
+
+    `sections` is a partial dict of section values (see projects.sections); a stage's section
+    only accepts content once the sheet has reached that stage.
+    """
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    locked = _lock_for_edit(actor, sheet)
+    current = locked.current_version
+    if int(base_version) != current.number:
+        raise SheetConflict(current_version=current.number, base_version=int(base_version))
+    content = {f: fields.get(f, getattr(current, f)) for f in CONTENT_FIELDS}
+    sections = merge_sections(current.sections, fields.get("sections") or {}, stage=locked.stage)
+    themes = list(fields["themes"]) if "themes" in fields else list(locked.themes.all())
+    return _apply(
+        actor=actor,
+        sheet=locked,
+        content=content,
+        sections=sections,
+        is_public=fields.get("is_public", locked.is_public),
+        territory=fields.get("territory", locked.territory),
+        themes=themes,
+        change_note=change_note,
+        verb="sheet.updated",
+    )
+
+
+@transaction.atomic
+def sheet_version_restore(
+    *, actor: Any, sheet: ProjectSheet, number: int, change_note: str = ""
+) -> ProjectSheet:
+    """A new version carrying version `number`'s content and settings; history stays whole."""
+    locked = _lock_for_edit(actor, sheet)
+    source = SheetVersion.objects.filter(sheet=locked, number=number).first()
+    if source is None:
+        from django.http import Http404
+
+        raise Http404("No such version.")
+    meta = source.meta or {}
+    if meta:
+        territory = (
+            Territory.objects.filter(slug=meta["territory"]).first()
+            if meta.get("territory")
+            else None
+        )
+        themes = list(Theme.objects.filter(slug__in=meta.get("themes") or []))
+        is_public = meta.get("is_public", locked.is_public)
+    else:  # a version from before settings were versioned keeps today's settings
+        territory, themes, is_public = locked.territory, list(locked.themes.all()), locked.is_public
+    return _apply(
+        actor=actor,
+        sheet=locked,
+        content={f: getattr(source, f) for f in CONTENT_FIELDS},
+        sections=dict(source.sections),
+        is_public=is_public,
+        territory=territory,
+        themes=themes,
+        change_note=change_note or _("Restauration de la version %(n)s") % {"n": number},
+        verb="sheet.restored",
+        restored_from=number,
+    )

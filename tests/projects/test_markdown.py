@@ -1,0 +1,52 @@
+"""Hostile Markdown is rendered harmless: no script, handler, style, frame or unsafe link."""
+
+import pytest
+from django.template import Context, Template
+
+from projects.markdown import render_markdown
+
+HOSTILE = [
+    ("<script>alert('x')</script>", ["<script", "alert("]),
+    ('<img src="x" onerror="alert(1)">', ["onerror", "<img"]),
+    ("[clic](javascript:alert(1))", ["javascript:"]),
+    ('<a href="JaVaScRiPt:alert(1)">clic</a>', ["javascript:", "JaVaScRiPt"]),
+    ('<a href="java\tscript:alert(1)">clic</a>', ["script:"]),
+    ("[data](data:text/html;base64,PHNjcmlwdD4=)", ["data:"]),
+    ('<iframe src="https://evil.example"></iframe>', ["<iframe", "evil.example"]),
+    ("<style>body{display:none}</style>texte", ["<style", "display:none"]),
+    ('<p style="position:fixed" onclick="steal()">x</p>', ["style=", "onclick", "steal"]),
+    ('<svg onload="alert(1)"><circle/></svg>', ["<svg", "onload"]),
+    ('<object data="x.swf"></object><embed src="y">', ["<object", "<embed"]),
+    ('<form action="https://evil"><input name="p"></form>', ["<form", "<input"]),
+    ("<math><mi xlink:href='javascript:alert(1)'>x</mi></math>", ["javascript", "<math"]),
+]
+
+
+@pytest.mark.parametrize(("source", "forbidden"), HOSTILE)
+def test_hostile_markdown_is_neutralised(source, forbidden):
+    html = str(render_markdown(f"Avant\n\n{source}\n\nAprès"))
+    for needle in forbidden:
+        assert needle.lower() not in html.lower(), html
+    assert "Avant" in html and "Après" in html
+
+
+def test_safe_markdown_survives_with_safe_links():
+    html = str(
+        render_markdown(
+            "# Titre\n\n**gras** et *italique*\n\n- un\n- deux\n\n"
+            "[site](https://www.strasbourg.eu) [écrire](mailto:contact@example.org)"
+        )
+    )
+    assert "<h2>Titre</h2>" in html  # h1 belongs to the page
+    assert "<strong>gras</strong>" in html and "<li>un</li>" in html
+    assert 'href="https://www.strasbourg.eu"' in html
+    assert 'href="mailto:contact@example.org"' in html
+    assert html.count('rel="noopener noreferrer nofollow"') == 2
+
+
+def test_template_filter_renders_sanitised_html():
+    out = Template("{% load projects_tags %}{{ text|render_markdown }}").render(
+        Context({"text": "**ok** <script>x()</script>"})
+    )
+    assert "<strong>ok</strong>" in out
+    assert "<script" not in out
