@@ -7,12 +7,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from projects import selectors as projects_selectors
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
 from workspace.models import Activity
-from workspace.selectors import workspace_member_ids_q
 
 from .checklist import ITEMS_BY_CODE, checklist_state, completeness_expression, transition_missing
 from .models import Attestation, TransitionLog
@@ -23,34 +22,9 @@ from .permissions import (
 )
 
 
-def _sheet_visibility_q(user: Any) -> Q:
-    """Public sheets of public workspaces, plus every sheet of the user's own workspaces."""
-    public = Q(is_public=True, workspace__visibility="public")
-    return public | workspace_member_ids_q(user, prefix="workspace__")
-
-
-def sheet_list_visible(*, user: Any) -> QuerySet[ProjectSheet]:
-    try:
-        from projects.selectors import sheet_list_visible as projects_sheet_list_visible
-    except ImportError:
-        return ProjectSheet.objects.filter(_sheet_visibility_q(user))
-    return projects_sheet_list_visible(user=user)
-
-
 def sheet_get_visible(*, user: Any, pk: int) -> ProjectSheet:
-    """The sheet if the user may see it; 404 otherwise (private sheets stay unknown)."""
-    try:
-        from projects.selectors import sheet_get_visible as projects_sheet_get_visible
-    except ImportError:
-        sheet = (
-            ProjectSheet.objects.select_related("workspace", "current_version", "territory")
-            .filter(_sheet_visibility_q(user), pk=pk)
-            .first()
-        )
-        if sheet is None:
-            raise Http404("No such sheet.") from None
-        return sheet
-    return projects_sheet_get_visible(user=user, pk=pk)
+    """The sheet if the user may see it; 404 otherwise (the projects app's rule, reused)."""
+    return projects_selectors.sheet_get_visible(user=user, pk=pk, for_detail=False)
 
 
 def transition_options(
@@ -138,7 +112,9 @@ def board_sheet_list(
     The completeness is computed by the database in the same query (see checklist), so a page
     costs the same number of queries for ten sheets or ten thousand.
     """
-    qs = sheet_list_visible(user=user).select_related("workspace", "territory")
+    qs = ProjectSheet.objects.filter(projects_selectors.sheet_visibility_q(user)).select_related(
+        "workspace", "territory"
+    )
     if territory:
         qs = qs.filter(territory__slug=territory)
     if theme:

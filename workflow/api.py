@@ -1,0 +1,150 @@
+"""API for a sheet's checklist, attestations, stage transitions and history."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .checklist import checklist_summary
+from .selectors import (
+    sheet_activity_list,
+    sheet_get_visible,
+    transition_log_list,
+    transition_options,
+)
+from .services import attestation_create, attestation_withdraw, sheet_transition
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["computed", "attested"])
+    required = serializers.BooleanField()
+    satisfied = serializers.BooleanField()
+
+
+class ChecklistStageSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    completeness = serializers.IntegerField(min_value=0, max_value=100)
+    items = ChecklistItemSerializer(many=True)
+
+
+class AttestationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    attested_by = serializers.CharField(source="attested_by.display_name", default=None)
+    attested_at = serializers.DateTimeField()
+    withdrawn_by = serializers.CharField(source="withdrawn_by.display_name", default=None)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    allowed = serializers.BooleanField()
+    permitted = serializers.BooleanField()
+    note_required = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class TransitionLogSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    from_stage = serializers.CharField()
+    to_stage = serializers.CharField()
+    note = serializers.CharField()
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    version = serializers.IntegerField(source="version_number", allow_null=True)
+    checklist_snapshot = serializers.JSONField()
+    created = serializers.DateTimeField()
+
+
+class ActivitySerializer(serializers.Serializer):
+    verb = serializers.CharField()
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    target = serializers.CharField(source="target_repr")
+    data = serializers.JSONField()
+    created = serializers.DateTimeField()
+
+
+class SheetChecklist(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=ChecklistStageSerializer(many=True))
+    def get(self, request, pk: int):
+        sheet = sheet_get_visible(user=request.user, pk=pk)
+        return Response(ChecklistStageSerializer(checklist_summary(sheet), many=True).data)
+
+
+class SheetAttestation(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = ["post", "delete", "options"]
+
+    @extend_schema(request=None, responses={201: AttestationSerializer})
+    def post(self, request, pk: int, code: str):
+        sheet = sheet_get_visible(user=request.user, pk=pk)
+        attestation = attestation_create(actor=request.user, sheet=sheet, code=code)
+        return Response(AttestationSerializer(attestation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: AttestationSerializer})
+    def delete(self, request, pk: int, code: str):
+        sheet = sheet_get_visible(user=request.user, pk=pk)
+        attestation = attestation_withdraw(actor=request.user, sheet=sheet, code=code)
+        return Response(AttestationSerializer(attestation).data)
+
+
+class SheetTransitionList(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=TransitionOptionSerializer(many=True))
+    def get(self, request, pk: int):
+        sheet = sheet_get_visible(user=request.user, pk=pk)
+        options = transition_options(user=request.user, sheet=sheet)
+        return Response(TransitionOptionSerializer(options, many=True).data)
+
+
+class SheetTransitionRun(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=TransitionRequestSerializer,
+        responses={200: inline_serializer("TransitionResult", {"stage": serializers.CharField()})},
+    )
+    def post(self, request, pk: int, name: str):
+        sheet = sheet_get_visible(user=request.user, pk=pk)
+        data = TransitionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sheet = sheet_transition(
+            actor=request.user, sheet=sheet, name=name, note=data.validated_data["note"]
+        )
+        return Response({"stage": sheet.stage})
+
+
+class SheetHistory(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "SheetHistory",
+            {
+                "transitions": TransitionLogSerializer(many=True),
+                "activity": ActivitySerializer(many=True),
+            },
+        )
+    )
+    def get(self, request, pk: int):
+        sheet = sheet_get_visible(user=request.user, pk=pk)
+        return Response(
+            {
+                "transitions": TransitionLogSerializer(
+                    transition_log_list(sheet=sheet), many=True
+                ).data,
+                "activity": ActivitySerializer(sheet_activity_list(sheet=sheet), many=True).data,
+            }
+        )
