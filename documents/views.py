@@ -61,7 +61,7 @@ from .services import (
     share_link_revoke,
 )
 from .storage import revision_response
-from .upload import declared_length_too_large, streaming_upload, upload_too_large
+from .upload import streaming_upload, upload_too_large
 from .validation import too_large_message
 
 PAGE_SIZE = 25
@@ -102,6 +102,10 @@ def _is_xhr(request) -> bool:
 def _upload_refused(request, template: str, context: dict, form, message: str, status: int):
     if _is_xhr(request):
         return JsonResponse({"detail": message, "errors": {"file": [message]}}, status=status)
+    form.is_valid()
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
+    form.errors.pop("file", None)
     form.add_error("file", message)
     return render(request, template, context, status=status)
 
@@ -116,10 +120,6 @@ def document_upload(request, slug: str):
     if not can_add_document(request.user, workspace):
         raise PermissionDenied
     template = "documents/upload.html"
-    if request.method == "POST" and declared_length_too_large(request):
-        form = UploadForm(workspace=workspace)
-        ctx = {"workspace": workspace, "form": form}
-        return _upload_refused(request, template, ctx, form, too_large_message(), 413)
     form = UploadForm(request.POST or None, request.FILES or None, workspace=workspace)
     context = {"workspace": workspace, "form": form}
     if request.method == "POST":
@@ -186,7 +186,7 @@ def revision_upload(request, pk: int):
         raise PermissionDenied
     message = None
     status = 400
-    if declared_length_too_large(request) or upload_too_large(request):
+    if upload_too_large(request):
         message, status = too_large_message(), 413
     else:
         form = RevisionForm(request.POST, request.FILES)
