@@ -34,7 +34,7 @@ run: seed
 	wait
 
 test: install
-	$(PY) -m pytest -n auto
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n auto
 
 lint: install
 	$(PY) -m ruff check .
