@@ -160,10 +160,24 @@ def _sheet_documents(user: Any, sheet: ProjectSheet) -> list:
 
 
 ACTIVITY_LABELS = {
-    "framing_note.drafted": _lazy("brouillon de note de cadrage"),
-    "framing_note.updated": _lazy("brouillon de note de cadrage modifié"),
     "framing_note.published": _lazy("note de cadrage publiée"),
+    "sheet.open_consultation": _lazy("ouverture de la concertation"),
+    "sheet.start_realisation": _lazy("passage en réalisation"),
+    "sheet.start_evaluation": _lazy("passage en évaluation"),
+    "sheet.archive": _lazy("archivage"),
+    "sheet.abandon": _lazy("abandon du projet"),
+    "sheet.step_back": _lazy("retour à l'étape précédente"),
+    "checklist.attested": _lazy("démarche qualité : élément attesté"),
+    "checklist.withdrawn": _lazy("démarche qualité : attestation retirée"),
 }
+# Versions are listed from their own table; drafts stay private to their author.
+TIMELINE_HIDDEN_VERBS = [
+    "sheet.created",
+    "sheet.updated",
+    "sheet.restored",
+    "framing_note.drafted",
+    "framing_note.updated",
+]
 
 
 def _activity_detail(data: dict) -> str:
@@ -174,6 +188,8 @@ def _activity_detail(data: dict) -> str:
             f"{Stage(data['from']).label if data['from'] in Stage.values else data['from']}"
             f" → {Stage(data['to']).label if data['to'] in Stage.values else data['to']}"
         )
+    if isinstance(data.get("code"), str):
+        parts.append(data["code"])
     if isinstance(data.get("note"), str) and data["note"]:
         parts.append(data["note"])
     return " · ".join(str(p) for p in parts)
@@ -197,9 +213,7 @@ def _timeline(sheet: ProjectSheet) -> list[dict]:
             "label": ACTIVITY_LABELS.get(a.verb, a.verb),
             "detail": _activity_detail(a.data or {}),
         }
-        for a in activity_list_for_target(target=sheet).exclude(
-            verb__in=["sheet.updated", "sheet.created", "sheet.restored"]
-        )[:20]
+        for a in activity_list_for_target(target=sheet).exclude(verb__in=TIMELINE_HIDDEN_VERBS)[:20]
     ]
     return sorted(entries, key=lambda e: e["when"], reverse=True)[:25]
 
