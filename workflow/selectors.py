@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from projects import selectors as projects_selectors
@@ -133,7 +133,12 @@ def board_sheet_list(
         qs = qs.filter(completeness__lt=completeness_below)
     if completeness_at_least is not None:
         qs = qs.filter(completeness__gte=completeness_at_least)
-    return qs.order_by("stage_changed_at", "pk")
+    # Grouped by stage in workflow order, the longest-waiting first inside a stage.
+    rank = Case(
+        *[When(stage=stage, then=Value(i)) for i, stage in enumerate(BOARD_STAGES)],
+        output_field=IntegerField(),
+    )
+    return qs.annotate(stage_rank=rank).order_by("stage_rank", "stage_changed_at", "pk")
 
 
 def board_stage_counts(queryset: QuerySet[ProjectSheet]) -> dict[str, int]:

@@ -65,13 +65,20 @@ def _schedule_effects(sheet: ProjectSheet) -> None:
 
 @transaction.atomic
 def sheet_transition(
-    *, actor: User | Any, sheet: ProjectSheet, name: str, note: str = ""
+    *,
+    actor: User | Any,
+    sheet: ProjectSheet,
+    name: str,
+    note: str = "",
+    expected_stage: str | None = None,
 ) -> ProjectSheet:
     """Run transition `name` on `sheet` for `actor`, or raise the domain error that says why.
 
     The sheet row is locked and re-read, so the rules and the checklist are judged on the state
     that the transition will actually change; a concurrent transition waits for the lock, then
     finds the stage moved and fails (ConcurrentTransitionMixin guards the UPDATE as well).
+    `expected_stage` (default: the stage of the caller's `sheet`) is the stage the decision was
+    taken on, e.g. the one shown on the page the button was pressed on.
     """
     if name not in TRANSITIONS:
         raise UnknownTransition(_("Transition inconnue : %(name)s.") % {"name": name})
@@ -80,7 +87,7 @@ def sheet_transition(
         .select_related("workspace", "current_version")
         .get(pk=sheet.pk)
     )
-    if locked.stage != sheet.stage:
+    if locked.stage != (expected_stage or sheet.stage):
         # The caller decided on a stage that another transition has since left: running the
         # request on the new stage would do something nobody asked for.
         raise TransitionInvalid(

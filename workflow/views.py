@@ -1,7 +1,125 @@
-"""Pages of the workflow app."""
+"""Pages of the workflow app: the staff board, and the transition and attestation actions."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from projects.models import ProjectSheet
+
+from .errors import (
+    AttestationNotAllowed,
+    TransitionGated,
+    TransitionNotAllowed,
+    UnknownChecklistItem,
+    UnknownTransition,
+    WorkflowError,
+)
+from .forms import BoardFilterForm
+from .permissions import can_view_board
+from .selectors import BOARD_STAGES, board_sheet_list, board_stage_counts, sheet_get_visible
+from .services import attestation_create, attestation_withdraw, sheet_transition
+
+BOARD_PAGE_SIZE = 50
 
 
-def board(request):
-    return render(request, "workflow/board.html", {})
+def _back(request: HttpRequest, sheet: ProjectSheet) -> HttpResponseRedirect:
+    """Back to the page the form was on when it is ours, else to the sheet."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        try:
+            target = sheet.get_absolute_url()
+        except NoReverseMatch:
+            target = "/"
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def transition_run(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    sheet = sheet_get_visible(user=request.user, pk=pk)
+    try:
+        sheet = sheet_transition(
+            actor=request.user,
+            sheet=sheet,
+            name=name,
+            note=request.POST.get("note", ""),
+            expected_stage=request.POST.get("stage") or None,
+        )
+    except (TransitionNotAllowed, UnknownTransition) as error:
+        raise PermissionDenied(error.message) from error
+    except TransitionGated as error:
+        missing = "; ".join(item["label"] for item in error.missing)
+        messages.error(request, f"{error.message} {_('Il manque :')} {missing}.")
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("La fiche est passée à l'étape « %(stage)s ».")
+            % {"stage": sheet.get_stage_display()},
+        )
+    return _back(request, sheet)
+
+
+@login_required
+@require_POST
+def attestation(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    sheet = sheet_get_visible(user=request.user, pk=pk)
+    withdraw = request.POST.get("action") == "withdraw"
+    service = attestation_withdraw if withdraw else attestation_create
+    try:
+        service(actor=request.user, sheet=sheet, code=code)
+    except (AttestationNotAllowed, UnknownChecklistItem) as error:
+        raise PermissionDenied(error.message) from error
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Attestation retirée.") if withdraw else _("Élément attesté."))
+    return _back(request, sheet)
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """All sheets by stage, for staff to track projects; filters keep the page one query deep."""
+    if not can_view_board(request.user):
+        raise PermissionDenied
+    form = BoardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = board_sheet_list(
+        user=request.user,
+        territory=filters.get("territory") or None,
+        theme=filters.get("theme") or None,
+        workspace=filters.get("workspace") or None,
+        stage=filters.get("stage") or None,
+        completeness_below=filters.get("completeness_below"),
+        completeness_at_least=filters.get("completeness_at_least"),
+        stalled_days=filters.get("stalled_days"),
+    )
+    counts = board_stage_counts(qs)
+    page = Paginator(qs.prefetch_related("themes"), BOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "workflow/board.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "counts": [(stage, stage.label, counts[str(stage)]) for stage in BOARD_STAGES],
+            "total": sum(counts.values()),
+            "query_string": urlencode(query),
+        },
+    )
