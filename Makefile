@@ -46,3 +46,8 @@ check: install
 
 clean:
 	rm -rf var $(VENV)
+
+# Upload benchmark: 1 GiB through Fabrique's API vs a bare Django view (SIZE_MIB=64 for a quick run).
+SIZE_MIB ?= 1024
+bench-upload: install
+	$(PY) bench/upload_bench.py --size-mib $(SIZE_MIB) --write docs/benchmarks.md

@@ -172,3 +172,19 @@ def test_image_with_trailing_script_is_served_inert(make_workspace):
     assert download["Content-Disposition"].startswith("inline")
     assert "sandbox" in download["Content-Security-Policy"]
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_streamed_hash_and_size_of_a_multi_chunk_upload(make_workspace):
+    """The SHA-256 computed in the background thread while streaming matches the bytes."""
+    import hashlib
+    import threading
+
+    workspace, actors = make_workspace()
+    data = b"ville,velos\n" + b"Neudorf,12\n" * 400_000  # ~4 MiB: several 1 MiB chunks
+    before = threading.active_count()
+    response = _upload(client_for(actors["owner"]), workspace, "gros.csv", data)
+    assert response.status_code == 201
+    revision = response.json()["current_revision"]
+    assert revision["sha256"] == hashlib.sha256(data).hexdigest()
+    assert revision["size"] == len(data)
+    assert threading.active_count() == before  # the hashing thread is gone
