@@ -51,3 +51,9 @@ clean:
 SIZE_MIB ?= 1024
 bench-upload: install
 	$(PY) bench/upload_bench.py --size-mib $(SIZE_MIB) --write docs/benchmarks.md
+
+# Sheet benchmark: sheet page, version lists and diffs of a sheet with 1,000 versions, each
+# against a trivial page on the same live server; figures appended to docs/benchmarks.md.
+SHEET_VERSIONS ?= 1000
+bench-sheets: install
+	$(PY) bench/sheets_bench.py --versions $(SHEET_VERSIONS) --n 40 --append docs/benchmarks.md
