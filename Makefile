@@ -57,3 +57,10 @@ bench-upload: install
 SHEET_VERSIONS ?= 1000
 bench-sheets: install
 	$(PY) bench/sheets_bench.py --versions $(SHEET_VERSIONS) --n 40 --append docs/benchmarks.md
+
+# Search benchmark: SEARCH_N generated French sheets + documents in a throw-away database and
+# index; indexing rate, index size, indexer memory, API search p50/p95 vs raw Whoosh vs a
+# trivial page; figures appended to docs/benchmarks.md (SEARCH_N=5000 for a quick run).
+SEARCH_N ?= 100000
+bench-search: install
+	$(PY) bench/search_bench.py --n $(SEARCH_N) --append docs/benchmarks.md

@@ -53,7 +53,8 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                     stored=field_class.stored,
                     analyzer=FrenchAnalyzer(),
                     field_boost=field_class.boost,
-                    spelling=field_class.document is True,
+                    # No spelling suggestions: they would analyse every text a second time.
+                    spelling=False,
                 ),
             )
         return content_field_name, schema

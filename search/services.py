@@ -166,15 +166,15 @@ def search_query(
     if visibility is not None:
         sqs = sqs.filter(visibility)
     if type:
-        sqs = sqs.filter(result_type__exact=type)
+        sqs = sqs.filter(result_type=type)
     if stage:
-        sqs = sqs.filter(stage__exact=stage)
+        sqs = sqs.filter(stage=stage)
     if territory:
-        sqs = sqs.filter(territory__exact=territory)
+        sqs = sqs.filter(territory=territory)
     if theme:
-        sqs = sqs.filter(themes__exact=theme)
+        sqs = sqs.filter(themes=theme)
     if workspace:
-        sqs = sqs.filter(workspace__exact=workspace)
+        sqs = sqs.filter(workspace=workspace)
 
     candidates = list(sqs[:MAX_CANDIDATES])
     result.capped = len(candidates) >= MAX_CANDIDATES and sqs.count() > MAX_CANDIDATES

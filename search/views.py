@@ -47,7 +47,9 @@ def search(request):
         "stages": Stage.choices,
         "territories": Territory.objects.order_by("name").only("slug", "name"),
         "themes": Theme.objects.order_by("name").only("slug", "name"),
-        "workspaces": workspace_list_visible(user=request.user).only("slug", "name"),
+        "workspaces": workspace_list_visible(user=request.user)
+        .select_related(None)
+        .only("slug", "name"),
         "any_filter": any(filters.values()),
     }
     return render(request, "search/search.html", context)
