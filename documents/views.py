@@ -120,7 +120,11 @@ def document_upload(request, slug: str):
     if not can_add_document(request.user, workspace):
         raise PermissionDenied
     template = "documents/upload.html"
-    form = UploadForm(request.POST or None, request.FILES or None, workspace=workspace)
+    # A project sheet's page links here with ?sheet=<id> to file the upload under that sheet.
+    initial = {"sheet": request.GET.get("sheet")} if request.GET.get("sheet", "").isdigit() else {}
+    form = UploadForm(
+        request.POST or None, request.FILES or None, workspace=workspace, initial=initial
+    )
     context = {"workspace": workspace, "form": form}
     if request.method == "POST":
         if upload_too_large(request):
