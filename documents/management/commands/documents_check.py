@@ -45,8 +45,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def _repair_missing(self, missing_keys: set[str]) -> None:
         """A row whose bytes are gone cannot be served: drop it, keep the document's history."""
-        affected = Document.objects.filter(revisions__storage_key__in=missing_keys).distinct()
-        for document in affected.select_for_update():
+        ids = set(
+            DocumentRevision.objects.filter(storage_key__in=missing_keys).values_list(
+                "document_id", flat=True
+            )
+        )
+        for document in Document.objects.filter(pk__in=ids).select_for_update():
             gone = list(document.revisions.filter(storage_key__in=missing_keys))
             Document.objects.filter(pk=document.pk).update(current_revision=None)
             DocumentRevision.objects.filter(pk__in=[r.pk for r in gone]).delete()
