@@ -1,9 +1,16 @@
 """Search tests start from an empty index (its directory outlives each test's rollback)."""
 
 import pytest
+from django.conf import settings
 from haystack import connections
 
 from search.indexer import outbox_drain
+
+# Tests of the Whoosh mechanics themselves (file lock, index directory, document count); the
+# service, visibility and API tests run against any engine.
+whoosh_only = pytest.mark.skipif(
+    "PATH" not in settings.HAYSTACK_CONNECTIONS["default"], reason="Whoosh-specific"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from search.indexer import outbox_drain
 from search.models import IndexOutbox
 from search.services import search_query
 
+from .conftest import whoosh_only
 from .factories import (
     document_set,
     documents_available,
@@ -32,6 +33,7 @@ def snapshot(user, queries):
     return out
 
 
+@whoosh_only
 @pytest.mark.django_db
 def test_healthz_reports_index_and_backlog(make_workspace, client, drain):
     workspace, _ = make_workspace()
@@ -44,6 +46,7 @@ def test_healthz_reports_index_and_backlog(make_workspace, client, drain):
     assert body["search_backlog"] == 0 and body["search_documents"] == 2
 
 
+@whoosh_only
 @pytest.mark.django_db
 @pytest.mark.parametrize("command", ["search_rebuild", "rebuild_index"])
 def test_deleting_the_index_and_rebuilding_restores_the_same_results(
@@ -128,4 +131,6 @@ def test_parallel_creation_then_drain_finds_all_and_not_the_deleted(make_workspa
     assert page.count == len(expected)
     from haystack import connections
 
-    assert connections["default"].get_backend().document_count() == len(expected)
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "document_count"):
+        assert backend.document_count() == len(expected)

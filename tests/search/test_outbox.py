@@ -12,6 +12,7 @@ from search.models import IndexerLease, IndexOutbox
 from search.outbox import index_enqueue
 from search.services import search_query
 
+from .conftest import whoosh_only
 from .factories import make_framing_note, make_sheet, sheet_delete, sheet_new_version, sheet_set
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def test_repeated_changes_are_coalesced_last_one_wins(make_workspace, drain):
     assert search_query(user=None, q="tramway").count == 0
 
 
+@whoosh_only
 def test_update_then_delete_in_one_batch_removes(make_workspace, drain):
     workspace, _ = make_workspace()
     keep = make_sheet(workspace, title="Reste", summary="fontaine")
@@ -59,6 +61,7 @@ def test_update_then_delete_in_one_batch_removes(make_workspace, drain):
     assert [h.id for h in search_query(user=None, q="fontaine").results] == [keep.pk]
 
 
+@whoosh_only
 def test_delete_of_an_object_already_gone_still_removes_it(make_workspace, drain):
     """GIVEN an indexed sheet WHEN its row disappears and only then a delete is enqueued
     THEN the delete still reaches the index (deletes never need the object)."""
@@ -76,6 +79,7 @@ def test_delete_of_an_object_already_gone_still_removes_it(make_workspace, drain
     assert index_count() == 0
 
 
+@whoosh_only
 def test_update_of_a_vanished_object_becomes_a_removal(make_workspace, drain):
     workspace, _ = make_workspace()
     sheet = make_sheet(workspace, title="Fiche", summary="kiosque")
@@ -129,6 +133,7 @@ def test_an_expired_lease_is_taken_over(make_workspace, drain):
     assert drain().rows == 1
 
 
+@whoosh_only
 def test_whoosh_lock_keeps_rows_and_does_not_raise(make_workspace, drain, monkeypatch):
     """GIVEN someone outside the outbox holds Whoosh's write lock (e.g. a manual rebuild)
     WHEN the indexer drains THEN it gives up quietly, keeps the rows, and a later drain works."""
