@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -44,12 +46,23 @@ def _shift_headings(html: str) -> str:
     return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 
-def render_markdown(text: str | None) -> SafeString:
-    """Markdown to sanitised HTML: no scripts, no styles, no event handlers, no unsafe links."""
-    if not text:
-        return mark_safe("")  # noqa: S308 - empty
-    html = md.markdown(text, extensions=_EXTENSIONS, output_format="html")
-    clean = nh3.clean(
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    # Building a Markdown instance (extension setup) costs more than converting a page; keep one
+    # per thread and reset it between documents.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=_EXTENSIONS, output_format="html")
+    return converter
+
+
+@lru_cache(maxsize=512)
+def _render(text: str) -> str:
+    # Versions are immutable, so the same text always gives the same HTML: cache by text.
+    html = _converter().reset().convert(text)
+    return nh3.clean(
         _shift_headings(html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
@@ -59,4 +72,10 @@ def render_markdown(text: str | None) -> SafeString:
         strip_comments=True,
         attribute_filter=_safe_href,
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 with the allowlist above
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Markdown to sanitised HTML: no scripts, no styles, no event handlers, no unsafe links."""
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty
+    return mark_safe(_render(text))  # noqa: S308 - sanitised by nh3 with the allowlist above

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -311,11 +312,15 @@ def _conflict_page(request, sheet: ProjectSheet, form: SheetForm, conflict: Shee
 def sheet_versions(request, pk: int):
     sheet = sheet_get_visible(user=request.user, pk=pk, for_detail=False)
     page = Paginator(sheet_version_list(sheet=sheet), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "projects/versions.html",
-        {"sheet": sheet, "page_obj": page, "can_restore": can_restore_version(request.user, sheet)},
-    )
+    context = {
+        "sheet": sheet,
+        "page_obj": page,
+        "can_restore": can_restore_version(request.user, sheet),
+        # Row links built from these prefixes: one reverse() per page instead of three per row.
+        "versions_url": reverse("projects:versions", args=[sheet.pk]),
+        "diff_url": reverse("projects:diff", args=[sheet.pk]),
+    }
+    return render(request, "projects/versions.html", context)
 
 
 def sheet_version(request, pk: int, number: int):
