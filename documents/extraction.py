@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
 from defusedxml import ElementTree
 from django.conf import settings
@@ -20,6 +21,10 @@ PARAGRAPH_TAGS = frozenset({"p", "h", "si", "is"})
 
 
 class ExtractionTimeout(Exception):
+    pass
+
+
+class ExtractionFailed(Exception):
     pass
 
 
@@ -129,23 +134,68 @@ def _plain(path: str, budget: Budget) -> None:
     budget.add(text)
 
 
+def _extract_path(path: str, mime_type: str, seconds: float, max_chars: int) -> str:
+    budget = Budget(seconds, max_chars)
+    if mime_type == v.PDF:
+        _pdf(path, budget)
+    elif mime_type in v.ZIP_TYPES_BY_EXTENSION.values():
+        _zipped_xml(path, mime_type, budget)
+    elif mime_type in (v.TEXT, v.CSV, v.MARKDOWN):
+        _plain(path, budget)
+    return budget.text()
+
+
+def _child(conn: Any, fn: Callable[..., str], args: tuple) -> None:
+    try:
+        conn.send(("ok", fn(*args)))
+    except BaseException as error:  # reported to the parent, which marks the revision failed
+        conn.send(("error", repr(error)))
+    finally:
+        conn.close()
+
+
+def run_with_time_limit(fn: Callable[..., str], args: tuple, seconds: float) -> str:
+    """Run `fn(*args)` in a forked child killed after `seconds`.
+
+    The extractors' cooperative checks cannot interrupt native code stuck inside one PDF page;
+    a child process can always be killed, and a crash there cannot take the worker down.
+    """
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: cooperative limits only
+        return fn(*args)
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, fn, args), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise ExtractionTimeout(f"no result after {seconds}s")
+        try:
+            status, payload = receiver.recv()
+        except EOFError as error:  # the child died (crash, out of memory)
+            raise ExtractionFailed("extractor died") from error
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiver.close()
+    if status != "ok":
+        raise ExtractionFailed(payload)
+    return payload
+
+
 def extract_text(storage_key: str, mime_type: str) -> str:
     """Text of a stored file ('' for images). Raises on unreadable files or past the limits."""
     if mime_type in (v.PNG, v.JPEG, v.WEBP):
         return ""
-    budget = Budget(
-        getattr(settings, "FABRIQUE_EXTRACT_TIME_LIMIT_SECONDS", 60),
-        getattr(settings, "FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000),
-    )
+    seconds = float(getattr(settings, "FABRIQUE_EXTRACT_TIME_LIMIT_SECONDS", 60))
+    max_chars = int(getattr(settings, "FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000))
     # Work on a local copy: extractors want a seekable path, and S3 objects are remote.
     with tempfile.NamedTemporaryFile(suffix=".bin") as local:
         with document_storage().open(storage_key, "rb") as stored:
             shutil.copyfileobj(stored, local, 1024 * 1024)
         local.flush()
-        if mime_type == v.PDF:
-            _pdf(local.name, budget)
-        elif mime_type in v.ZIP_TYPES_BY_EXTENSION.values():
-            _zipped_xml(local.name, mime_type, budget)
-        elif mime_type in (v.TEXT, v.CSV, v.MARKDOWN):
-            _plain(local.name, budget)
-    return budget.text()
+        return run_with_time_limit(
+            _extract_path, (local.name, mime_type, seconds, max_chars), seconds + 1
+        )

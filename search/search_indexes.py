@@ -30,19 +30,19 @@ def _sections_text(sections: Any) -> str:
 class FabriqueIndex(indexes.SearchIndex):
     """Fields every result type shares, so that one query filters them all alike."""
 
+    # Nothing but the identifiers is stored: titles and snippets are read from the database.
     text = indexes.CharField(document=True, stored=False)
-    title = indexes.CharField(stored=True, indexed=False)
-    result_type = indexes.CharField(indexed=False)
+    result_type = indexes.CharField(indexed=False, stored=False)
     # Visibility: who may see it, as the database said when it was indexed. The search
     # service filters on these AND re-checks every hit against the database.
-    workspace_id = indexes.IntegerField()
-    public = indexes.BooleanField()
-    key = indexes.CharField(indexed=False)
+    workspace_id = indexes.IntegerField(stored=False)
+    public = indexes.BooleanField(stored=False)
+    key = indexes.CharField(indexed=False, stored=False)
     # Filters (slugs are exact terms).
-    workspace = indexes.CharField(indexed=False)
-    stage = indexes.CharField(indexed=False, null=True)
-    territory = indexes.CharField(indexed=False, null=True)
-    themes = indexes.MultiValueField(null=True)
+    workspace = indexes.CharField(indexed=False, stored=False)
+    stage = indexes.CharField(indexed=False, null=True, stored=False)
+    territory = indexes.CharField(indexed=False, null=True, stored=False)
+    themes = indexes.MultiValueField(null=True, stored=False)
 
     type_name = ""
 
@@ -103,9 +103,6 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
         v = obj.current_version
         return _join(v.title, v.summary, v.body, _sections_text(v.sections))
 
-    def prepare_title(self, obj: ProjectSheet) -> str:
-        return obj.current_version.title
-
     def prepare_workspace_id(self, obj: ProjectSheet) -> int:
         return obj.workspace_id
 
@@ -163,9 +160,6 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
             obj.budget_constraints,
             obj.use_of_contributions,
         )
-
-    def prepare_title(self, obj: FramingNote) -> str:
-        return self.result_title(obj)
 
     def prepare_workspace_id(self, obj: FramingNote) -> int:
         return obj.sheet.workspace_id
@@ -226,7 +220,7 @@ if Document is not None:
         """Documents not in the trash: title, description and the current file's text."""
 
         type_name = "document"
-        mime_type = indexes.CharField(indexed=False, null=True)
+        mime_type = indexes.CharField(indexed=False, null=True, stored=False)
 
         def get_model(self):
             return Document
@@ -257,9 +251,6 @@ if Document is not None:
                 revision.original_name if revision else "",
                 revision.extracted_text if revision else "",
             )
-
-        def prepare_title(self, obj) -> str:
-            return obj.title
 
         def prepare_mime_type(self, obj) -> str | None:
             return obj.current_revision.mime_type if obj.current_revision_id else None

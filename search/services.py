@@ -176,17 +176,19 @@ def search_query(
     if workspace:
         sqs = sqs.filter(workspace=workspace)
 
-    candidates = list(sqs[:MAX_CANDIDATES])
-    result.capped = len(candidates) >= MAX_CANDIDATES and sqs.count() > MAX_CANDIDATES
+    candidates, result.capped = _candidates(sqs, MAX_CANDIDATES)
 
     # The database's word on every candidate, one query per result type.
+    by_ct = {
+        _ct(search_index.get_model()): search_index for search_index in indexes_by_type.values()
+    }
     by_type: dict[str, list[int]] = {}
     ordered: list[tuple[str, int]] = []
-    for hit in candidates:
-        search_index = _index_for_hit(hit, indexes_by_type)
+    for django_ct, django_id in candidates:
+        search_index = by_ct.get(django_ct)
         if search_index is None:
             continue
-        pk = int(hit.pk)
+        pk = int(django_id)
         by_type.setdefault(search_index.type_name, []).append(pk)
         ordered.append((search_index.type_name, pk))
     visible = {
@@ -219,9 +221,19 @@ def search_query(
     return result
 
 
-def _index_for_hit(hit: Any, indexes_by_type: dict[str, Any]) -> Any:
-    for search_index in indexes_by_type.values():
-        model = search_index.get_model()
-        if model._meta.app_label == hit.app_label and model._meta.model_name == hit.model_name:
-            return search_index
-    return None
+def _ct(model: Any) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _candidates(sqs: SearchQuerySet, limit: int) -> tuple[list[tuple[str, str]], bool]:
+    """("app.model", pk) of the best `limit` hits, best first, and whether more matched.
+
+    Engines that can list keys cheaply (our Whoosh backend) get the query haystack built;
+    any other engine goes through haystack's ordinary results.
+    """
+    fast = getattr(sqs.query.backend, "candidate_keys", None)
+    if fast is not None:
+        return fast(sqs.query.build_query(), limit)
+    hits = list(sqs[:limit])
+    capped = len(hits) >= limit and sqs.count() > limit
+    return [(f"{h.app_label}.{h.model_name}", str(h.pk)) for h in hits], capped

@@ -43,3 +43,19 @@ def client_for(user) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests must restore the migrated data (communes, themes, groups, content
+    types) they flush: a flush without it leaves the next transactional test an empty
+    database and a content-type cache pointing at deleted rows."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, serialized_rollback=True)"
+            )

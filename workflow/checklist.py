@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Length, Replace, Trim
 from django.db.models.lookups import GreaterThanOrEqual, Regex
@@ -411,16 +412,81 @@ def completeness(satisfied: int, total: int) -> int:
     return 100 * satisfied // total if total else 100
 
 
+_compiled: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _checklist_sql() -> tuple[str, tuple]:
+    """The SQL (and its parameters) that gives every sheet's item flags, compiled once.
+
+    Django takes far longer to resolve and compile this expression tree than the database
+    takes to run it for a page of sheets, so the statement is built once per process and
+    database, then filtered by id from the outside (both SQLite and PostgreSQL push the id
+    condition down into the subquery).
+    """
+    key = (connection.alias, str(connection.settings_dict["NAME"]), _document_model() is not None)
+    if key not in _compiled:
+        qs = checklist_annotate(ProjectSheet.objects.order_by()).values(
+            "pk", *[_flag(item.code) for item in ITEMS]
+        )
+        _compiled[key] = qs.query.sql_with_params()
+    return _compiled[key]
+
+
+def completeness_filter_q(*, below: int | None = None, at_least: int | None = None) -> Q:
+    """Q on ProjectSheet: current-stage completeness below / at least a percentage.
+
+    Archived and abandoned sheets have no completeness and match neither bound.
+    """
+    key = ("completeness", connection.alias, str(connection.settings_dict["NAME"]))
+    key += (_document_model() is not None,)
+    if key not in _compiled:
+        qs = (
+            ProjectSheet.objects.order_by()
+            .annotate(completeness_now=completeness_expression())
+            .values("pk", "completeness_now")
+        )
+        _compiled[key] = qs.query.sql_with_params()
+    sql, params = _compiled[key]
+    q = Q()
+    for operator, bound in (("<", below), (">=", at_least)):
+        if bound is not None:
+            # Only our compiled SQL and a fixed operator are interpolated; the bound is a parameter.
+            subquery = RawSQL(  # noqa: S611
+                f"SELECT c.pk FROM ({sql}) c WHERE c.completeness_now {operator} %s",  # noqa: S608
+                (*params, int(bound)),
+            )
+            q &= Q(pk__in=subquery)
+    return q
+
+
+def checklist_states(pks: Iterable[int]) -> dict[int, dict[str, bool]]:
+    """Every item's state for several sheets, in one query whatever their number."""
+    pks = list(dict.fromkeys(int(pk) for pk in pks))
+    if not pks:
+        return {}
+    sql, params = _checklist_sql()
+    placeholders = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({sql}) checklist WHERE checklist.pk IN ({placeholders})",  # noqa: S608
+            (*params, *pks),
+        )
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return {row["pk"]: {item.code: bool(row[_flag(item.code)]) for item in ITEMS} for row in rows}
+
+
 def checklist_state(sheet: ProjectSheet) -> dict[str, bool]:
     """Every item's state for one sheet, in one query."""
-    row = (
-        checklist_annotate(ProjectSheet.objects.filter(pk=sheet.pk))
-        .values(*[_flag(item.code) for item in ITEMS])
-        .first()
-    )
-    if row is None:
-        return dict.fromkeys(ITEMS_BY_CODE, False)
-    return {item.code: bool(row[_flag(item.code)]) for item in ITEMS}
+    return checklist_states([sheet.pk]).get(sheet.pk) or dict.fromkeys(ITEMS_BY_CODE, False)
+
+
+def stage_completeness(stage: str, state: dict[str, bool]) -> int | None:
+    """Completeness of `stage` from item states; None for stages outside the checklist."""
+    items = items_for_stage(stage)
+    if not items:
+        return None
+    return completeness(sum(state[item.code] for item in items), len(items))
 
 
 def checklist_summary(

@@ -13,7 +13,14 @@ from projects import selectors as projects_selectors
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
 from workspace.models import Activity
 
-from .checklist import ITEMS_BY_CODE, checklist_state, completeness_expression, transition_missing
+from .checklist import (
+    ITEMS_BY_CODE,
+    checklist_state,
+    checklist_states,
+    completeness_filter_q,
+    stage_completeness,
+    transition_missing,
+)
 from .models import Attestation, TransitionLog
 from .permissions import (
     NOTE_REQUIRED_TRANSITIONS,
@@ -107,10 +114,11 @@ def board_sheet_list(
     completeness_at_least: int | None = None,
     stalled_days: int | None = None,
 ) -> QuerySet[ProjectSheet]:
-    """Sheets for the staff board, annotated with the completeness of their current stage.
+    """Sheets for the staff board, filtered and in board order.
 
-    The completeness is computed by the database in the same query (see checklist), so a page
-    costs the same number of queries for ten sheets or ten thousand.
+    A completeness bound is a condition computed by the database over the matching sheets
+    (see checklist); the completeness shown is computed for the displayed page only
+    (`board_page_completeness`), so a page costs the same queries for ten sheets or ten thousand.
     """
     qs = ProjectSheet.objects.filter(projects_selectors.sheet_visibility_q(user)).select_related(
         "workspace", "territory"
@@ -128,17 +136,25 @@ def board_sheet_list(
             stage__in=STAGE_ORDER,
             stage_changed_at__lt=timezone.now() - datetime.timedelta(days=stalled_days),
         )
-    qs = qs.annotate(completeness=completeness_expression())
-    if completeness_below is not None:
-        qs = qs.filter(completeness__lt=completeness_below)
-    if completeness_at_least is not None:
-        qs = qs.filter(completeness__gte=completeness_at_least)
+    if completeness_below is not None or completeness_at_least is not None:
+        qs = qs.filter(
+            completeness_filter_q(below=completeness_below, at_least=completeness_at_least)
+        )
     # Grouped by stage in workflow order, the longest-waiting first inside a stage.
     rank = Case(
         *[When(stage=stage, then=Value(i)) for i, stage in enumerate(BOARD_STAGES)],
         output_field=IntegerField(),
     )
     return qs.annotate(stage_rank=rank).order_by("stage_rank", "stage_changed_at", "pk")
+
+
+def board_page_completeness(sheets: list[ProjectSheet]) -> list[ProjectSheet]:
+    """Set `completeness` (current stage, None once closed) on a page of sheets, in one query."""
+    states = checklist_states(sheet.pk for sheet in sheets)
+    for sheet in sheets:
+        state = states.get(sheet.pk)
+        sheet.completeness = stage_completeness(sheet.stage, state) if state else None
+    return sheets
 
 
 def board_stage_counts(queryset: QuerySet[ProjectSheet]) -> dict[str, int]:

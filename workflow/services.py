@@ -83,8 +83,8 @@ def sheet_transition(
     if name not in TRANSITIONS:
         raise UnknownTransition(_("Transition inconnue : %(name)s.") % {"name": name})
     locked = (
-        ProjectSheet.objects.select_for_update()
-        .select_related("workspace", "current_version")
+        ProjectSheet.objects.select_for_update(of=("self",))
+        .select_related("workspace")
         .get(pk=sheet.pk)
     )
     if locked.stage != (expected_stage or sheet.stage):

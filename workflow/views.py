@@ -25,7 +25,13 @@ from .errors import (
 )
 from .forms import BoardFilterForm
 from .permissions import can_view_board
-from .selectors import BOARD_STAGES, board_sheet_list, board_stage_counts, sheet_get_visible
+from .selectors import (
+    BOARD_STAGES,
+    board_page_completeness,
+    board_sheet_list,
+    board_stage_counts,
+    sheet_get_visible,
+)
 from .services import attestation_create, attestation_withdraw, sheet_transition
 
 BOARD_PAGE_SIZE = 50
@@ -111,6 +117,7 @@ def board(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.prefetch_related("themes"), BOARD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = board_page_completeness(list(page.object_list))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,

@@ -247,6 +247,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a "visibility" with different choices: name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkspaceVisibilityEnum": "workspace.models.Workspace.Visibility",
+        "DocumentVisibilityEnum": "documents.models.Visibility",
+    },
 }
 
 LOGGING = {

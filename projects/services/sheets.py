@@ -119,10 +119,15 @@ def sheet_create(
 
 
 def _lock_for_edit(actor: Any, sheet: ProjectSheet) -> ProjectSheet:
-    """Lock the sheet row so two edits (or an edit and a transition) run one after the other."""
+    """Lock the sheet row so two edits (or an edit and a transition) run one after the other.
+
+    Only the workspace (which never changes) is joined: on PostgreSQL a row re-read after
+    waiting for the lock comes back with the *old* snapshot's joined rows, so the current
+    version and territory are fetched afterwards, in statements that see the winner's commit.
+    """
     locked = (
         ProjectSheet.objects.select_for_update(of=("self",))
-        .select_related("workspace", "current_version", "territory")
+        .select_related("workspace")
         .get(pk=sheet.pk)
     )
     if not has_sheet_editor_role(actor, locked):

@@ -116,3 +116,23 @@ def test_demo_seed_is_idempotent():
     assert seed() == 0
     assert Document.objects.filter(workspace__slug="service-mobilite-ems").exists()
     assert Document.objects.filter(workspace__slug="collectif-velo-neudorf").count() >= 2
+
+
+def _sleep_then_answer(seconds: float) -> str:
+    import time
+
+    time.sleep(seconds)
+    return "trop tard"
+
+
+def test_time_limit_kills_a_stuck_extractor():
+    """Native code stuck on one page cannot check a deadline: the child process is killed."""
+    import time
+
+    from documents.extraction import ExtractionTimeout, run_with_time_limit
+
+    start = time.monotonic()
+    with pytest.raises(ExtractionTimeout):
+        run_with_time_limit(_sleep_then_answer, (30,), 0.5)
+    assert time.monotonic() - start < 5
+    assert run_with_time_limit(_sleep_then_answer, (0,), 5) == "trop tard"

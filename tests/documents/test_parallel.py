@@ -41,7 +41,7 @@ def _run(targets):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_revisions_get_unique_consecutive_numbers(make_workspace, make_document):
     workspace, actors = make_workspace()
     document = make_document(workspace, actors["owner"], name="v.txt", content=b"v1")
@@ -65,7 +65,7 @@ def test_parallel_revisions_get_unique_consecutive_numbers(make_workspace, make_
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_uploads_respect_the_quota(make_workspace):
     workspace, actors = make_workspace()
     workspace.storage_quota = 3 * 1000

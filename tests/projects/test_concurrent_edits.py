@@ -13,7 +13,7 @@ from .factories import make_sheet
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_edits_one_wins_one_conflicts(make_workspace):
     workspace, actors = make_workspace()
     sheet = make_sheet(workspace, actors["contributor"])

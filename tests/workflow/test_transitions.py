@@ -309,7 +309,7 @@ def test_search_outbox_receives_the_sheet_when_available(make_workspace):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(
     "names", [("abandon", "abandon"), ("abandon", "step_back"), ("start_realisation", "abandon")]
 )

@@ -1,0 +1,380 @@
+"""Staff board benchmark: 10,000 project sheets — the board page with its filters.
+
+Each page is timed against a trivial page in the same run, on the same live server (gunicorn,
+one sync worker, DEBUG off, SQLite in a throw-away directory): the login page for HTML pages and
+an empty sheet list for API calls. Requests are interleaved round-robin so that machine noise
+hits every page alike; each figure is the median (and p90) of N requests, plus its ratio to
+the trivial page. SQL queries per page are counted in-process with the Django test client.
+
+The board computes every sheet's completeness (the quality checklist of its current stage) in
+the database, in the same query that filters, sorts and paginates, so the filters on
+completeness and on stalled sheets cover all 10,000 sheets at every request.
+
+    .venv/bin/python bench/board_bench.py [--sheets 10000] [--n 30] [--append docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VAR = Path(tempfile.mkdtemp(prefix="fabrique-bench-board-"))
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+    "DEBUG": "false",
+    "FABRIQUE_VAR_DIR": str(VAR),
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+STAGES = [
+    ("initiative", 0.35),
+    ("consultation", 0.25),
+    ("realisation", 0.20),
+    ("evaluation", 0.10),
+    ("archived", 0.05),
+    ("abandoned", 0.05),
+]
+SECTION_CODES = [
+    "context", "objectives", "initiators_contact", "questions", "modalities_places",
+    "decisions", "response_to_contributions", "budget", "milestones",
+    "outcomes", "indicators", "lessons", "promised_vs_delivered_level",
+]  # fmt: skip
+ATTESTABLE = ["plain_language", "accessible_restitution", "participants_evaluation"]
+
+
+def build_data(count: int) -> dict:
+    """`count` public sheets in 100 workspaces, spread over the stages, with a random share of
+    their checklist met: sections, territory and themes, framing notes, public documents,
+    attestations. Rows are bulk-inserted: the bench measures reads, not the write path."""
+    from accounts.models import PlatformRole, User
+    from documents.models import Document
+    from projects.models import FramingNote, ProjectSheet, SheetVersion
+    from territories.models import Territory, Theme
+    from workflow.models import Attestation
+    from workspace.models import Workspace
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `make run` does
+    rng = random.Random(42)
+    staff = User.objects.create_user(
+        "agent@bench.test", "x", display_name="Agent", platform_role=PlatformRole.STAFF
+    )
+    official = User.objects.create_user(
+        "elue@bench.test", "x", display_name="Élue", platform_role=PlatformRole.OFFICIAL
+    )
+    territories = list(Territory.objects.all())
+    themes = list(Theme.objects.all())
+    now = timezone.now()
+    with transaction.atomic():
+        workspaces = Workspace.objects.bulk_create(
+            [
+                Workspace(
+                    name=f"Espace {i}",
+                    slug=f"espace-{i}",
+                    kind="institution" if i % 5 == 0 else "citizen_group",
+                    visibility="public",
+                )
+                for i in range(100)
+            ]
+        )
+        stages = rng.choices([s for s, _ in STAGES], weights=[w for _, w in STAGES], k=count)
+        sheets = ProjectSheet.objects.bulk_create(
+            [
+                ProjectSheet(
+                    workspace=rng.choice(workspaces),
+                    slug=f"fiche-{i}",
+                    title=f"Fiche {i}",
+                    stage=stage,
+                    territory=rng.choice(territories) if rng.random() < 0.8 else None,
+                    is_public=True,
+                    stage_changed_at=now - timedelta(days=rng.randrange(365)),
+                )
+                for i, stage in enumerate(stages)
+            ],
+            batch_size=500,
+        )
+        versions = SheetVersion.objects.bulk_create(
+            [
+                SheetVersion(
+                    sheet=sheet,
+                    number=1,
+                    title=sheet.title,
+                    summary="Résumé du projet. " * (20 if rng.random() < 0.7 else 3),
+                    sections={
+                        **{c: f"Texte {c}" for c in SECTION_CODES if rng.random() < 0.6},
+                        **(
+                            {"calendar_start": "2026-03-01", "calendar_end": "2026-04-15"}
+                            if rng.random() < 0.6
+                            else {}
+                        ),
+                    },
+                )
+                for sheet in sheets
+            ],
+            batch_size=500,
+        )
+        for sheet, version in zip(sheets, versions, strict=True):
+            sheet.current_version = version
+        ProjectSheet.objects.bulk_update(sheets, ["current_version"], batch_size=500)
+        through = ProjectSheet.themes.through
+        through.objects.bulk_create(
+            [
+                through(projectsheet_id=sheet.pk, theme_id=theme.pk)
+                for sheet in sheets
+                if rng.random() < 0.85
+                for theme in rng.sample(themes, rng.randint(1, 2))
+            ],
+            batch_size=1000,
+        )
+        framed = [
+            s
+            for s, st in zip(sheets, stages, strict=True)
+            if st != "initiative" or rng.random() < 0.3
+        ]
+        FramingNote.objects.bulk_create(
+            [
+                FramingNote(
+                    sheet=sheet,
+                    author=official,
+                    political_intent="Sens de la demande.",
+                    participation_level="concert",
+                    use_of_contributions="Chaque avis reçoit une réponse.",
+                    status="published",
+                    published_at=now,
+                )
+                for sheet in framed
+            ],
+            batch_size=500,
+        )
+        Document.objects.bulk_create(
+            [
+                Document(
+                    workspace_id=sheet.workspace_id,
+                    sheet=sheet,
+                    title=f"Dossier {sheet.pk}",
+                    visibility="public" if rng.random() < 0.8 else "members",
+                )
+                for sheet in sheets
+                if rng.random() < 0.5
+            ],
+            batch_size=500,
+        )
+        Attestation.objects.bulk_create(
+            [
+                Attestation(sheet=sheet, code=code, attested_by=staff)
+                for sheet in sheets
+                for code in ATTESTABLE
+                if rng.random() < 0.5
+            ],
+            batch_size=1000,
+        )
+    session = SessionStore()
+    session[SESSION_KEY] = str(staff.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    session.save()
+    return {"staff": staff, "session": session.session_key, "sample": sheets[count // 2].pk}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--timeout", "600", "--log-level", "warning"],
+        cwd=ROOT,
+        env=ENV,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited early")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+
+
+def fetch(port: int, path: str, cookie: str | None) -> tuple[float, int, int]:
+    headers = {"Host": "127.0.0.1"}
+    if cookie:
+        headers["Cookie"] = f"sessionid={cookie}"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    start = time.perf_counter()
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, response.status, len(body)
+
+
+def count_queries(path: str, user) -> int:
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    client.get(path)  # warm caches the way a running server has them
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    return len(ctx.captured_queries)
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    uname = " ".join(platform.uname())
+    return f"{uname}; CPU: {cpu} ({os.cpu_count()} threads)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheets", type=int, default=10_000)
+    parser.add_argument("--n", type=int, default=30, help="requests per page")
+    parser.add_argument("--append", type=Path, help="append the results to this Markdown file")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    data = build_data(args.sheets)
+    setup_s = time.perf_counter() - started
+    session, sample = data["session"], data["sample"]
+    # (label, path, logged in?, baseline key)
+    pages = [
+        ("trivial page: login form (HTML)", "/comptes/connexion/", False, "html"),
+        ("trivial API call: empty sheet list", "/api/v1/sheets/?workspace=none", False, "api"),
+        ("board, page 1", "/suivi/", True, "html"),
+        ("board, last page", "/suivi/?page=last", True, "html"),
+        ("board, stage = consultation", "/suivi/?stage=consultation", True, "html"),
+        ("board, completeness below 50 %", "/suivi/?completeness_below=50", True, "html"),
+        ("board, stalled more than 90 days", "/suivi/?stalled_days=90", True, "html"),
+        ("board, territory + theme", "/suivi/?territory=strasbourg&theme=mobilite", True, "html"),
+        ("API checklist of one sheet", f"/api/v1/sheets/{sample}/checklist/", False, "api"),
+        ("API transitions of one sheet (staff)", f"/api/v1/sheets/{sample}/transitions/", True, "api"),
+    ]  # fmt: skip
+    queries = {
+        label: count_queries(path, data["staff"] if logged else None)
+        for label, path, logged, _b in pages
+    }
+    port = free_port()
+    server = start_server(port)
+    timings: dict[str, list[float]] = {label: [] for label, *_ in pages}
+    sizes: dict[str, int] = {}
+    try:
+        for label, path, logged, _b in pages:  # warm-up, and check every page answers 200
+            for _ in range(3):
+                _t, status, size = fetch(port, path, session if logged else None)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status}")
+            sizes[label] = size
+        for _ in range(args.n):
+            for label, path, logged, _b in pages:
+                timings[label].append(fetch(port, path, session if logged else None)[0])
+    finally:
+        stop_server(server)
+        shutil.rmtree(VAR, ignore_errors=True)
+
+    def median_ms(label: str) -> float:
+        return statistics.median(timings[label]) * 1000
+
+    def p90_ms(label: str) -> float:
+        return statistics.quantiles(timings[label], n=10)[-1] * 1000
+
+    base = {"html": pages[0][0], "api": pages[1][0]}
+    rows = []
+    for label, path, _logged, kind in pages:
+        ratio = median_ms(label) / median_ms(base[kind])
+        rows.append(
+            f"| {label} | `{path.replace(str(sample), '{id}')}` | {median_ms(label):.1f} | "
+            f"{p90_ms(label):.1f} | {ratio:.2f}× | {queries[label]} | {sizes[label] / 1024:.0f} |"
+        )
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    report = "\n".join(
+        [
+            "",
+            f"## Staff board with {args.sheets:,} sheets (`make bench-board`)",
+            "",
+            f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- Machine: {machine()}",
+            f"- Python {platform.python_version()}, Django {django.get_version()}, {db}; "
+            "gunicorn, 1 sync worker, DEBUG off, one new connection per request",
+            f"- Data: {args.sheets:,} public sheets in 100 workspaces over all stages, a random "
+            "share of each checklist met (sections, territory and themes, published framing "
+            f"notes, public documents, attestations) (setup {setup_s:.1f} s); board pages of 50; "
+            f"{args.n} requests per page, interleaved round-robin, signed in as a staff agent",
+            f"- Command: `.venv/bin/python bench/board_bench.py --sheets {args.sheets} --n {args.n}`",
+            "",
+            "| page | path | median ms | p90 ms | × trivial | SQL queries | KiB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+            *rows,
+            "",
+            "Ratios compare HTML pages with the login form and API calls with the empty sheet list, "
+            "both measured in the same run on the same server. Every board page computes the "
+            "current-stage completeness of all matching sheets in SQL (filter, count and sort "
+            "included), so its cost grows with the number of sheets, not with per-sheet queries.",
+            "",
+        ]
+    )
+    print(report)
+    if args.append:
+        args.append.parent.mkdir(parents=True, exist_ok=True)
+        with args.append.open("a", encoding="utf-8") as fh:
+            if fh.tell() == 0:
+                fh.write("# Benchmarks\n")
+            fh.write(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
