@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-search clean
+.PHONY: install run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-board bench-search clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ bench-upload: install
 SHEET_VERSIONS ?= 1000
 bench-sheets: install
 	$(PY) bench/sheets_bench.py --versions $(SHEET_VERSIONS) --n 40 --append docs/benchmarks.md
+
+# Staff board benchmark: BOARD_SHEETS sheets, the board and its filters vs a trivial page on
+# the same live server; figures appended to docs/benchmarks.md.
+BOARD_SHEETS ?= 10000
+bench-board: install
+	$(PY) bench/board_bench.py --sheets $(BOARD_SHEETS) --n 30 --append docs/benchmarks.md
 
 # Search benchmark: SEARCH_N generated French sheets + documents in a throw-away database and
 # index; indexing rate, index size, indexer memory, API search p50/p95 vs raw Whoosh vs a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 # How long a batch waits for Whoosh's write lock (held by e.g. a running rebuild_index)
 # before giving up; the outbox rows stay and the next drain retries.
 WRITER_LOCK_TIMEOUT = 30.0
+# Visibility filters kept per searcher (the public one, and one per recent member set).
+FILTER_CACHE_SIZE = 64
 
 
 class FrenchWhooshSearchBackend(WhooshSearchBackend):
@@ -92,26 +95,59 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         # this index only ever holds registered models, so there is nothing to narrow.
         return []
 
-    def candidate_keys(self, query_string: str, limit: int) -> tuple[list[tuple[str, str]], bool]:
-        """(django_ct, django_id) of the `limit` best hits, best first, and whether more matched.
+    def _current_searcher(self) -> tuple[Any, OrderedDict]:
+        """A searcher kept from one query to the next, with its cache of filter doc sets.
 
-        The search service's fast path: the same query haystack would run, without building a
-        SearchResult (and converting every stored field) per hit.
+        haystack keeps one backend per thread, so the searcher is never shared between threads.
+        It is replaced as soon as the index on disk has another generation or other segments
+        (a drain committed, a rebuild recreated the directory), so results are never older
+        than the last commit; opening a searcher costs more than a query on a small index.
         """
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
+        toc = self.index._read_toc()
+        key = (id(self.index), toc.generation, tuple(s.segment_id() for s in toc.segments))
+        cached = getattr(self, "_searcher_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        if cached is not None:
+            cached[1].close()
+        searcher = self.index.searcher()
+        self._searcher_cache = (key, searcher, OrderedDict())
+        return searcher, self._searcher_cache[2]
+
+    def candidate_keys(
+        self, query_string: str, limit: int, filter_string: str | None = None
+    ) -> tuple[list[tuple[str, str]], bool]:
+        """(django_ct, django_id) of the `limit` best hits, best first, and whether more matched.
+
+        The search service's fast path: the query haystack built, without a SearchResult (and
+        the conversion of every stored field) per hit. `filter_string` (the visibility part)
+        restricts without scoring: its document set is computed once per searcher and kept,
+        so the public set, or one person's workspaces, is not re-read from the postings at
+        every query.
+        """
+        searcher, filters = self._current_searcher()
         parsed = self.parser.parse(query_string)
         if parsed is None:
             return [], False
-        with self.index.searcher() as searcher:
-            results = searcher.search(parsed, limit=limit)
-            keys = []
-            for hit in results:
-                stored = hit.fields()
-                keys.append((stored["django_ct"], stored["django_id"]))
-            capped = len(keys) >= limit and results.estimated_min_length() > limit
-        return keys, capped
+        allow = None
+        if filter_string:
+            allow = filters.get(filter_string)
+            if allow is None:
+                allow = set(searcher.docs_for_query(self.parser.parse(filter_string)))
+                filters[filter_string] = allow
+                while len(filters) > FILTER_CACHE_SIZE:
+                    filters.popitem(last=False)
+            else:
+                filters.move_to_end(filter_string)
+        results = searcher.search(parsed, limit=limit + 1, filter=allow)
+        keys = []
+        for hit in results:
+            stored = hit.fields()
+            keys.append((stored["django_ct"], stored["django_id"]))
+        return keys[:limit], len(keys) > limit
 
     def apply_batch(
         self, updates: Iterable[tuple[Any, Any]], removals: Iterable[str]

@@ -163,8 +163,6 @@ def search_query(
 
     sqs = SearchQuerySet().filter(content=AutoQuery(q))
     visibility = _visibility_sq(user)
-    if visibility is not None:
-        sqs = sqs.filter(visibility)
     if type:
         sqs = sqs.filter(result_type=type)
     if stage:
@@ -176,7 +174,7 @@ def search_query(
     if workspace:
         sqs = sqs.filter(workspace=workspace)
 
-    candidates, result.capped = _candidates(sqs, MAX_CANDIDATES)
+    candidates, result.capped = _candidates(sqs, visibility, MAX_CANDIDATES)
 
     # The database's word on every candidate, one query per result type.
     by_ct = {
@@ -225,15 +223,23 @@ def _ct(model: Any) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def _candidates(sqs: SearchQuerySet, limit: int) -> tuple[list[tuple[str, str]], bool]:
-    """("app.model", pk) of the best `limit` hits, best first, and whether more matched.
+def _candidates(
+    sqs: SearchQuerySet, visibility: SQ | None, limit: int
+) -> tuple[list[tuple[str, str]], bool]:
+    """("app.model", pk) of the best `limit` hits the index lets `visibility` see, best first,
+    and whether more matched.
 
-    Engines that can list keys cheaply (our Whoosh backend) get the query haystack built;
-    any other engine goes through haystack's ordinary results.
+    Engines that can list keys cheaply (our Whoosh backend) get the query haystack built, with
+    visibility as a separate, cached filter; any other engine gets one query through haystack.
     """
     fast = getattr(sqs.query.backend, "candidate_keys", None)
     if fast is not None:
-        return fast(sqs.query.build_query(), limit)
+        filter_string = None
+        if visibility is not None:
+            filter_string = SearchQuerySet().filter(visibility).query.build_query()
+        return fast(sqs.query.build_query(), limit, filter_string=filter_string)
+    if visibility is not None:
+        sqs = sqs.filter(visibility)
     hits = list(sqs[:limit])
     capped = len(hits) >= limit and sqs.count() > limit
     return [(f"{h.app_label}.{h.model_name}", str(h.pk)) for h in hits], capped

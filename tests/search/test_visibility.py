@@ -179,3 +179,38 @@ def test_superuser_sees_everything(make_workspace, drain):
     drain()
     admin = UserFactory(is_superuser=True, is_staff=True)
     assert found(admin)[0] == 1
+
+
+def test_candidate_cap_counts_only_visible_hits(make_workspace, drain, monkeypatch):
+    """The cap applies after the index's visibility filter: a member's private hits are not
+    crowded out by public ones, and the page says when more matched than it lists."""
+    import search.services
+
+    public, _ = make_workspace()
+    private, actors = make_workspace(visibility="private")
+    for i in range(4):
+        make_sheet(public, title=f"Secret public {i}", summary="Un secret partagé")
+    for i in range(2):
+        make_sheet(private, title=f"Secret privé {i}", summary="Un secret gardé")
+    drain()
+    monkeypatch.setattr(search.services, "MAX_CANDIDATES", 3)
+    anonymous = search_query(user=None, q="secret")
+    assert (anonymous.count, anonymous.capped) == (3, True)
+    monkeypatch.setattr(search.services, "MAX_CANDIDATES", 6)
+    member = search_query(user=actors["reader"], q="secret")
+    assert (member.count, member.capped) == (6, False)
+    assert search_query(user=None, q="secret").count == 4
+
+
+def test_a_new_membership_widens_results_at_once(make_workspace, drain):
+    """Visibility filters are cached per index generation, keyed by who may see what: joining
+    a workspace changes the key, so its content shows up in the very next search."""
+    private, actors = make_workspace(visibility="private")
+    sheet = make_sheet(private, title="Projet secret", summary="Le secret du quartier")
+    drain()
+    outsider = actors["outsider"]
+    assert found(outsider)[0] == 0
+    Membership.objects.create(workspace=private, user=outsider, role="reader")
+    assert found(outsider)[1] == {("sheet", sheet.pk)}
+    Membership.objects.filter(workspace=private, user=outsider).delete()
+    assert found(outsider)[0] == 0
