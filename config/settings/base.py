@@ -188,6 +188,8 @@ FABRIQUE_EXTRACT_TIME_LIMIT_SECONDS = env_int("FABRIQUE_EXTRACT_TIME_LIMIT_SECON
 FABRIQUE_EXTRACT_MAX_CHARS = env_int("FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000)
 
 # Search: Whoosh under var/ by default; Elasticsearch when its URL is given.
+# Candidates a query considers (and the largest count it reports; past it: "more than").
+FABRIQUE_SEARCH_MAX_RESULTS = env_int("FABRIQUE_SEARCH_MAX_RESULTS", 1000)
 HAYSTACK_ELASTICSEARCH_URL = env("HAYSTACK_ELASTICSEARCH_URL")
 if HAYSTACK_ELASTICSEARCH_URL:
     HAYSTACK_CONNECTIONS = {
