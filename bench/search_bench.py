@@ -353,7 +353,10 @@ def markdown(f: dict, args) -> str:
         for key, label in [
             ("api_anonymous", "API `/api/v1/search/?q=` — anonymous"),
             ("api_member", "API — member of 10 workspaces"),
-            ("raw_whoosh", "raw Whoosh query, same index, searcher kept open (top 20, no visibility)"),
+            (
+                "raw_whoosh",
+                "raw Whoosh query, same index, searcher kept open (top 20, no visibility)",
+            ),
             ("trivial", "trivial page (same API view, empty `q`)"),
         ]
     )

@@ -134,7 +134,8 @@ def highlight(text: str, query: str, *, width: int = 240) -> str:
         excerpt = text[:width]
         return escape(excerpt) + ("…" if len(text) > width else "")
     # Window starting a little before the first match, snapped to a word boundary.
-    start = max(0, spans[0][0] - width // 4)
+    # (A text shorter than the window is shown whole; near the end, the window slides back.)
+    start = max(0, min(spans[0][0] - width // 4, len(text) - width))
     if start:
         space = text.find(" ", start)
         if space != -1 and space < spans[0][0]:

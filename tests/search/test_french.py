@@ -86,3 +86,14 @@ def test_snippet_is_highlighted_in_results(make_workspace, drain):
     [hit] = search_query(user=None, q="ecole").results
     assert "<mark>École</mark>" in hit.snippet
     assert hit.type == "sheet" and hit.url.endswith(f"/{hit.id}/")
+
+
+def test_short_text_is_shown_whole_and_long_text_around_the_match():
+    short = (
+        "Compte rendu de la réunion publique : les riverains demandent une chicane près de l'école."
+    )
+    assert highlight(short, "chicane", width=120).startswith("Compte rendu")
+    long = "Préambule. " * 40 + "La chicane est demandée par les riverains." + " Fin." * 40
+    snippet = highlight(long, "chicane", width=80)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "<mark>chicane</mark>" in snippet
