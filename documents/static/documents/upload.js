@@ -63,13 +63,13 @@
         button.disabled = false;
         wrap.hidden = true;
         var messages = collect(payload);
-        if (!messages.length) messages = [form.getAttribute("data-error-generic") || "Erreur " + xhr.status];
+        if (!messages.length) messages = [form.getAttribute("data-error-generic") + " (" + xhr.status + ")"];
         showErrors(box, messages);
       });
       xhr.addEventListener("error", function () {
         button.disabled = false;
         wrap.hidden = true;
-        showErrors(box, ["La connexion a été interrompue pendant l’envoi."]);
+        showErrors(box, [form.getAttribute("data-error-network")]);
       });
       xhr.send(new FormData(form));
     });
