@@ -20,7 +20,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -50,7 +49,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.live import count_queries, fetch, free_port, machine, start_server, stop_server  # noqa: E402
+from bench.live import machine, measure_pages  # noqa: E402
 
 STAGES = [
     ("initiative", 0.35),
@@ -226,42 +225,15 @@ def main() -> int:
         ("API checklist of one sheet", f"/api/v1/sheets/{sample}/checklist/", False, "api"),
         ("API transitions of one sheet (staff)", f"/api/v1/sheets/{sample}/transitions/", True, "api"),
     ]  # fmt: skip
-    queries = {
-        label: count_queries(path, data["staff"] if logged else None)
-        for label, path, logged, _b in pages
-    }
-    port = free_port()
-    server = start_server(port, ENV)
-    timings: dict[str, list[float]] = {label: [] for label, *_ in pages}
-    sizes: dict[str, int] = {}
-    try:
-        for label, path, logged, _b in pages:  # warm-up, and check every page answers 200
-            for _ in range(3):
-                _t, status, size = fetch(port, path, session if logged else None)
-                if status != 200:
-                    raise RuntimeError(f"{path} answered {status}")
-            sizes[label] = size
-        for _ in range(args.n):
-            for label, path, logged, _b in pages:
-                timings[label].append(fetch(port, path, session if logged else None)[0])
-    finally:
-        stop_server(server)
-        shutil.rmtree(VAR, ignore_errors=True)
-
-    def median_ms(label: str) -> float:
-        return statistics.median(timings[label]) * 1000
-
-    def p90_ms(label: str) -> float:
-        return statistics.quantiles(timings[label], n=10)[-1] * 1000
-
-    base = {"html": pages[0][0], "api": pages[1][0]}
-    rows = []
-    for label, path, _logged, kind in pages:
-        ratio = median_ms(label) / median_ms(base[kind])
-        rows.append(
-            f"| {label} | `{path.replace(str(sample), '{id}')}` | {median_ms(label):.1f} | "
-            f"{p90_ms(label):.1f} | {ratio:.2f}× | {queries[label]} | {sizes[label] / 1024:.0f} |"
-        )
+    rows = measure_pages(
+        pages,
+        session=session,
+        user=data["staff"],
+        env=ENV,
+        n=args.n,
+        cleanup=lambda: shutil.rmtree(VAR, ignore_errors=True),
+        shown=lambda path: path.replace(str(sample), "{id}"),
+    )
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     report = "\n".join(
         [

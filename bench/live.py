@@ -10,6 +10,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -94,3 +95,42 @@ def machine() -> str:
         pass
     uname = " ".join(platform.uname())
     return f"{uname}; CPU: {cpu} ({os.cpu_count()} threads)"
+
+
+def measure_pages(pages, *, session: str, user, env: dict, n: int, cleanup, shown) -> list[str]:
+    """Time every page on one gunicorn, interleaved round-robin; return the report's table rows.
+
+    `pages` are `(label, path, signed_in, kind)` with kind "html" or "api"; the first page of
+    each kind is the trivial baseline the others are compared with. `shown(path)` is the path as
+    the table prints it; `cleanup()` runs once the server has stopped.
+    """
+    queries = {label: count_queries(path, user if auth else None) for label, path, auth, _ in pages}
+    port = free_port()
+    server = start_server(port, env)
+    timings: dict[str, list[float]] = {label: [] for label, *_ in pages}
+    sizes: dict[str, int] = {}
+    try:
+        for label, path, auth, _kind in pages:  # warm-up, and check every page answers 200
+            for _ in range(3):
+                _t, status, size = fetch(port, path, session if auth else None)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status}")
+            sizes[label] = size
+        for _ in range(n):
+            for label, path, auth, _kind in pages:
+                timings[label].append(fetch(port, path, session if auth else None)[0])
+    finally:
+        stop_server(server)
+        cleanup()
+
+    median = {label: statistics.median(t) * 1000 for label, t in timings.items()}
+    p90 = {label: statistics.quantiles(t, n=10)[-1] * 1000 for label, t in timings.items()}
+    base = {}
+    for label, _path, _auth, kind in pages:
+        base.setdefault(kind, label)
+    return [
+        f"| {label} | `{shown(path)}` | {median[label]:.1f} | {p90[label]:.1f} | "
+        f"{median[label] / median[base[kind]]:.2f}× | {queries[label]} | "
+        f"{sizes[label] / 1024:.0f} |"
+        for label, path, _auth, kind in pages
+    ]
