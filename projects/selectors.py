@@ -57,9 +57,10 @@ def sheet_list_filter(
     if theme:
         qs = qs.filter(themes__slug=theme)
     if q:
-        # Plain substring match until the search app's index serves this.
+        # A narrowing filter on the list; full-text search in French is the search app's job.
         qs = qs.filter(Q(title__icontains=q) | Q(current_version__summary__icontains=q))
-    return qs.distinct() if theme else qs
+    # Slugs are unique, so the theme join matches at most one row per sheet: no DISTINCT.
+    return qs
 
 
 def sheet_list_for_workspace(*, user: Any, workspace: Workspace) -> QuerySet[ProjectSheet]:

@@ -120,17 +120,15 @@ def board_sheet_list(
     (see checklist); the completeness shown is computed for the displayed page only
     (`board_page_completeness`), so a page costs the same queries for ten sheets or ten thousand.
     """
-    qs = ProjectSheet.objects.filter(projects_selectors.sheet_visibility_q(user)).select_related(
-        "workspace", "territory"
+    qs = projects_selectors.sheet_list_filter(
+        ProjectSheet.objects.filter(projects_selectors.sheet_visibility_q(user)).select_related(
+            "workspace", "territory"
+        ),
+        workspace=workspace,
+        stage=stage,
+        territory=territory,
+        theme=theme,
     )
-    if territory:
-        qs = qs.filter(territory__slug=territory)
-    if theme:
-        qs = qs.filter(themes__slug=theme)
-    if workspace:
-        qs = qs.filter(workspace__slug=workspace)
-    if stage:
-        qs = qs.filter(stage=stage)
     if stalled_days is not None:
         qs = qs.filter(
             stage__in=STAGE_ORDER,
