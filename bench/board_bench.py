@@ -16,6 +16,7 @@ of the page in one more query, so the number of queries does not grow with the s
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import random
@@ -29,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VAR = Path(tempfile.mkdtemp(prefix="fabrique-bench-board-"))
+atexit.register(shutil.rmtree, VAR, ignore_errors=True)
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -231,7 +233,6 @@ def main() -> int:
         user=data["staff"],
         env=ENV,
         n=args.n,
-        cleanup=lambda: shutil.rmtree(VAR, ignore_errors=True),
         shown=lambda path: path.replace(str(sample), "{id}"),
     )
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

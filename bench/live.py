@@ -97,12 +97,12 @@ def machine() -> str:
     return f"{uname}; CPU: {cpu} ({os.cpu_count()} threads)"
 
 
-def measure_pages(pages, *, session: str, user, env: dict, n: int, cleanup, shown) -> list[str]:
+def measure_pages(pages, *, session: str, user, env: dict, n: int, shown) -> list[str]:
     """Time every page on one gunicorn, interleaved round-robin; return the report's table rows.
 
     `pages` are `(label, path, signed_in, kind)` with kind "html" or "api"; the first page of
     each kind is the trivial baseline the others are compared with. `shown(path)` is the path as
-    the table prints it; `cleanup()` runs once the server has stopped.
+    the table prints it.
     """
     queries = {label: count_queries(path, user if auth else None) for label, path, auth, _ in pages}
     port = free_port()
@@ -121,7 +121,6 @@ def measure_pages(pages, *, session: str, user, env: dict, n: int, cleanup, show
                 timings[label].append(fetch(port, path, session if auth else None)[0])
     finally:
         stop_server(server)
-        cleanup()
 
     median = {label: statistics.median(t) * 1000 for label, t in timings.items()}
     p90 = {label: statistics.quantiles(t, n=10)[-1] * 1000 for label, t in timings.items()}

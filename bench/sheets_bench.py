@@ -12,6 +12,7 @@ the trivial page. SQL queries per page are counted in-process with the Django te
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import random
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VAR = Path(tempfile.mkdtemp(prefix="fabrique-bench-sheets-"))
+atexit.register(shutil.rmtree, VAR, ignore_errors=True)
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -210,7 +212,6 @@ def main() -> int:
         user=data["editor"],
         env=ENV,
         n=args.n,
-        cleanup=lambda: shutil.rmtree(VAR, ignore_errors=True),
         shown=lambda path: path.replace(f"/{pk}/", "/{id}/"),
     )
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

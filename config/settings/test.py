@@ -1,5 +1,8 @@
 """Test settings: fast hashing, in-memory mail, tasks run inline, files and index in a temp dir."""
 
+import atexit
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -7,6 +10,16 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 _TMP = Path(tempfile.mkdtemp(prefix="fabrique-test-"))
+_OWNER = os.getpid()
+
+
+@atexit.register
+def _remove_tmp() -> None:
+    # Only the process that made the directory removes it, not a forked child leaving early.
+    if os.getpid() == _OWNER:
+        shutil.rmtree(_TMP, ignore_errors=True)
+
+
 VAR_DIR = _TMP
 MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
