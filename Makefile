@@ -24,12 +24,13 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# Web server and background worker side by side; Ctrl-C stops both.
+# Web server, background worker and the hourly trash purge side by side; Ctrl-C stops them all.
 run: seed
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Fabrique on http://$(HOST):$(PORT)/  (demo accounts: see README; password fabrique-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --queue-name '*' --no-reload & \
+	$(PY) manage.py documents_purge_trash --every 3600 & \
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 600 --access-logfile - & \
 	wait
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 
+from . import converters  # noqa: F401  (registers <id:…> before the apps' URLs load)
 from .health import healthz
 
 api_v1 = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -77,10 +78,16 @@ class RevisionSerializer(serializers.ModelSerializer):
         return f"{url}?revision={obj.number}"
 
 
+UNKNOWN_SHEET = _("Fiche inconnue dans cet espace.")
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     workspace = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sheet = serializers.PrimaryKeyRelatedField(
-        queryset=ProjectSheet.objects.all(), required=False, allow_null=True
+        queryset=ProjectSheet.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": UNKNOWN_SHEET, "incorrect_type": UNKNOWN_SHEET},
     )
     created_by = serializers.CharField(
         source="created_by.display_name", default=None, read_only=True
@@ -88,6 +95,13 @@ class DocumentSerializer(serializers.ModelSerializer):
     current_revision = RevisionSerializer(read_only=True)
     download_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+
+    def validate_sheet(self, sheet):
+        # A sheet of another workspace reads exactly like one that doesn't exist, so a private
+        # workspace's sheets can't be discovered by trying numbers.
+        if sheet is not None and self.instance and sheet.workspace_id != self.instance.workspace_id:
+            raise serializers.ValidationError(UNKNOWN_SHEET)
+        return sheet
 
     class Meta:
         model = Document
@@ -186,7 +200,7 @@ def _sheet_for(workspace, sheet_id):
         return None
     sheet = ProjectSheet.objects.filter(pk=sheet_id, workspace=workspace).first()
     if sheet is None:
-        raise serializers.ValidationError({"sheet": ["Fiche inconnue dans cet espace."]})
+        raise serializers.ValidationError({"sheet": [UNKNOWN_SHEET]})
     return sheet
 
 
@@ -333,7 +347,7 @@ class DocumentDownload(APIView):
             revision = document.current_revision
             if revision is None:
                 raise Http404
-        return revision_response(revision)
+        return revision_response(revision, allow_inline=False)
 
 
 class ShareLinkListCreate(generics.ListAPIView):

@@ -12,6 +12,14 @@ from .models import Document, Visibility
 from .validation import ALLOWED_EXTENSIONS, TYPE_LABELS
 
 ACCEPT = ",".join(sorted({f".{e}" for exts in ALLOWED_EXTENSIONS.values() for e in exts}))
+SHEET_INVALID_CHOICE = _("Choisissez une fiche projet de cet espace.")
+
+
+def _workspace_sheets(workspace):
+    """The sheets a document of `workspace` may be filed under: only that workspace's."""
+    from projects.models import ProjectSheet
+
+    return ProjectSheet.objects.filter(workspace=workspace).order_by("title")
 
 
 class UploadForm(forms.Form):
@@ -28,15 +36,16 @@ class UploadForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibilité"), choices=Visibility.choices, initial=Visibility.MEMBERS
     )
-    sheet = forms.ModelChoiceField(label=_("Fiche projet"), queryset=None, required=False)
+    sheet = forms.ModelChoiceField(
+        label=_("Fiche projet"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": SHEET_INVALID_CHOICE},
+    )
 
     def __init__(self, *args, workspace=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from projects.models import ProjectSheet
-
-        self.fields["sheet"].queryset = ProjectSheet.objects.filter(workspace=workspace).order_by(
-            "title"
-        )
+        self.fields["sheet"].queryset = _workspace_sheets(workspace)
 
 
 class RevisionForm(forms.Form):
@@ -50,7 +59,16 @@ class RevisionForm(forms.Form):
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["title", "description", "visibility"]
+        fields = ["title", "description", "visibility", "sheet"]
+        labels = {"sheet": _("Fiche projet")}
+        help_texts = {"sheet": _("Laissez vide pour ne rattacher le document à aucune fiche.")}
+        error_messages = {"sheet": {"invalid_choice": SHEET_INVALID_CHOICE}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sheet = self.fields["sheet"]
+        sheet.queryset = _workspace_sheets(self.instance.workspace)
+        sheet.empty_label = _("Aucune fiche")
 
 
 def _default_expiry():

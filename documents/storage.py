@@ -86,12 +86,20 @@ def harden(response: HttpResponse, inline: bool) -> HttpResponse:
     return response
 
 
-def revision_response(revision) -> HttpResponse:
-    """The file itself (streamed) or, with S3, a redirect to a short-lived presigned URL."""
-    inline, header = disposition(revision.mime_type, revision.original_name)
-    content_type = served_content_type(revision.mime_type)
+def revision_response(revision, *, allow_inline: bool = True) -> HttpResponse:
+    """The file itself (streamed) or, with S3, a redirect to a short-lived presigned URL.
+
+    PDFs and images open in the browser only when served by us, under a sandboxing CSP; the API
+    and presigned S3 URLs (on which we cannot set that header) always send an attachment.
+    """
     storage = document_storage()
-    if storage_is_s3(storage):
+    s3 = storage_is_s3(storage)
+    if allow_inline and not s3:
+        inline, header = disposition(revision.mime_type, revision.original_name)
+    else:
+        inline, header = False, content_disposition_header(True, revision.original_name)
+    content_type = served_content_type(revision.mime_type)
+    if s3:
         url = storage.url(
             revision.storage_key,
             parameters={

@@ -127,24 +127,35 @@ def upload_too_large(request: HttpRequest) -> bool:
     return bool(handler and handler.too_large)
 
 
-def streaming_upload(view: Callable) -> Callable:
+def streaming_upload(
+    view: Callable | None = None, *, too_large_response: Callable | None = None
+) -> Callable:
     """Decorator for plain Django views: install the hashing handler before CSRF reads the body.
 
     Use as `csrf_exempt(streaming_upload(csrf_protect(view)))`, Django's documented pattern for
     changing upload handlers on a CSRF-protected view.
+
+    A body whose Content-Length is over the limit is answered at once, before the CSRF check
+    would read (and spool) it: by `too_large_response(request, *args, **kwargs)` when given (the
+    HTML form pages re-render themselves), else with a JSON 413 carrying `detail`. Such a
+    callable must not touch request.POST or request.FILES.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            if declared_length_too_large(request):
-                # Answer before the CSRF check would read (and spool) the whole body.
-                from django.http import JsonResponse
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                if declared_length_too_large(request):
+                    if too_large_response is not None:
+                        return too_large_response(request, *args, **kwargs)
+                    from django.http import JsonResponse
 
-                from .validation import too_large_message
+                    from .validation import too_large_message
 
-                return JsonResponse({"detail": too_large_message()}, status=413)
-            request._fabrique_upload_handler = install_upload_handlers(request)
-        return view(request, *args, **kwargs)
+                    return JsonResponse({"detail": too_large_message()}, status=413)
+                request._fabrique_upload_handler = install_upload_handlers(request)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

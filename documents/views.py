@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -99,19 +100,46 @@ def _is_xhr(request) -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
-def _upload_refused(request, template: str, context: dict, form, message: str, status: int):
-    if _is_xhr(request):
-        return JsonResponse({"detail": message, "errors": {"file": [message]}}, status=status)
+def _file_error(form, message: str) -> None:
+    """Show `message` as the file field's only error, on a bound or an unbound form."""
     form.is_valid()
     if not hasattr(form, "cleaned_data"):
         form.cleaned_data = {}
     form.errors.pop("file", None)
     form.add_error("file", message)
+
+
+def _upload_refused(request, template: str, context: dict, form, message: str, status: int):
+    if _is_xhr(request):
+        return JsonResponse({"detail": message, "errors": {"file": [message]}}, status=status)
+    _file_error(form, message)
     return render(request, template, context, status=status)
 
 
+def _upload_context(workspace, form) -> dict:
+    return {
+        "workspace": workspace,
+        "form": form,
+        "upload_max_bytes": settings.FABRIQUE_UPLOAD_MAX_BYTES,
+    }
+
+
+@login_required
+def _upload_declared_too_large(request, slug: str):
+    """A body declared over the limit, answered without reading it: the same page as a refused
+    upload, with an empty form (the fields were in the unread body)."""
+    workspace = workspace_get_visible(user=request.user, slug=slug)
+    if not can_add_document(request.user, workspace):
+        raise PermissionDenied
+    form = UploadForm(workspace=workspace)
+    context = _upload_context(workspace, form)
+    return _upload_refused(
+        request, "documents/upload.html", context, form, too_large_message(), 413
+    )
+
+
 @csrf_exempt
-@streaming_upload
+@streaming_upload(too_large_response=_upload_declared_too_large)
 @csrf_protect
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -125,7 +153,7 @@ def document_upload(request, slug: str):
     form = UploadForm(
         request.POST or None, request.FILES or None, workspace=workspace, initial=initial
     )
-    context = {"workspace": workspace, "form": form}
+    context = _upload_context(workspace, form)
     if request.method == "POST":
         if upload_too_large(request):
             return _upload_refused(request, template, context, form, too_large_message(), 413)
@@ -158,11 +186,10 @@ def document_upload(request, slug: str):
     return render(request, template, context)
 
 
-def document_detail(request, pk: int):
-    document = document_get_visible(user=request.user, pk=pk)
+def _detail_context(request, document, *, revision_form=None) -> dict:
     user = request.user
     manage_links = can_manage_share_links(user, document)
-    context = {
+    return {
         "document": document,
         "workspace": document.workspace,
         "revisions": document_revision_list(document=document).select_related("restored_from"),
@@ -172,15 +199,36 @@ def document_detail(request, pk: int):
         "can_manage_links": manage_links,
         "share_links": share_link_list(document=document) if manage_links else [],
         "share_form": ShareLinkForm() if manage_links else None,
-        "revision_form": RevisionForm(),
+        "revision_form": revision_form or RevisionForm(),
+        "upload_max_bytes": settings.FABRIQUE_UPLOAD_MAX_BYTES,
         "activities": activity_list_for_target(target=document)[:30],
         "new_share_url": request.session.pop(f"share-link-{document.pk}", None),
     }
-    return render(request, "documents/detail.html", context)
+
+
+def document_detail(request, pk: int):
+    document = document_get_visible(user=request.user, pk=pk)
+    return render(request, "documents/detail.html", _detail_context(request, document))
+
+
+@login_required
+def _revision_declared_too_large(request, pk: int):
+    """A new version declared over the limit: the document page again, the error on the
+    new-version form, without reading the body."""
+    document = document_get_visible(user=request.user, pk=pk)
+    if not can_add_revision(request.user, document):
+        raise PermissionDenied
+    message = too_large_message()
+    if _is_xhr(request):
+        return JsonResponse({"detail": message, "errors": {"file": [message]}}, status=413)
+    form = RevisionForm()
+    _file_error(form, message)
+    context = _detail_context(request, document, revision_form=form)
+    return render(request, "documents/detail.html", context, status=413)
 
 
 @csrf_exempt
-@streaming_upload
+@streaming_upload(too_large_response=_revision_declared_too_large)
 @csrf_protect
 @login_required
 @require_POST
@@ -254,11 +302,20 @@ def document_edit(request, pk: int):
     if not can_change_document(request.user, document):
         raise PermissionDenied
     form = DocumentForm(request.POST or None, instance=document)
-    if request.method == "POST" and form.is_valid():
-        document.refresh_from_db()
-        document_update(actor=request.user, document=document, **form.cleaned_data)
-        messages.success(request, _("Document mis à jour."))
-        return redirect(document)
+    if request.method == "POST":
+        if form.is_valid():
+            # The form wrote its values on `document`: start again from the stored row.
+            document.refresh_from_db()
+            try:
+                document_update(actor=request.user, document=document, **form.cleaned_data)
+            except DocumentError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Document mis à jour."))
+                return redirect(document)
+        return render(
+            request, "documents/edit.html", {"document": document, "form": form}, status=400
+        )
     return render(request, "documents/edit.html", {"document": document, "form": form})
 
 

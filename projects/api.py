@@ -394,14 +394,16 @@ class SheetDiff(APIView):
         )
 
 
-class FramingNoteListCreate(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+class FramingNoteListCreate(generics.ListAPIView):
+    """Published notes newest first (the first is current), then the caller's drafts; paginated
+    like every list."""
 
-    @extend_schema(responses=FramingNoteSerializer(many=True))
-    def get(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk, for_detail=False)
-        notes = framing_note_list_visible(user=request.user, sheet=sheet)
-        return Response(FramingNoteSerializer(notes, many=True).data)
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = FramingNoteSerializer
+
+    def get_queryset(self):
+        sheet = sheet_get_visible(user=self.request.user, pk=self.kwargs["pk"], for_detail=False)
+        return framing_note_list_visible(user=self.request.user, sheet=sheet)
 
     @extend_schema(request=FramingNoteSerializer, responses={201: FramingNoteSerializer})
     def post(self, request, pk: int):

@@ -111,9 +111,14 @@ def sheet_version_get(*, sheet: ProjectSheet, number: int) -> SheetVersion:
     return version
 
 
+MAX_DB_INT = 2**63 - 1
+
+
 def sheet_version_diff(
     *, sheet: ProjectSheet, from_number: int, to_number: int
 ) -> tuple[SheetVersion, SheetVersion, list[FieldDiff]]:
+    if not all(0 < n <= MAX_DB_INT for n in (from_number, to_number)):
+        raise Http404("No such version.")  # a number no column holds: no query at all
     versions = {
         v.number: v
         for v in SheetVersion.objects.select_related("author").filter(

@@ -17,11 +17,10 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from territories.models import Territory, Theme
-from workspace.activity import activity_list_for_target
+from workspace.activity import PRIVATE_VERBS, activity_label, activity_list_for_target
 from workspace.selectors import workspace_get_visible
 
 from .diff import text_diff
@@ -160,25 +159,24 @@ def _sheet_documents(user: Any, sheet: ProjectSheet) -> list:
         return []
 
 
-ACTIVITY_LABELS = {
-    "framing_note.published": _lazy("note de cadrage publiée"),
-    "sheet.open_consultation": _lazy("ouverture de la concertation"),
-    "sheet.start_realisation": _lazy("passage en réalisation"),
-    "sheet.start_evaluation": _lazy("passage en évaluation"),
-    "sheet.archive": _lazy("archivage"),
-    "sheet.abandon": _lazy("abandon du projet"),
-    "sheet.step_back": _lazy("retour à l'étape précédente"),
-    "checklist.attested": _lazy("démarche qualité : élément attesté"),
-    "checklist.withdrawn": _lazy("démarche qualité : attestation retirée"),
-}
+def _can_add_sheet_document(user: Any, sheet: ProjectSheet) -> bool:
+    """Whether the sheet page offers to upload a document filed under it (documents app)."""
+    try:
+        from documents.permissions import can_add_document
+    except ImportError:
+        return False
+    return can_add_document(user, sheet.workspace)
+
+
 # Versions are listed from their own table; drafts stay private to their author.
-TIMELINE_HIDDEN_VERBS = [
-    "sheet.created",
-    "sheet.updated",
-    "sheet.restored",
-    "framing_note.drafted",
-    "framing_note.updated",
-]
+TIMELINE_HIDDEN_VERBS = ["sheet.created", "sheet.updated", "sheet.restored", *PRIVATE_VERBS]
+
+
+def _checklist_item_label(code: str) -> str:
+    from workflow.checklist import ITEMS_BY_CODE  # the workflow app builds on this one
+
+    item = ITEMS_BY_CODE.get(code)
+    return str(item.label) if item else code
 
 
 def _activity_detail(data: dict) -> str:
@@ -190,7 +188,7 @@ def _activity_detail(data: dict) -> str:
             f" → {Stage(data['to']).label if data['to'] in Stage.values else data['to']}"
         )
     if isinstance(data.get("code"), str):
-        parts.append(data["code"])
+        parts.append(_checklist_item_label(data["code"]))
     if isinstance(data.get("note"), str) and data["note"]:
         parts.append(data["note"])
     return " · ".join(str(p) for p in parts)
@@ -211,7 +209,7 @@ def _timeline(sheet: ProjectSheet) -> list[dict]:
             "when": a.created,
             "kind": "activity",
             "actor": a.actor,
-            "label": ACTIVITY_LABELS.get(a.verb, a.verb),
+            "label": activity_label(a.verb),
             "detail": _activity_detail(a.data or {}),
         }
         for a in activity_list_for_target(target=sheet).exclude(verb__in=TIMELINE_HIDDEN_VERBS)[:20]
@@ -237,6 +235,7 @@ def sheet_detail(request, pk: int):
         "timeline": _timeline(sheet),
         "can_edit": can_edit_sheet(request.user, sheet),
         "can_frame": can_write_framing_note(request.user, sheet),
+        "can_add_document": _can_add_sheet_document(request.user, sheet),
         "workflow_panel": _template_exists("workflow/_sheet_panel.html"),
     }
     return render(request, "projects/detail.html", context)

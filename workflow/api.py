@@ -8,6 +8,8 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workspace.activity import activity_label
+
 from .checklist import checklist_summary
 from .selectors import (
     sheet_activity_list,
@@ -66,10 +68,14 @@ class TransitionLogSerializer(serializers.Serializer):
 
 class ActivitySerializer(serializers.Serializer):
     verb = serializers.CharField()
+    label = serializers.SerializerMethodField(help_text="The verb as people read it.")
     actor = serializers.CharField(source="actor.display_name", default=None)
     target = serializers.CharField(source="target_repr")
     data = serializers.JSONField()
     created = serializers.DateTimeField()
+
+    def get_label(self, activity) -> str:
+        return activity_label(activity.verb)
 
 
 class SheetChecklist(APIView):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from projects import selectors as projects_selectors
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
+from workspace.activity import PRIVATE_VERBS
 from workspace.models import Activity
 
 from .checklist import (
@@ -93,6 +94,7 @@ def sheet_activity_list(*, sheet: ProjectSheet, limit: int = 200) -> list[Activi
             | Q(target_type=types[SheetVersion], target_id__in=versions)
             | Q(target_type=types[FramingNote], target_id__in=notes)
         )
+        .exclude(verb__in=PRIVATE_VERBS)
         .select_related("actor")
         .order_by("-created", "-id")[:limit]
     )

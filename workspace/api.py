@@ -86,11 +86,15 @@ class WorkspaceDetail(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self):
-        return workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
+        workspace = workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
+        # Refused before the body is read, so a bad body doesn't tell an outsider more than 403.
+        if self.request.method == "PATCH" and not can_change_workspace(
+            self.request.user, workspace
+        ):
+            raise PermissionDenied()
+        return workspace
 
     def perform_update(self, serializer):
-        if not can_change_workspace(self.request.user, serializer.instance):
-            raise PermissionDenied()
         serializer.instance = workspace_update(
             actor=self.request.user, workspace=serializer.instance, **serializer.validated_data
         )

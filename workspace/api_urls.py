@@ -7,7 +7,7 @@ urlpatterns = [
     path("workspaces/<slug:slug>/", api.WorkspaceDetail.as_view(), name="workspace-detail"),
     path("workspaces/<slug:slug>/members/", api.MemberListCreate.as_view(), name="member-list"),
     path(
-        "workspaces/<slug:slug>/members/<int:user_id>/",
+        "workspaces/<slug:slug>/members/<id:user_id>/",
         api.MemberDetail.as_view(),
         name="member-detail",
     ),

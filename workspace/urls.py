@@ -10,6 +10,6 @@ urlpatterns = [
     path("<slug:slug>/", views.workspace_detail, name="detail"),
     path("<slug:slug>/modifier/", views.workspace_edit, name="edit"),
     path("<slug:slug>/membres/", views.workspace_members, name="members"),
-    path("<slug:slug>/membres/<int:user_id>/role/", views.member_role, name="member_role"),
-    path("<slug:slug>/membres/<int:user_id>/retirer/", views.member_remove, name="member_remove"),
+    path("<slug:slug>/membres/<id:user_id>/role/", views.member_role, name="member_role"),
+    path("<slug:slug>/membres/<id:user_id>/retirer/", views.member_remove, name="member_remove"),
 ]

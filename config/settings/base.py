@@ -248,6 +248,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Documents, project sheets and participation for the Eurométropole de Strasbourg.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Our <id:…> URL converter is a bounded integer.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI served from our own static files: no CDN, no third-party request.
     "SWAGGER_UI_DIST": "SIDECAR",

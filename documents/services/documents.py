@@ -230,7 +230,11 @@ def document_revision_restore(*, actor: Any, document: Document, number: int) ->
 
 @transaction.atomic
 def document_update(*, actor: Any, document: Document, **fields: Any) -> Document:
-    """Change title, description, visibility or sheet (editor+)."""
+    """Change title, description, visibility or sheet (editor+).
+
+    `sheet` attaches the document to a project sheet of the same workspace, or detaches it
+    (None); a sheet of another workspace is refused.
+    """
     if not can_change_document(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas modifier ce document."))
     locked = _lock_document(document)
@@ -239,9 +243,11 @@ def document_update(*, actor: Any, document: Document, **fields: Any) -> Documen
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     sheet = fields.get("sheet", locked.sheet)
+    # Checked before anything is assigned: a refused sheet leaves the document untouched.
     if sheet is not None and sheet.workspace_id != locked.workspace_id:
         raise DocumentStateError(_("Cette fiche projet n'appartient pas à cet espace."))
     before = locked.visibility
+    sheet_before = locked.sheet_id
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -255,12 +261,16 @@ def document_update(*, actor: Any, document: Document, **fields: Any) -> Documen
             data={"from": before, "to": locked.visibility},
         )
     if set(fields) - {"visibility"}:
+        data: dict[str, Any] = {"fields": sorted(set(fields) - {"visibility"})}
+        if locked.sheet_id != sheet_before:
+            # Attaching or detaching moves the document between sheet pages: keep both ends.
+            data["sheet"] = {"from": sheet_before, "to": locked.sheet_id}
         activity_record(
             actor=actor,
             verb="document.updated",
             target=locked,
             workspace=locked.workspace,
-            data={"fields": sorted(set(fields) - {"visibility"})},
+            data=data,
         )
     search_enqueue(locked)
     return locked

@@ -72,7 +72,14 @@ def test_signup_with_tampered_token_is_refused(client, django_capture_on_commit_
 def test_signup_errors_are_tied_to_fields_and_nothing_is_created(client, change, field):
     response = client.post(reverse("accounts:signup"), {**SIGNUP, **change})
     assert response.status_code == 200
-    assert f'id="id_{field}_errors"' in response.content.decode()
+    html = response.content.decode()
+    # The input points at its error message, and that message is on the page.
+    tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', html).group(0)
+    described = re.search(r'aria-describedby="([^"]+)"', tag).group(1).split()
+    assert f"id_{field}_error" in described
+    assert 'aria-invalid="true"' in tag
+    for target in described:
+        assert f'id="{target}"' in html
     assert not User.objects.exists()
     assert mail.outbox == []
 
@@ -80,7 +87,7 @@ def test_signup_errors_are_tied_to_fields_and_nothing_is_created(client, change,
 def test_signup_with_existing_email_is_refused(client):
     UserFactory(email="ines@example.org")
     response = client.post(reverse("accounts:signup"), SIGNUP)
-    assert 'id="id_email_errors"' in response.content.decode()
+    assert 'id="id_email_error"' in response.content.decode()
     assert User.objects.count() == 1
 
 

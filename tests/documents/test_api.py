@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from documents.models import Document
 from workspace.models import Activity
@@ -245,7 +246,14 @@ def test_download_headers(make_workspace, make_document):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     pdf = make_document(workspace, actors["owner"], name="r.pdf")
+    # API clients download: an attachment, even for a type a browser would render.
     response = client_for(actors["reader"]).get(f"/api/v1/documents/{pdf.pk}/download/")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"]
+    # The web page opens it in the browser, sandboxed.
+    browser = Client()
+    browser.force_login(actors["reader"])
+    response = browser.get(f"/documents/{pdf.pk}/telecharger/")
     assert response["Content-Disposition"].startswith("inline")
     assert "sandbox" in response["Content-Security-Policy"]
 

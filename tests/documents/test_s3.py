@@ -7,6 +7,7 @@ import pytest
 import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 
 from documents.models import DocumentRevision, ExtractionStatus
 
@@ -107,6 +108,25 @@ def test_upload_store_and_presigned_download(
         client_for(None).get(f"/api/v1/documents/{revision.document_id}/download/").status_code
         == 404
     )
+
+
+def test_presigned_pdf_is_an_attachment_even_from_the_web_page(make_workspace, s3_storage):
+    """S3 cannot add our sandboxing CSP, so a PDF is never opened inline from the bucket."""
+    workspace, actors = make_workspace()
+    response = client_for(actors["editor"]).post(
+        f"/api/v1/workspaces/{workspace.slug}/documents/",
+        {"file": SimpleUploadedFile("Plan.pdf", samples.pdf()), "visibility": "public"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    browser = Client()
+    browser.force_login(actors["reader"])
+    download = browser.get(f"/documents/{response.json()['id']}/telecharger/")
+    assert download.status_code == 302
+    fetched = requests.get(download["Location"], timeout=30)
+    assert fetched.status_code == 200
+    assert fetched.headers["Content-Disposition"] == 'attachment; filename="Plan.pdf"'
+    assert fetched.headers["Content-Type"] == "application/pdf"
 
 
 def test_refused_upload_leaves_nothing_in_the_bucket(make_workspace, s3_storage):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from documents.models import Document, DocumentRevision, ShareLink
@@ -206,3 +206,37 @@ def test_web_trash_page_and_purge_now(
         assert web.post(f"/documents/{document.pk}/supprimer/").status_code == 302
     assert not Document.objects.exists()
     assert stored_files() == []
+
+
+def test_purge_command_keeps_purging_at_its_interval(
+    make_workspace, make_document, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """`make run` leaves `documents_purge_trash --every 3600` running: each round purges what
+    has expired since the previous one."""
+    workspace, actors = make_workspace()
+    first = make_document(workspace, actors["owner"], name="un.txt", content=b"premier document")
+    second = make_document(workspace, actors["owner"], name="deux.txt", content=b"second document")
+    expired = timezone.now() - timedelta(days=settings.FABRIQUE_TRASH_RETENTION_DAYS + 1)
+    for document in (first, second):
+        document_trash(actor=actors["editor"], document=document)
+    Document.objects.filter(pk=first.pk).update(trashed_at=expired)
+    sleeps = []
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):  # the interval passes: the second document expires meanwhile
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise Stop
+        assert not Document.objects.filter(pk=first.pk).exists()
+        assert Document.objects.filter(pk=second.pk).exists()
+        Document.objects.filter(pk=second.pk).update(trashed_at=expired)
+
+    monkeypatch.setattr("documents.management.commands.documents_purge_trash.time.sleep", sleep)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Stop):
+        call_command("documents_purge_trash", every=3600)
+    assert sleeps == [3600, 3600]
+    assert not Document.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    with pytest.raises(CommandError):
+        call_command("documents_purge_trash", every=5)

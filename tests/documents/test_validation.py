@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from documents.models import Document, DocumentRevision
 from documents.validation import check_upload, sanitize_filename
@@ -169,9 +170,16 @@ def test_image_with_trailing_script_is_served_inert(make_workspace):
     download = client.get(response.json()["download_url"])
     assert download.status_code == 200
     assert download["Content-Type"] == "image/png"
-    assert download["Content-Disposition"].startswith("inline")
+    assert download["Content-Disposition"].startswith("attachment")
     assert "sandbox" in download["Content-Security-Policy"]
     assert download["X-Content-Type-Options"] == "nosniff"
+    browser = Client()
+    browser.force_login(actors["owner"])
+    shown = browser.get(f"/documents/{response.json()['id']}/telecharger/")
+    assert shown["Content-Type"] == "image/png"
+    assert shown["Content-Disposition"].startswith("inline")
+    assert "sandbox" in shown["Content-Security-Policy"]
+    assert shown["X-Content-Type-Options"] == "nosniff"
 
 
 def test_streamed_hash_and_size_of_a_multi_chunk_upload(make_workspace):

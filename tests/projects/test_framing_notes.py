@@ -108,7 +108,11 @@ def test_newer_note_supersedes_older(make_workspace):
     assert notes[1].superseded_by.pk == second.pk
     assert framing_note_current(sheet=sheet).pk == second.pk
     api = client_for(None).get(f"/api/v1/sheets/{sheet.pk}/framing-notes/").json()
-    assert [(n["id"], n["superseded"]) for n in api] == [(second.pk, False), (first.pk, True)]
+    assert api["count"] == 2
+    assert [(n["id"], n["superseded"]) for n in api["results"]] == [
+        (second.pk, False),
+        (first.pk, True),
+    ]
     activity = Activity.objects.filter(verb="framing_note.published").order_by("pk").last()
     assert activity.data["supersedes"] == first.pk
 

@@ -129,7 +129,7 @@ def test_draft_framing_note_only_visible_to_its_author(make_workspace):
     other_official = UserFactory(platform_role="official")
     for user in [None, actors["owner"], other_official]:
         client = client_for(user)
-        assert client.get(f"/api/v1/sheets/{sheet.pk}/framing-notes/").json() == []
+        assert client.get(f"/api/v1/sheets/{sheet.pk}/framing-notes/").json()["results"] == []
         assert client.get(f"/api/v1/sheets/{sheet.pk}/framing-notes/{note.pk}/").status_code == 404
     mine = client_for(actors["official"]).get(f"/api/v1/sheets/{sheet.pk}/framing-notes/").json()
-    assert [n["id"] for n in mine] == [note.pk]
+    assert [n["id"] for n in mine["results"]] == [note.pk]

@@ -110,4 +110,4 @@ def test_html_create_workspace(client):
     invalid = client.post(reverse("workspace:create"), {"name": "", "kind": "club"})
     assert invalid.status_code == 200
     content = invalid.content.decode()
-    assert 'id="id_name_errors"' in content and "has-error" in content
+    assert 'id="id_name_error"' in content and "has-error" in content

@@ -30,6 +30,20 @@
     return out;
   }
 
+  // What the server would refuse anyway, said before a byte is sent: an empty file, or one over
+  // the size limit (the browser knows the size; sending 2 GB to learn it is too big is cruel).
+  function refusal(form) {
+    var input = form.querySelector("input[type=file]");
+    var file = input && input.files && input.files[0];
+    if (!file) return null;
+    if (file.size === 0) {
+      return (form.getAttribute("data-error-empty") || "").split("{name}").join(file.name);
+    }
+    var max = parseInt(form.getAttribute("data-max-bytes"), 10);
+    if (max > 0 && file.size > max) return form.getAttribute("data-error-too-large");
+    return null;
+  }
+
   function enhance(form) {
     var box = form.querySelector("[data-upload-errors]");
     var wrap = form.querySelector("[data-upload-progress]");
@@ -37,7 +51,22 @@
     var status = wrap && wrap.querySelector("[data-upload-status]");
     var button = form.querySelector("button[type=submit]");
 
+    var input = form.querySelector("input[type=file]");
+
+    if (input) {
+      input.addEventListener("change", function () {
+        input.removeAttribute("aria-invalid");
+      });
+    }
+
     form.addEventListener("submit", function (event) {
+      var refused = refusal(form);
+      if (refused) {
+        event.preventDefault();
+        input.setAttribute("aria-invalid", "true");
+        showErrors(box, [refused]);
+        return;
+      }
       if (!window.FormData || !bar) return;
       event.preventDefault();
       var xhr = new XMLHttpRequest();

@@ -1,0 +1,8 @@
+"""`activity_label`: an activity verb as people read it."""
+
+from django import template
+
+from ..activity import activity_label
+
+register = template.Library()
+register.filter("activity_label", activity_label)
