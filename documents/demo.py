@@ -10,16 +10,17 @@ from .models import Document, Visibility
 
 
 def tiny_pdf(text: str) -> bytes:
-    """A valid one-page PDF with a line of text, built by hand (xref offsets computed)."""
+    """A valid one-page PDF with a line of text, built by hand (xref offsets computed); the font
+    declares WinAnsiEncoding so accented French text is extracted as written."""
     safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1", "replace")
+    stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode("cp1252", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -59,7 +60,7 @@ DEMO = [
         "service@demo.fabrique.test",
         "Plan vélo métropolitain – synthèse",
         "plan-velo-synthese.pdf",
-        tiny_pdf("Plan velo metropolitain - synthese publique"),
+        tiny_pdf("Plan vélo métropolitain - synthèse publique"),
         Visibility.PUBLIC,
     ),
 ]

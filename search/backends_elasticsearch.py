@@ -1,7 +1,7 @@
 """haystack's Elasticsearch 7 engine with the same French analysis as the Whoosh one.
 
-Selected by environment only (HAYSTACK_ELASTICSEARCH_URL, see docs/search.md); imported lazily
-by haystack, so the `elasticsearch` client is only needed where it is used.
+Selected by environment only (HAYSTACK_ELASTICSEARCH_URL, see docs/search.md); haystack imports
+it only when that engine is configured. The `elasticsearch` 7 client is a locked dependency.
 """
 
 from __future__ import annotations

@@ -162,3 +162,106 @@ def plain_zip() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.txt", "hello")
     return buf.getvalue()
+
+
+def pdf_accented(text: str = "Aménagement du quai") -> bytes:
+    """A PDF with accented text: the demo builder's font declares WinAnsiEncoding."""
+    return tiny_pdf(text)
+
+
+PPTX_MAIN = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+ODP = "application/vnd.oasis.opendocument.presentation"
+_ODF_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"'
+)
+
+
+def _odf(mimetype: str, body: str) -> bytes:
+    """An ODF package: the uncompressed "mimetype" entry first, then content.xml."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        z.writestr(
+            "content.xml",
+            f"<office:document-content {_ODF_NS}><office:body>{body}</office:body>"
+            "</office:document-content>",
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+    return buf.getvalue()
+
+
+def ods(text: str = "Tableur ODF") -> bytes:
+    return _odf(
+        ODS,
+        '<office:spreadsheet><table:table table:name="Feuille1"><table:table-row>'
+        f"<table:table-cell><text:p>{text}</text:p></table:table-cell>"
+        "</table:table-row></table:table></office:spreadsheet>",
+    )
+
+
+def odp(text: str = "Présentation ODF") -> bytes:
+    return _odf(
+        ODP,
+        '<office:presentation><draw:page draw:name="page1"><draw:frame><draw:text-box>'
+        f"<text:p>{text}</text:p></draw:text-box></draw:frame></draw:page>"
+        "</office:presentation>",
+    )
+
+
+def xlsx(text: str = "Tableur Excel") -> bytes:
+    """A workbook whose one string cell lives in xl/sharedStrings.xml."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{XLSX_MAIN}"/></Types>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}"><sheets><sheet name="Feuille1" sheetId="1"/></sheets>'
+            "</workbook>",
+        )
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+            "</row></sheetData></worksheet>",
+        )
+        z.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{main}" count="1" uniqueCount="1"><si><t>{text}</t></si></sst>',
+        )
+    return buf.getvalue()
+
+
+def pptx(text: str = "Diaporama PowerPoint") -> bytes:
+    """A presentation with one slide holding one paragraph."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/ppt/presentation.xml" ContentType="{PPTX_MAIN}"/></Types>',
+        )
+        z.writestr(
+            "ppt/presentation.xml",
+            '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>',
+        )
+        z.writestr(
+            "ppt/slides/slide1.xml",
+            '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree>'
+            f"<p:sp><p:txBody><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp>"
+            "</p:spTree></p:cSld></p:sld>",
+        )
+    return buf.getvalue()

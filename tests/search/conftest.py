@@ -30,3 +30,15 @@ def drain():
         return report
 
     return run
+
+
+@pytest.fixture(params=["engine-keys", "haystack-generic"])
+def candidate_path(request, monkeypatch):
+    """Run a test through both ways the search service asks the engine for hits: our Whoosh
+    backend's key listing with a cached visibility filter, and the plain haystack query any
+    other engine (Elasticsearch) gets."""
+    if request.param == "haystack-generic":
+        backend = type(connections["default"].get_backend())
+        if hasattr(backend, "candidate_keys"):
+            monkeypatch.delattr(backend, "candidate_keys")
+    return request.param

@@ -16,7 +16,7 @@ from .factories import (
     sheet_set,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("candidate_path")]
 
 MEMBERS = ["reader", "contributor", "editor", "owner"]
 NON_MEMBERS = ["anonymous", "outsider", "staff", "official"]
