@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .activity import activity_list_for_workspace
 from .errors import WorkspaceError
 from .forms import MemberAddForm, MemberRoleForm, WorkspaceForm
+from .models import Role
 from .permissions import can_change_workspace, can_manage_members, can_view_members, workspace_role
 from .selectors import (
     membership_get,
@@ -53,6 +54,7 @@ def workspace_detail(request, slug: str):
     context = {
         "workspace": workspace,
         "role": role,
+        "role_label": Role(role).label if role else "",
         "can_change": can_change_workspace(request.user, workspace),
         "can_manage_members": can_manage_members(request.user, workspace),
         "activities": activity_list_for_workspace(workspace=workspace)[:10] if role else [],

@@ -39,6 +39,7 @@ def test_workspace_page_reads_the_log_in_words_with_its_subject(demo):
     with translation.override("fr"):
         assert str(VERB_LABELS["document.uploaded"]) in html
     assert "« Comptage vélo rue du Jura »" in html
+    assert "votre rôle : Propriétaire" in html
 
 
 def test_drafts_stay_out_of_the_workspace_log_and_the_sheet_history(demo):
