@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from territories.models import Territory, Theme
-from workspace.activity import PRIVATE_VERBS, activity_label, activity_list_for_target
+from workspace.activity import (
+    PRIVATE_VERBS,
+    activity_label,
+    activity_list_for_target,
+    activity_list_for_targets,
+)
 from workspace.selectors import workspace_get_visible
 
 from .diff import text_diff
@@ -194,7 +199,16 @@ def _activity_detail(data: dict) -> str:
     return " · ".join(str(p) for p in parts)
 
 
-def _timeline(sheet: ProjectSheet) -> list[dict]:
+# What the sheet's timeline tells of its attached documents, to those who may see them.
+TIMELINE_DOCUMENT_VERBS = (
+    "document.uploaded",
+    "document.revision_added",
+    "document.revision_restored",
+)
+
+
+def _timeline(sheet: ProjectSheet, documents: list) -> list[dict]:
+    """Versions, the sheet's own activity, and new files of the documents the viewer can see."""
     entries = [
         {
             "when": v.created,
@@ -214,6 +228,18 @@ def _timeline(sheet: ProjectSheet) -> list[dict]:
         }
         for a in activity_list_for_target(target=sheet).exclude(verb__in=TIMELINE_HIDDEN_VERBS)[:20]
     ]
+    titles = {d.pk: d.title for d in documents}
+    entries += [
+        {
+            "when": a.created,
+            "kind": "activity",
+            "actor": a.actor,
+            "label": activity_label(a.verb),
+            # The document's current title (it may have been renamed since).
+            "detail": titles.get(a.target_id, a.target_repr),
+        }
+        for a in activity_list_for_targets(targets=documents, verbs=TIMELINE_DOCUMENT_VERBS)[:20]
+    ]
     return sorted(entries, key=lambda e: e["when"], reverse=True)[:25]
 
 
@@ -222,6 +248,7 @@ def sheet_detail(request, pk: int):
     version = sheet.current_version
     notes = framing_note_list_visible(user=request.user, sheet=sheet)
     published = [n for n in notes if n.status == FramingNote.Status.PUBLISHED]
+    documents = _sheet_documents(request.user, sheet)
     context = {
         "sheet": sheet,
         "version": version,
@@ -231,8 +258,8 @@ def sheet_detail(request, pk: int):
         "superseded_notes": published[1:],
         "draft_notes": [n for n in notes if n.status == FramingNote.Status.DRAFT],
         "levels": participation_levels(),
-        "documents": _sheet_documents(request.user, sheet),
-        "timeline": _timeline(sheet),
+        "documents": documents,
+        "timeline": _timeline(sheet, documents),
         "can_edit": can_edit_sheet(request.user, sheet),
         "can_frame": can_write_framing_note(request.user, sheet),
         "can_add_document": _can_add_sheet_document(request.user, sheet),

@@ -89,3 +89,16 @@ def activity_list_for_workspace(*, workspace: Workspace) -> QuerySet[Activity]:
         .exclude(verb__in=PRIVATE_VERBS)
         .select_related("actor", "target_type")
     )
+
+
+def activity_list_for_targets(
+    *, targets: list[Model], verbs: tuple[str, ...]
+) -> QuerySet[Activity]:
+    """Entries with these verbs about any of these objects (all of one model), newest first."""
+    if not targets:
+        return Activity.objects.none()
+    return Activity.objects.filter(
+        target_type=ContentType.objects.get_for_model(targets[0]),
+        target_id__in=[t.pk for t in targets],
+        verb__in=verbs,
+    ).select_related("actor")
