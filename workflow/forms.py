@@ -13,7 +13,11 @@ class BoardFilterForm(forms.Form):
     )
     territory = forms.ChoiceField(label=_("Territoire"), required=False)
     theme = forms.ChoiceField(label=_("Thème"), required=False)
-    workspace = forms.SlugField(label=_("Espace (identifiant)"), required=False)
+    workspace = forms.SlugField(
+        label=_("Espace (identifiant)"),
+        required=False,
+        help_text=_("Ou cliquez sur le nom d'un espace dans le tableau."),
+    )
     completeness_below = forms.IntegerField(
         label=_("Complétude inférieure à (%)"), required=False, min_value=0, max_value=101
     )

@@ -188,6 +188,10 @@ def test_board_groups_by_stage_and_filters(make_workspace):
     assert titles("stage=consultation") == [empty.title]
     page = client.get("/suivi/").content.decode()
     assert "100 %" in page
+    # A workspace's name narrows the board to it, keeping the other filters.
+    narrowed = client.get("/suivi/?stage=realisation").content.decode()
+    assert f'href="?stage=realisation&amp;workspace={other.slug}"' in narrowed
+    assert titles(f"stage=realisation&workspace={other.slug}") == [old.title]
 
 
 def test_board_query_count_constant_as_sheets_grow(make_workspace, django_assert_num_queries):
