@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -60,6 +62,9 @@ class SearchView(APIView):
             workspace=data.get("workspace") or None,
             page=data.get("page", 1),
         )
+        if page.page > 1 and page.page > page.num_pages:
+            # Like every other list of the API: a page past the end is not found.
+            raise NotFound(_("Invalid page."))  # DRF's own message and translations
         url = request.build_absolute_uri()
         next_url = replace_query_param(url, "page", page.page + 1) if page.has_next else None
         previous_url = None

@@ -111,6 +111,10 @@ def test_api_pagination(make_workspace, drain):
     assert len(third["results"]) == 5 and third["next"] is None and "page=2" in third["previous"]
     ids = {r["id"] for p in (1, 2, 3) for r in api({"q": "marche", "page": p})["results"]}
     assert len(ids) == 45
+    past_the_end = client_for(None).get("/api/v1/search/", {"q": "marche", "page": 4})
+    assert past_the_end.status_code == 404 and past_the_end.json()["detail"]
+    # A search that finds nothing has one empty page, not a missing one.
+    assert api({"q": "introuvablissime"})["count"] == 0
 
 
 def test_api_query_count_is_bounded(make_workspace, drain, django_assert_max_num_queries):
