@@ -8,8 +8,7 @@ from workflow.errors import TransitionGated, TransitionNotAllowed
 from workflow.models import TransitionLog
 
 from ..conftest import client_for
-from .factories import documents_available, make_framing, make_ready, make_sheet
-from .test_transitions import ROLES, SOURCE, TARGET, _actor, _expected
+from .test_transitions import ROLES, SOURCE, TARGET, arrange
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,7 @@ def _status(expected, role) -> int:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(SOURCE))
 def test_transition_matrix_over_http(make_workspace, name, role, complete, framing):
-    if name == "start_realisation" and complete and not documents_available():
-        pytest.skip("public documents need documents.Document")
-    workspace, actor = _actor(make_workspace, role)
-    sheet = make_sheet(workspace=workspace, stage=SOURCE[name], complete=complete)
-    if complete:
-        make_ready(sheet, SOURCE[name])
-    if framing != "none":
-        make_framing(sheet, published=framing == "published")
-    expected = _expected(name, role, complete, framing)
+    actor, sheet, expected = arrange(make_workspace, name, role, complete, framing)
     client = client_for(actor)
 
     # What the caller is shown before acting is what then happens.

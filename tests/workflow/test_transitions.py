@@ -81,6 +81,20 @@ def _expected(name, role, complete, framing):
     return None
 
 
+def arrange(make_workspace, name, role, complete, framing):
+    """One cell of the matrix: the actor, a sheet at the transition's source stage with the
+    given checklist and framing state, and the error expected (None when it must succeed)."""
+    if name == "start_realisation" and complete and not documents_available():
+        pytest.skip("public documents need documents.Document")
+    workspace, actor = _actor(make_workspace, role)
+    sheet = make_sheet(workspace=workspace, stage=SOURCE[name], complete=complete)
+    if complete:
+        make_ready(sheet, SOURCE[name])
+    if framing != "none":
+        make_framing(sheet, published=framing == "published")
+    return actor, sheet, _expected(name, role, complete, framing)
+
+
 @pytest.mark.parametrize("framing", ["none", "draft", "published"])
 @pytest.mark.parametrize("complete", [True, False], ids=["complete", "incomplete"])
 @pytest.mark.parametrize("role", ROLES)
@@ -90,15 +104,7 @@ def test_transition_matrix(make_workspace, name, role, complete, framing):
     WHEN the role runs the transition
     THEN it succeeds only for permitted roles with a complete checklist (and published framing
     where it gates), else 403-like TransitionNotAllowed or 409-like TransitionGated."""
-    if name == "start_realisation" and complete and not documents_available():
-        pytest.skip("public documents need documents.Document")
-    workspace, actor = _actor(make_workspace, role)
-    sheet = make_sheet(workspace=workspace, stage=SOURCE[name], complete=complete)
-    if complete:
-        make_ready(sheet, SOURCE[name])
-    if framing != "none":
-        make_framing(sheet, published=framing == "published")
-    expected = _expected(name, role, complete, framing)
+    actor, sheet, expected = arrange(make_workspace, name, role, complete, framing)
     note = "Le projet ne peut aboutir." if name in {"abandon", "step_back"} else ""
 
     if expected is None:
