@@ -3,17 +3,14 @@ diff, restore, and officials' framing notes."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import FieldError, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -62,15 +59,6 @@ from .services import (
 )
 
 PAGE_SIZE = 20
-
-
-@cache
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _require_login(request) -> Any:
@@ -153,23 +141,16 @@ def _stage_progress(sheet: ProjectSheet) -> list[dict]:
 
 
 def _sheet_documents(user: Any, sheet: ProjectSheet) -> list:
-    """Documents attached to the sheet that the user may see, when the documents app has them."""
-    try:
-        from documents.selectors import document_list_visible
-    except ImportError:
-        return []
-    try:
-        return [*document_list_visible(user=user).filter(sheet=sheet)[:50]]
-    except (FieldError, TypeError):
-        return []
+    """Documents attached to the sheet that the user may see."""
+    from documents.selectors import document_list_visible  # documents builds on projects
+
+    return [*document_list_visible(user=user).filter(sheet=sheet)[:50]]
 
 
 def _can_add_sheet_document(user: Any, sheet: ProjectSheet) -> bool:
-    """Whether the sheet page offers to upload a document filed under it (documents app)."""
-    try:
-        from documents.permissions import can_add_document
-    except ImportError:
-        return False
+    """Whether the sheet page offers to upload a document filed under it."""
+    from documents.permissions import can_add_document
+
     return can_add_document(user, sheet.workspace)
 
 
@@ -263,7 +244,6 @@ def sheet_detail(request, pk: int):
         "can_edit": can_edit_sheet(request.user, sheet),
         "can_frame": can_write_framing_note(request.user, sheet),
         "can_add_document": _can_add_sheet_document(request.user, sheet),
-        "workflow_panel": _template_exists("workflow/_sheet_panel.html"),
     }
     return render(request, "projects/detail.html", context)
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -32,6 +31,7 @@ from django.db.models.functions import Length, Replace, Trim
 from django.db.models.lookups import GreaterThanOrEqual, Regex
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import Document, Visibility
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
 
 COMPUTED = "computed"
@@ -94,39 +94,10 @@ def _attested_exists(code: str) -> Exists:
     )
 
 
-def _document_model() -> Any:
-    """documents.Document when that app defines it with a sheet link; None before it lands."""
-    try:
-        model = apps.get_model("documents", "Document")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    if not {"sheet", "visibility", "trashed_at"} <= names or not _has_table(model._meta.db_table):
-        return None
-    return model
-
-
-_tables: dict[tuple[str, str], bool] = {}
-
-
-def _has_table(name: str) -> bool:
-    # The documents app may ship its model before its migration: never query a missing table.
-    # Answered once per database (the test database is not the development one).
-    key = (str(connection.settings_dict["NAME"]), name)
-    if key not in _tables:
-        with connection.cursor() as cursor:
-            _tables[key] = name in connection.introspection.table_names(cursor)
-    return _tables[key]
-
-
-def _public_documents(sheet_ref: Any) -> QuerySet | None:
-    model = _document_model()
-    if model is None:
-        return None
-    return model.objects.filter(sheet=sheet_ref, visibility="public", trashed_at__isnull=True)
-
-
-NEVER = Q(pk__in=[])
+def _public_documents(sheet_ref: Any) -> QuerySet:
+    return Document.objects.filter(
+        sheet=sheet_ref, visibility=Visibility.PUBLIC, trashed_at__isnull=True
+    )
 
 
 # --- conditions ---
@@ -170,8 +141,7 @@ def consultation_dates() -> Q:
 
 
 def public_documents_attached() -> Q:
-    documents = _public_documents(OuterRef("pk"))
-    return NEVER if documents is None else Q(Exists(documents))
+    return Q(Exists(_public_documents(OuterRef("pk"))))
 
 
 def restitution_published() -> Q:
@@ -179,8 +149,6 @@ def restitution_published() -> Q:
     from .models import TransitionLog
 
     documents = _public_documents(OuterRef("pk"))
-    if documents is None or "created" not in {f.name for f in documents.model._meta.fields}:
-        return NEVER
     started = TransitionLog.objects.filter(
         sheet=OuterRef(OuterRef("pk")), to_stage=Stage.REALISATION
     ).order_by("-created")
@@ -423,7 +391,7 @@ def _checklist_sql() -> tuple[str, tuple]:
     database, then filtered by id from the outside (both SQLite and PostgreSQL push the id
     condition down into the subquery).
     """
-    key = (connection.alias, str(connection.settings_dict["NAME"]), _document_model() is not None)
+    key = (connection.alias, str(connection.settings_dict["NAME"]))
     if key not in _compiled:
         qs = checklist_annotate(ProjectSheet.objects.order_by()).values(
             "pk", *[_flag(item.code) for item in ITEMS]
@@ -438,7 +406,6 @@ def completeness_filter_q(*, below: int | None = None, at_least: int | None = No
     Archived and abandoned sheets have no completeness and match neither bound.
     """
     key = ("completeness", connection.alias, str(connection.settings_dict["NAME"]))
-    key += (_document_model() is not None,)
     if key not in _compiled:
         qs = (
             ProjectSheet.objects.order_by()

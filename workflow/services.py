@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import User
 from projects.models import STAGE_ORDER, ProjectSheet, Stage
+from search.outbox import index_enqueue
 from workspace.activity import activity_record
 
 from .checklist import ITEMS_BY_CODE, checklist_state, checklist_summary, transition_missing
@@ -55,11 +56,7 @@ def transition_target(sheet: ProjectSheet, name: str) -> str | None:
 
 
 def _schedule_effects(sheet: ProjectSheet) -> None:
-    """Index update recorded in the search outbox (same transaction), once search provides it."""
-    try:
-        from search.outbox import index_enqueue
-    except ImportError:
-        return
+    """Index update recorded in the search outbox, in the transition's transaction."""
     index_enqueue(sheet)
 
 

@@ -96,14 +96,6 @@ def make_framing_note(sheet: ProjectSheet, *, intent: str, published: bool = Tru
     return note
 
 
-def documents_available() -> bool:
-    try:
-        from documents.models import Document  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @transaction.atomic
 def make_document(
     workspace,

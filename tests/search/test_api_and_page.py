@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.conftest import client_for
 
-from .factories import documents_available, make_document, make_framing_note, make_sheet
+from .factories import make_document, make_framing_note, make_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,9 @@ def corpus(make_workspace, drain):
         ),
     }
     note = make_framing_note(sheets["velo"], intent="Le sens de la demande : le vélo partout")
-    doc = None
-    if documents_available():
-        doc = make_document(
-            ws_a, title="Plan vélo", text="Carte des itinéraires vélo", sheet=sheets["velo"]
-        )
+    doc = make_document(
+        ws_a, title="Plan vélo", text="Carte des itinéraires vélo", sheet=sheets["velo"]
+    )
     drain()
     return {"ws_a": ws_a, "ws_b": ws_b, "actors": actors, "note": note, "doc": doc, **sheets}
 
@@ -50,7 +48,7 @@ def api(params, user=None):
 def test_api_shape(corpus):
     body = api({"q": "velo"})
     assert set(body) >= {"count", "next", "previous", "results"}
-    assert body["count"] == len(body["results"]) == (4 if corpus["doc"] else 3)
+    assert body["count"] == len(body["results"]) == 4
     types = {r["type"] for r in body["results"]}
     assert types <= {"sheet", "document", "framing_note"} and "framing_note" in types
     for r in body["results"]:
@@ -73,8 +71,6 @@ def test_api_shape(corpus):
 def test_api_filters(corpus, params, expected):
     if params.get("workspace") == "WS_B":
         params = {**params, "workspace": corpus["ws_b"].slug}
-    if not corpus["doc"]:
-        expected = expected - {"doc"}
     want = {
         (("framing_note" if k == "note" else "document" if k == "doc" else "sheet"), corpus[k].pk)
         for k in expected
@@ -84,7 +80,6 @@ def test_api_filters(corpus, params, expected):
     assert body["count"] == len(want)
 
 
-@pytest.mark.skipif(not documents_available(), reason="documents app missing")
 def test_api_document_type_filter(corpus):
     body = api({"q": "itineraires", "type": "document"})
     assert [(r["type"], r["id"]) for r in body["results"]] == [("document", corpus["doc"].pk)]

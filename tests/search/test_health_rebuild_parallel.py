@@ -17,7 +17,6 @@ from search.services import search_query
 from .conftest import whoosh_only
 from .factories import (
     document_set,
-    documents_available,
     make_document,
     make_framing_note,
     make_sheet,
@@ -60,9 +59,8 @@ def test_deleting_the_index_and_rebuilding_restores_the_same_results(
         )
         make_framing_note(sheet, intent="un jardin pour tous")
         make_sheet(private_ws, title=f"Privée {i}", summary="jardin secret")
-    if documents_available():
-        make_document(public_ws, title="Plan du jardin", text="jardin", visibility="public")
-        make_document(public_ws, title="Notes", text="jardin", visibility="members")
+    make_document(public_ws, title="Plan du jardin", text="jardin", visibility="public")
+    make_document(public_ws, title="Notes", text="jardin", visibility="members")
     drain()
     queries = ["jardin", "secret", "tous"]
     before = {u: snapshot(actors[u], queries) for u in ("anonymous", "reader")}
@@ -83,7 +81,6 @@ def test_parallel_creation_then_drain_finds_all_and_not_the_deleted(make_workspa
     every commit racing to drain WHEN some are deleted or trashed concurrently and the worker
     drains THEN every surviving object is found and no deleted one is."""
     workspace, _ = make_workspace()
-    with_docs = documents_available()
     created: dict[str, list] = {"sheet": [], "document": []}
     deleted: dict[str, list] = {"sheet": [], "document": []}
     errors: list[BaseException] = []
@@ -93,22 +90,18 @@ def test_parallel_creation_then_drain_finds_all_and_not_the_deleted(make_workspa
         try:
             for i in range(10):
                 sheet = make_sheet(workspace, title=f"Fiche {n}-{i}", summary="belvédère")
-                doc = None
-                if with_docs:
-                    doc = make_document(workspace, title=f"Doc {n}-{i}", text="belvédère")
+                doc = make_document(workspace, title=f"Doc {n}-{i}", text="belvédère")
                 with lock:
                     created["sheet"].append(sheet.pk)
-                    if doc:
-                        created["document"].append(doc.pk)
+                    created["document"].append(doc.pk)
                 if i % 4 == 0:
                     pk = sheet.pk
                     sheet_delete(sheet)
                     with lock:
                         deleted["sheet"].append(pk)
-                    if doc:
-                        document_set(doc, trashed_at=timezone.now())
-                        with lock:
-                            deleted["document"].append(doc.pk)
+                    document_set(doc, trashed_at=timezone.now())
+                    with lock:
+                        deleted["document"].append(doc.pk)
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:

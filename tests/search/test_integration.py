@@ -6,7 +6,7 @@ from projects.services import sheet_create, sheet_update
 from search.models import IndexOutbox
 from search.services import search_query
 
-from .factories import documents_available, make_document
+from .factories import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,6 @@ def test_projects_services_feed_the_index(make_workspace, drain):
     assert search_query(user=actors["reader"], q="ecoles").count == 1
 
 
-@pytest.mark.skipif(not documents_available(), reason="documents app missing")
 def test_document_granted_to_one_person_is_found_by_them_only(make_workspace, drain):
     from documents.services import document_grant_view, document_revoke_view
     from tests.factories import UserFactory

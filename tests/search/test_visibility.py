@@ -9,7 +9,6 @@ from workspace.models import Membership
 
 from .factories import (
     document_set,
-    documents_available,
     make_document,
     make_framing_note,
     make_sheet,
@@ -20,7 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("candidate_path")]
 
 MEMBERS = ["reader", "contributor", "editor", "owner"]
 NON_MEMBERS = ["anonymous", "outsider", "staff", "official"]
-needs_documents = pytest.mark.skipif(not documents_available(), reason="documents app missing")
 
 
 def found(user, q="secret"):
@@ -122,7 +120,6 @@ def test_counts_and_pages_are_computed_after_the_visibility_check(make_workspace
     assert body["count"] == 3 and body["next"] is None
 
 
-@needs_documents
 @pytest.mark.parametrize("actor", MEMBERS + NON_MEMBERS)
 def test_members_only_document(make_workspace, drain, actor):
     workspace, actors = make_workspace()
@@ -141,7 +138,6 @@ def test_members_only_document(make_workspace, drain, actor):
         assert "bureau" not in snippets
 
 
-@needs_documents
 @pytest.mark.parametrize("actor", MEMBERS + NON_MEMBERS)
 def test_public_document_of_private_workspace(make_workspace, drain, actor):
     workspace, actors = make_workspace(visibility="private")
@@ -150,7 +146,6 @@ def test_public_document_of_private_workspace(make_workspace, drain, actor):
     assert found(actors[actor])[0] == (1 if actor in MEMBERS else 0)
 
 
-@needs_documents
 def test_trashed_document_disappears(make_workspace, drain):
     workspace, actors = make_workspace()
     doc = make_document(workspace, title="Plan", text="le plan secret", visibility="public")
@@ -162,7 +157,6 @@ def test_trashed_document_disappears(make_workspace, drain):
     assert found(actors["owner"]) == (0, set(), "")
 
 
-@needs_documents
 def test_trashed_document_hidden_even_before_the_indexer_runs(make_workspace, drain):
     workspace, actors = make_workspace()
     doc = make_document(workspace, title="Plan", text="secret", visibility="public")

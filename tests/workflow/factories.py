@@ -162,20 +162,11 @@ def make_ready(sheet: ProjectSheet, stage: str) -> None:
         make_public_document(sheet)
 
 
-def documents_available() -> bool:
-    from workflow.checklist import _document_model
-
-    return _document_model() is not None
-
-
 def make_public_document(sheet: ProjectSheet):
-    """A public document attached to the sheet, when the documents app provides the model."""
-    from workflow.checklist import _document_model
+    """A public document attached to the sheet."""
+    from documents.models import Document
 
-    model = _document_model()
-    if model is None:
-        return None
-    return model.objects.create(
+    return Document.objects.create(
         workspace=sheet.workspace, sheet=sheet, title="Dossier de concertation", visibility="public"
     )
 

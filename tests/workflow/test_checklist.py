@@ -18,7 +18,6 @@ from .factories import (
     add_version,
     all_sections,
     attest,
-    documents_available,
     make_framing,
     make_public_document,
     make_sheet,
@@ -174,8 +173,6 @@ def test_attested_item_follows_active_attestation(make_workspace):
 def test_public_documents_item_ignores_members_only_and_trashed(make_workspace):
     from django.utils import timezone
 
-    if not documents_available():
-        pytest.skip("documents.Document is not migrated yet")
     workspace, _ = make_workspace()
     sheet = make_sheet(workspace=workspace)
     document = make_public_document(sheet)

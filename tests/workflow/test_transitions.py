@@ -20,7 +20,6 @@ from workspace.models import Activity, Membership, Role
 
 from .factories import (
     add_version,
-    documents_available,
     make_framing,
     make_ready,
     make_sheet,
@@ -84,8 +83,6 @@ def _expected(name, role, complete, framing):
 def arrange(make_workspace, name, role, complete, framing):
     """One cell of the matrix: the actor, a sheet at the transition's source stage with the
     given checklist and framing state, and the error expected (None when it must succeed)."""
-    if name == "start_realisation" and complete and not documents_available():
-        pytest.skip("public documents need documents.Document")
     workspace, actor = _actor(make_workspace, role)
     sheet = make_sheet(workspace=workspace, stage=SOURCE[name], complete=complete)
     if complete:
@@ -303,15 +300,20 @@ def test_checklist_is_rechecked_inside_the_service_not_trusted_from_caller(make_
     assert [m["code"] for m in raised.value.missing] == ["summary_length"]
 
 
-def test_search_outbox_receives_the_sheet_when_available(make_workspace):
+def test_a_transition_queues_the_sheet_for_the_search_index(make_workspace):
+    """The stage is indexed: the outbox row is written in the transition's transaction."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from search.models import IndexOutbox
+
     workspace, actors = make_workspace()
     sheet = make_sheet(workspace=workspace, stage="consultation")
-    try:
-        from search import outbox  # noqa: F401
-    except ImportError:
-        sheet_transition(actor=actors["staff"], sheet=sheet, name="step_back", note="Oubli.")
-        pytest.skip("search.outbox not available yet")
+    queued = IndexOutbox.objects.filter(
+        content_type=ContentType.objects.get_for_model(ProjectSheet), object_id=str(sheet.pk)
+    )
+    queued.delete()
     sheet_transition(actor=actors["staff"], sheet=sheet, name="step_back", note="Oubli.")
+    assert queued.exists()
 
 
 @pytest.mark.slow
@@ -324,8 +326,6 @@ def test_two_simultaneous_transitions_exactly_one_succeeds(make_workspace, names
     sheet = make_sheet(workspace=workspace, stage="consultation", complete=True)
     make_ready(sheet, "consultation")
     make_framing(sheet)
-    if "start_realisation" in names and not documents_available():
-        names = ("step_back", "abandon")
     staff_a, staff_b = actors["staff"], UserFactory(platform_role="staff")
     barrier = threading.Barrier(2)
     outcomes: list = []
