@@ -71,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Donné automatiquement aux agents et à la modération."),
     )
     date_joined = models.DateTimeField(_("inscription"), default=timezone.now)
+    # Both enter the confirmation token's hash: "never confirmed" and "deactivated by staff"
+    # are different states although both are inactive, and only the first may be confirmed.
+    email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -38,6 +38,19 @@ class Workspace(models.Model):
     )
     description = models.TextField(_("description"), blank=True, max_length=5000)
     storage_quota = models.BigIntegerField(_("quota de stockage (octets)"), default=default_quota)
+    # The institution kind carries workflow rights (see workflow.permissions): it is granted by
+    # staff, never chosen by an owner, and the grant names who vouched for it.
+    institution_granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("statut d'institution accordé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    institution_granted_at = models.DateTimeField(
+        _("statut d'institution accordé le"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
