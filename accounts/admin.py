@@ -1,10 +1,31 @@
-from django.contrib import admin
+"""Admin for accounts: every change goes through the accounts services, and staff can change
+only the accounts they may manage (citizens and officials); privileged accounts are the
+superusers' (see accounts.permissions). Third-party admins registered here are read-only."""
+
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm as BaseCreationForm
-from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from .models import User
-from .services import user_set_platform_role
+from .forms import UserPasswordSetForm, admin_actor
+from .models import PlatformRole, User
+from .permissions import PRIVILEGED_ROLES, can_manage_user
+from .services import (
+    AccountError,
+    user_create,
+    user_set_active,
+    user_set_email,
+    user_set_platform_role,
+    user_update_profile,
+)
+
+PROFILE_FIELDS = ("display_name", "commune", "bio", "mandate", "response_delay_days")
 
 
 class UserCreationForm(BaseCreationForm):
@@ -13,37 +34,156 @@ class UserCreationForm(BaseCreationForm):
         fields = ["email", "display_name"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
+    change_password_form = UserPasswordSetForm
     ordering = ["email"]
     list_display = ["email", "display_name", "platform_role", "commune", "is_active"]
     list_filter = ["platform_role", "is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
+        (_lazy("Profil"), {"fields": list(PROFILE_FIELDS)}),
+        (_lazy("Rôle sur la plateforme"), {"fields": ["platform_role"]}),
+        (_lazy("Accès"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (
-            _("Profil"),
-            {"fields": ["display_name", "commune", "bio", "mandate", "response_delay_days"]},
+            _lazy("Dates"),
+            {"fields": ["last_login", "date_joined", "email_confirmed_at", "deactivated_at"]},
         ),
-        (_("Rôle sur la plateforme"), {"fields": ["platform_role"]}),
-        (_("Accès"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})
     ]
-    readonly_fields = ["last_login", "date_joined", "is_staff"]
-    filter_horizontal = ["groups"]
+    # Admin groups follow the platform role; superuser status is granted by `createsuperuser`.
+    readonly_fields = [
+        "last_login",
+        "date_joined",
+        "email_confirmed_at",
+        "deactivated_at",
+        "is_staff",
+        "is_superuser",
+        "groups",
+    ]
+    filter_horizontal: list[str] = []
+    actions = ["deactivate_users", "activate_users"]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += ["is_superuser", "groups"]
-        return fields
+    def has_add_permission(self, request) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or can_manage_user(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # No deletion service: removing an account would orphan workspaces (last owner) and
+        # the public record. Deactivate instead.
+        return False
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "platform_role" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in PlatformRole.choices
+                if value not in PRIVILEGED_ROLES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        token = admin_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            admin_actor.reset(token)
 
     def save_model(self, request, obj, form, change):
-        role_changed = "platform_role" in form.changed_data
-        super().save_model(request, obj, form, change)
-        if role_changed or not change:
-            user_set_platform_role(actor=request.user, user=obj, role=obj.platform_role)
+        actor = request.user
+        try:
+            if not change:
+                created = user_create(
+                    actor=actor,
+                    email=form.cleaned_data["email"],
+                    display_name=form.cleaned_data["display_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                obj.pk = created.pk
+                obj._state.adding = False
+                obj._state.db = created._state.db
+                return
+            user = User.objects.get(pk=obj.pk)
+            changed = set(form.changed_data)
+            if "email" in changed:
+                user_set_email(actor=actor, user=user, email=form.cleaned_data["email"])
+            profile = {name: form.cleaned_data[name] for name in PROFILE_FIELDS if name in changed}
+            if profile:
+                user_update_profile(actor=actor, user=user, **profile)
+            if "platform_role" in changed:
+                user_set_platform_role(
+                    actor=actor, user=user, role=form.cleaned_data["platform_role"]
+                )
+            if "is_active" in changed:
+                user_set_active(actor=actor, user=user, active=form.cleaned_data["is_active"])
+        except (AccountError, ValidationError) as error:
+            # The change view runs in one transaction: refusing here rolls everything back.
+            raise PermissionDenied(getattr(error, "message", str(error))) from error
+
+    def save_related(self, request, form, formsets, change):
+        # Groups follow the platform role (user_sync_admin_groups); nothing else is related.
+        return None
+
+    def _set_active(self, request, queryset, active: bool) -> None:
+        try:
+            with transaction.atomic():
+                for user in queryset.select_for_update():
+                    user_set_active(actor=request.user, user=user, active=active)
+        except AccountError as error:
+            # All or nothing: one account the actor may not manage refuses the whole batch.
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, _("Comptes mis à jour."), messages.SUCCESS)
+
+    @admin.action(description=_lazy("Désactiver les comptes sélectionnés"), permissions=["change"])
+    def deactivate_users(self, request, queryset):
+        self._set_active(request, queryset, False)
+
+    @admin.action(description=_lazy("Réactiver les comptes sélectionnés"), permissions=["change"])
+    def activate_users(self, request, queryset):
+        self._set_active(request, queryset, True)
+
+
+# Admin groups are kept in step with platform roles by code (accounts.signals and
+# user_sync_admin_groups): editing them by hand would grant admin rights outside any service.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin, BaseGroupAdmin):
+    pass
+
+
+if apps.is_installed("rest_framework.authtoken"):
+    from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
+    from rest_framework.authtoken.models import TokenProxy
+
+    if admin.site.is_registered(TokenProxy):
+        admin.site.unregister(TokenProxy)
+
+        @admin.register(TokenProxy)
+        class TokenAdmin(ReadOnlyAdmin, BaseTokenAdmin):
+            """Who holds a token and since when; never the key (a credential), never a write."""
+
+            list_display = ("user", "created")
+            fields = ("user", "created")
+            readonly_fields = ("user", "created")

@@ -1,12 +1,27 @@
-"""Forms for sign-up and the profile page."""
+"""Forms for sign-up, the profile page and every form that sets a password."""
+
+import logging
+from contextvars import ContextVar
 
 from django import forms
+from django.contrib.admin.forms import AdminPasswordChangeForm as AdminOwnPasswordChangeForm
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AdminPasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from territories.selectors import commune_list
 
 from .models import User
+from .services import user_set_password
+
+logger = logging.getLogger(__name__)
+
+# Who acts in the admin's "set this user's password" view: Django builds that form without the
+# request, and the service must know the actor. Set by UserAdmin around the view.
+admin_actor: ContextVar[User] = ContextVar("admin_actor")
 
 
 class SignupForm(forms.Form):
@@ -26,10 +41,9 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Un compte utilise déjà cette adresse."))
-        return email
+        # No "address already used" error: sign-up must not reveal who has an account
+        # (user_signup e-mails the owner of an existing address instead).
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         data = super().clean()
@@ -67,3 +81,62 @@ class ProfileForm(forms.ModelForm):
                 max_value=90,
                 initial=user.response_delay_days,
             )
+
+
+class ResetSetPasswordForm(SetPasswordForm):
+    """The password-reset form, saved through the service (logged, tokens revoked)."""
+
+    def save(self, commit: bool = True) -> User:
+        return user_set_password(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+class OwnPasswordChangeForm(AdminOwnPasswordChangeForm):
+    """The admin's "change my password" form, saved through the service."""
+
+    def save(self, commit: bool = True) -> User:
+        return user_set_password(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+class UserPasswordSetForm(AdminPasswordChangeForm):
+    """The admin's "set this user's password" form, saved through the service as the admin."""
+
+    def save(self, commit: bool = True) -> User:
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return user_set_password(
+            actor=admin_actor.get(),
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+        )
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Django's reset form, plus an e-mail to an address without an active account, so that
+    the page, the timing and the mailbox all tell the same story whether or not it exists."""
+
+    unknown_email_template_name = "accounts/email/password_reset_unknown.txt"
+
+    def save(self, *args, **kwargs) -> None:
+        email = self.cleaned_data["email"]
+        if any(True for _user in self.get_users(email)):
+            return super().save(*args, **kwargs)
+        request = kwargs.get("request")
+        site = get_current_site(request)
+        context = {
+            "email": email,
+            "domain": kwargs.get("domain_override") or site.domain,
+            "site_name": kwargs.get("domain_override") or site.name,
+            "protocol": "https" if kwargs.get("use_https") else "http",
+        }
+        subject = render_to_string(
+            kwargs.get("subject_template_name", "registration/password_reset_subject.txt"), context
+        )
+        body = render_to_string(self.unknown_email_template_name, context)
+        try:
+            send_mail("".join(subject.splitlines()), body, kwargs.get("from_email"), [email])
+        except Exception:  # like Django's reset form: a mail failure is logged, not shown
+            logger.exception("Failed to send the password-reset notice")
+        return None

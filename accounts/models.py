@@ -74,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Both enter the confirmation token's hash: "never confirmed" and "deactivated by staff"
     # are different states although both are inactive, and only the first may be confirmed.
     email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
-    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("dernière désactivation"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import AccountPasswordResetForm, ResetSetPasswordForm
+from .tokens import password_reset_token
 
 app_name = "accounts"
 
@@ -17,6 +19,8 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
+            token_generator=password_reset_token,
+            form_class=AccountPasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",
@@ -30,6 +34,8 @@ urlpatterns = [
         "mot-de-passe/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
+            token_generator=password_reset_token,
+            form_class=ResetSetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

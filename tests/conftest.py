@@ -33,6 +33,13 @@ def make_workspace(db):
             actors[role] = MembershipFactory(workspace=workspace, role=Role(role)).user
         actors["staff"] = UserFactory(platform_role=PlatformRole.STAFF)
         actors["official"] = UserFactory(platform_role=PlatformRole.OFFICIAL)
+        if kind == Workspace.Kind.INSTITUTION:
+            # The institution status counts only when staff granted it (workflow.permissions).
+            from workspace.services import workspace_set_institution
+
+            workspace = workspace_set_institution(
+                actor=actors["staff"], workspace=workspace, granted=True
+            )
         return workspace, actors
 
     return make

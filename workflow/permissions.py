@@ -6,7 +6,10 @@ transition service all ask them.
 - Staff agents (and superusers) run every transition and attest items.
 - The owner of an *institution* workspace runs the forward transitions of its own sheets
   (an institutional service steers its own projects), never abandon, step_back or archive,
-  which stay with staff as the guardians of the public record.
+  which stay with staff as the guardians of the public record. The institution status counts
+  only when it was granted by someone who is still active staff (`institution_granted_by`):
+  an owner cannot give it to themselves (workspace.services refuses it), and a row edited
+  by other means, or a grant by someone who has since left staff, carries no right.
 - Nobody else, whatever their workspace role or platform role.
 """
 
@@ -15,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from projects.models import ProjectSheet
-from workspace.models import Role, Workspace
-from workspace.permissions import workspace_role
+from workspace.models import Role
+from workspace.permissions import institution_is_granted, workspace_role
 
 TRANSITIONS = (
     "open_consultation",
@@ -50,10 +53,11 @@ def can_run_transition(user: Any, sheet: ProjectSheet, name: str) -> bool:
     if is_workflow_staff(user):
         return True
     workspace = sheet.workspace
+    # The grant is checked last: it loads the granting account, only for institution owners.
     return (
         name in INSTITUTION_OWNER_TRANSITIONS
-        and workspace.kind == Workspace.Kind.INSTITUTION
         and workspace_role(user, workspace) == Role.OWNER
+        and institution_is_granted(workspace)
     )
 
 

@@ -1,6 +1,6 @@
 """API for workspaces and their members."""
 
-from django.db import IntegrityError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -20,8 +20,8 @@ from .selectors import (
     workspace_list_visible,
 )
 from .services import (
-    membership_add,
     membership_change_role,
+    membership_invite,
     membership_remove,
     workspace_create,
     workspace_update,
@@ -63,6 +63,15 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["user_id", "user", "email", "role", "created"]
         read_only_fields = ["created"]
+
+
+class InvitationSerializer(serializers.Serializer):
+    """What adding a member answers, whoever the address belongs to: an invitation was sent."""
+
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    state = serializers.CharField(read_only=True, default="invited")
+    detail = serializers.CharField(read_only=True)
 
 
 class MemberRoleSerializer(serializers.Serializer):
@@ -113,22 +122,29 @@ class MemberListCreate(generics.ListCreateAPIView):
     def get_queryset(self):
         return membership_list(workspace=self.get_workspace())
 
+    @extend_schema(request=InvitationSerializer, responses={201: InvitationSerializer})
     def create(self, request, *args, **kwargs):
         workspace = self.get_workspace()
         if not can_manage_members(request.user, workspace):
             raise PermissionDenied()
-        serializer = self.get_serializer(data=request.data)
+        serializer = InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            membership = membership_add(
-                actor=request.user,
-                workspace=workspace,
-                email=serializer.validated_data["email"],
-                role=serializer.validated_data["role"],
-            )
-        except IntegrityError:
-            return Response({"detail": "Already a member.", "code": "already_member"}, status=409)
-        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+        email, role = serializer.validated_data["email"], serializer.validated_data["role"]
+        # One answer for every address (an account or not, a member or not): no account oracle.
+        membership_invite(
+            actor=request.user,
+            workspace=workspace,
+            email=email,
+            role=role,
+            base_url=request.build_absolute_uri("/"),
+        )
+        body = {
+            "email": email,
+            "role": role,
+            "state": "invited",
+            "detail": _("Invitation envoyée : la personne rejoindra l'espace en l'acceptant."),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class MemberDetail(APIView):

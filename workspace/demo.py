@@ -4,7 +4,11 @@ from accounts.demo import demo_user
 from territories.models import Territory
 
 from .models import Membership, Role, Workspace
-from .services import membership_add, workspace_create
+from .permissions import institution_is_granted
+from .services import membership_add, workspace_create, workspace_set_institution
+
+# Staff grant the institution status (an owner cannot take it): the demo agent does it.
+DEMO_GRANTOR = "agent@demo.fabrique.test"
 
 DEMO_WORKSPACES = [
     {
@@ -50,12 +54,16 @@ def seed() -> int:
                 actor=owner,
                 slug=spec["slug"],
                 name=spec["name"],
-                kind=spec["kind"],
+                kind=Workspace.Kind.CITIZEN_GROUP,
                 visibility=spec["visibility"],
                 territory=Territory.objects.filter(slug=spec["territory"]).first(),
                 description=spec["description"],
             )
             created += 1
+        if spec["kind"] == Workspace.Kind.INSTITUTION and not institution_is_granted(workspace):
+            workspace = workspace_set_institution(
+                actor=demo_user(DEMO_GRANTOR), workspace=workspace, granted=True
+            )
         for email, role in spec["members"]:
             if not Membership.objects.filter(workspace=workspace, user__email=email).exists():
                 membership_add(actor=owner, workspace=workspace, email=email, role=role)

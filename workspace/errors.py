@@ -26,3 +26,14 @@ class MembershipExists(ConflictError, WorkspaceError):
 
 class UnknownUser(WorkspaceError):
     code = "unknown_user"
+
+
+class WorkspaceLimitReached(ForbiddenError, WorkspaceError):
+    code = "workspace_limit"
+
+
+class InvitationInvalid(WorkspaceError):
+    code = "invitation_invalid"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or str(_("Cette invitation est invalide ou a expiré.")))

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from territories.models import Territory
 
 from .models import Role, Workspace
+from .permissions import can_grant_institution
+from .services import INSTITUTION_REFUSED
 
 
 class WorkspaceForm(forms.ModelForm):
@@ -21,9 +23,25 @@ class WorkspaceForm(forms.ModelForm):
         fields = ["name", "kind", "visibility", "territory", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_kind(self) -> str:
+        # The service refuses it too; here it becomes an error next to the field.
+        kind = self.cleaned_data["kind"]
+        unchanged = self.instance.pk is not None and self.instance.kind == kind
+        if (
+            kind == Workspace.Kind.INSTITUTION
+            and not unchanged
+            and not can_grant_institution(self.user)
+        ):
+            raise forms.ValidationError(_(INSTITUTION_REFUSED))
+        return kind
+
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse électronique du compte"))
+    email = forms.EmailField(label=_("Adresse électronique"))
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.CONTRIBUTOR)
 
 

@@ -114,3 +114,15 @@ def can_manage_members(user: Any, workspace: Workspace) -> bool:
 
 def can_create_workspace(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_grant_institution(user: Any) -> bool:
+    """The institution kind carries workflow rights: only active platform staff grant it."""
+    return bool(can_create_workspace(user) and getattr(user, "is_platform_staff", False))
+
+
+def institution_is_granted(workspace: Workspace) -> bool:
+    """An institution whose status was granted by someone who is still active staff."""
+    if workspace.kind != Workspace.Kind.INSTITUTION or workspace.institution_granted_by_id is None:
+        return False
+    return can_grant_institution(workspace.institution_granted_by)

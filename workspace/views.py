@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .activity import activity_list_for_workspace
-from .errors import WorkspaceError
+from .errors import InvitationInvalid, WorkspaceError
 from .forms import MemberAddForm, MemberRoleForm, WorkspaceForm
 from .models import Role
 from .permissions import can_change_workspace, can_manage_members, can_view_members, workspace_role
@@ -20,8 +20,10 @@ from .selectors import (
     workspace_list_visible,
 )
 from .services import (
-    membership_add,
+    invitation_read,
+    membership_accept_invitation,
     membership_change_role,
+    membership_invite,
     membership_remove,
     workspace_create,
     workspace_update,
@@ -40,11 +42,15 @@ def workspace_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workspace_create_view(request):
-    form = WorkspaceForm(request.POST or None)
+    form = WorkspaceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        workspace = workspace_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Espace créé : vous en êtes propriétaire."))
-        return redirect(workspace)
+        try:
+            workspace = workspace_create(actor=request.user, **form.cleaned_data)
+        except WorkspaceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Espace créé : vous en êtes propriétaire."))
+            return redirect(workspace)
     return render(request, "workspace/form.html", {"form": form, "creating": True})
 
 
@@ -69,12 +75,16 @@ def workspace_edit(request, slug: str):
     workspace = workspace_get_visible(user=request.user, slug=slug)
     if not can_change_workspace(request.user, workspace):
         raise PermissionDenied
-    form = WorkspaceForm(request.POST or None, instance=workspace)
+    form = WorkspaceForm(request.POST or None, instance=workspace, user=request.user)
     if request.method == "POST" and form.is_valid():
         workspace.refresh_from_db()
-        workspace_update(actor=request.user, workspace=workspace, **form.cleaned_data)
-        messages.success(request, _("Espace mis à jour."))
-        return redirect(workspace)
+        try:
+            workspace_update(actor=request.user, workspace=workspace, **form.cleaned_data)
+        except WorkspaceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Espace mis à jour."))
+            return redirect(workspace)
     return render(request, "workspace/form.html", {"form": form, "workspace": workspace})
 
 
@@ -90,13 +100,19 @@ def workspace_members(request, slug: str):
         if not manage:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                membership_add(actor=request.user, workspace=workspace, **form.cleaned_data)
-            except WorkspaceError as error:
-                form.add_error("email", error.message)
-            else:
-                messages.success(request, _("Membre ajouté·e."))
-                return redirect("workspace:members", slug=workspace.slug)
+            # The same answer for every address (account or not): the e-mail does the rest.
+            membership_invite(
+                actor=request.user,
+                workspace=workspace,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s : la personne rejoindra l'espace en l'acceptant.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("workspace:members", slug=workspace.slug)
     members = [
         (m, MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.user_id}"))
         for m in membership_list(workspace=workspace)
@@ -111,10 +127,13 @@ def workspace_members(request, slug: str):
 @login_required
 @require_POST
 def member_role(request, slug: str, user_id: int):
+    # Same order as the API's PATCH: see the members (403), the member (404), then manage (403).
     workspace = workspace_get_visible(user=request.user, slug=slug)
-    if not can_manage_members(request.user, workspace):
+    if not can_view_members(request.user, workspace):
         raise PermissionDenied
     membership = membership_get(workspace=workspace, user_id=user_id)
+    if not can_manage_members(request.user, workspace):
+        raise PermissionDenied
     form = MemberRoleForm(request.POST, prefix=f"m{user_id}")
     if form.is_valid():
         try:
@@ -132,7 +151,11 @@ def member_role(request, slug: str, user_id: int):
 @login_required
 @require_POST
 def member_remove(request, slug: str, user_id: int):
+    # The same checks in the same order as the API (workspace.api.MemberDetail): who may not
+    # see the member list learns nothing about who is in it (403 before any 404).
     workspace = workspace_get_visible(user=request.user, slug=slug)
+    if not can_view_members(request.user, workspace):
+        raise PermissionDenied
     membership = membership_get(workspace=workspace, user_id=user_id)
     if membership.user_id != request.user.pk and not can_manage_members(request.user, workspace):
         raise PermissionDenied
@@ -144,3 +167,26 @@ def member_remove(request, slug: str, user_id: int):
     if membership.user_id == request.user.pk:
         return redirect("home")
     return redirect("workspace:members", slug=workspace.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """Read an invitation (GET), accept it (POST): only the account with the invited address."""
+    try:
+        details = invitation_read(token=token)
+    except InvitationInvalid as error:
+        return render(request, "workspace/invitation.html", {"error": error.message}, status=400)
+    if request.method == "POST":
+        try:
+            membership = membership_accept_invitation(actor=request.user, token=token)
+        except WorkspaceError as error:
+            return render(
+                request,
+                "workspace/invitation.html",
+                {"error": error.message, **details},
+                status=400,
+            )
+        messages.success(request, _("Vous avez rejoint l'espace."))
+        return redirect(membership.workspace)
+    return render(request, "workspace/invitation.html", details)

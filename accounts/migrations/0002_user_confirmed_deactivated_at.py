@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='deactivated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='désactivé le'),
+            field=models.DateTimeField(blank=True, null=True, verbose_name='dernière désactivation'),
         ),
         migrations.AddField(
             model_name='user',

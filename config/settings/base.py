@@ -39,7 +39,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("FABRIQUE_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site class (password changes through the accounts service).
+    "accounts.admin_site.FabriqueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -181,6 +182,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env("FABRIQUE_UPLOAD_TEMP_DIR") or None
 FABRIQUE_UPLOAD_MAX_BYTES = env_int("FABRIQUE_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
 FABRIQUE_WORKSPACE_QUOTA_BYTES = env_int("FABRIQUE_WORKSPACE_QUOTA_BYTES", 5 * 1024**3)
+# Workspaces one account may create (platform staff exempt), and on the whole platform.
+FABRIQUE_MAX_WORKSPACES_PER_USER = env_int("FABRIQUE_MAX_WORKSPACES_PER_USER", 5)
+FABRIQUE_MAX_WORKSPACES_TOTAL = env_int("FABRIQUE_MAX_WORKSPACES_TOTAL", 10_000)
 FABRIQUE_TRASH_RETENTION_DAYS = env_int("FABRIQUE_TRASH_RETENTION_DAYS", 30)
 # Text extraction for search (background worker): a killable child with a time limit, a cap
 # on the characters kept.

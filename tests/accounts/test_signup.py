@@ -84,11 +84,17 @@ def test_signup_errors_are_tied_to_fields_and_nothing_is_created(client, change,
     assert mail.outbox == []
 
 
-def test_signup_with_existing_email_is_refused(client):
+def test_signup_with_existing_email_creates_nothing_and_tells_the_owner(
+    client, django_capture_on_commit_callbacks
+):
+    # No "address already used" error on the page (that would be an account oracle, see
+    # tests/security/test_accounts.py): the owner of the address learns it by e-mail.
     UserFactory(email="ines@example.org")
-    response = client.post(reverse("accounts:signup"), SIGNUP)
-    assert 'id="id_email_error"' in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:signup"), SIGNUP)
+    assert 'id="id_email_error"' not in response.content.decode()
     assert User.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["ines@example.org"]]
 
 
 def test_login_logout_and_password_reset(client):

@@ -84,7 +84,7 @@ def test_api_create_makes_caller_owner_and_requires_auth(api_client):
         "/api/v1/workspaces/",
         {
             "name": "Nouveau",
-            "kind": "institution",
+            "kind": "citizen_group",
             "visibility": "private",
             "territory": "strasbourg",
         },

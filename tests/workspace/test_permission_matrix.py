@@ -5,6 +5,7 @@ row, not as a silently different behaviour.
 """
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from workspace.models import Membership, Role
@@ -236,18 +237,22 @@ def test_html_public_workspace_detail_visible_to_all(client, make_workspace, act
         ("staff", False),
     ],
 )
-def test_html_add_member_only_by_owner(client, make_workspace, actor, allowed):
+def test_html_add_member_only_by_owner(
+    client, make_workspace, actor, allowed, django_capture_on_commit_callbacks
+):
     from tests.factories import UserFactory
 
     workspace, actors = make_workspace(visibility="public")
     newcomer = UserFactory()
     client.force_login(actors[actor])
-    response = client.post(
-        reverse("workspace:members", args=[workspace.slug]),
-        {"email": newcomer.email, "role": "editor"},
-    )
-    exists = Membership.objects.filter(workspace=workspace, user=newcomer).exists()
-    assert exists is allowed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("workspace:members", args=[workspace.slug]),
+            {"email": newcomer.email, "role": "editor"},
+        )
+    # Adding invites: the newcomer is e-mailed and joins only by accepting.
+    assert not Membership.objects.filter(workspace=workspace, user=newcomer).exists()
+    assert [m.to for m in mail.outbox] == ([[newcomer.email]] if allowed else [])
     assert response.status_code == (302 if allowed else 403)
 
 
