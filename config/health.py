@@ -1,4 +1,8 @@
-"""GET /healthz: is the database, the file storage and the search index usable right now?"""
+"""GET /healthz: are the database, the file storage, the search index and the worker usable?
+
+Each check returns extra fields (and may relabel its part, e.g. "worker": "idle"), or raises:
+any exception means "down" (503), and ComponentDown carries the fields that say why.
+"""
 
 import logging
 from collections.abc import Callable
@@ -10,6 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+
+class ComponentDown(Exception):
+    """A part is down; `fields` (backlog, ages, states) are still reported."""
+
+    def __init__(self, fields: dict) -> None:
+        super().__init__(fields)
+        self.fields = fields
 
 
 def _database() -> dict:
@@ -30,10 +42,19 @@ def _search() -> dict:
     return search_health()
 
 
+def _worker() -> dict:
+    from background.health import worker_health
+    from search.health import outbox_oldest
+
+    # Index changes wait in the outbox, not in the task queue: they count as waiting work.
+    return worker_health(also_waiting_since=outbox_oldest())
+
+
 CHECKS: dict[str, Callable[[], dict]] = {
     "database": _database,
     "storage": _storage,
     "search": _search,
+    "worker": _worker,
 }
 
 
@@ -46,6 +67,11 @@ def healthz(request):
             extra = check()
             body[name] = "ok"
             body.update(extra)
+        except ComponentDown as down:
+            logger.warning("health check %s: down %s", name, down.fields)
+            body.update(down.fields)
+            body[name] = "down"
+            body["status"] = "down"
         except Exception as exc:  # any failure means "down", and says which part
             logger.warning("health check %s failed: %s", name, exc)
             body[name] = "down"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from django.conf import settings
 
 from . import validation as v
 from .storage import document_storage
+from .tempfiles import EXTRACT_PREFIX, named_temp_file
 
 # Tags (local names) whose text makes one line: ODF text:p/text:h, OOXML w:p/a:p, XLSX si/is.
 PARAGRAPH_TAGS = frozenset({"p", "h", "si", "is"})
@@ -192,7 +192,8 @@ def extract_text(storage_key: str, mime_type: str) -> str:
     seconds = float(getattr(settings, "FABRIQUE_EXTRACT_TIME_LIMIT_SECONDS", 60))
     max_chars = int(getattr(settings, "FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000))
     # Work on a local copy: extractors want a seekable path, and S3 objects are remote.
-    with tempfile.NamedTemporaryFile(suffix=".bin") as local:
+    # In the swept temp directory: a worker killed here leaves a copy of a private document.
+    with named_temp_file(prefix=EXTRACT_PREFIX, suffix=".bin") as local:
         with document_storage().open(storage_key, "rb") as stored:
             shutil.copyfileobj(stored, local, 1024 * 1024)
         local.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import threading
 import weakref
@@ -10,11 +11,28 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    StopUpload,
+    TemporaryFileUploadHandler,
+)
 from django.http import HttpRequest
+
+from .tempfiles import UPLOAD_PREFIX, named_temp_file
 
 # Room for the multipart envelope and the small form fields around the file.
 ENVELOPE_SLACK = 256 * 1024
+
+
+class StreamedUploadFile(TemporaryUploadedFile):
+    """Django's temporary upload file, named with our prefix in our temp directory, so that
+    one left by a killed process is recognised and swept (documents/tempfiles.py)."""
+
+    def __init__(self, name, content_type, size, charset, content_type_extra=None):
+        _stem, ext = os.path.splitext(name)
+        file = named_temp_file(prefix=UPLOAD_PREFIX, suffix=".upload" + ext[:16])
+        UploadedFile.__init__(self, file, name, content_type, size, charset, content_type_extra)
 
 
 class _BackgroundHasher:
@@ -72,7 +90,10 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         self._size = 0
 
     def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = StreamedUploadFile(
+            self.file_name, self.content_type, 0, self.charset, self.content_type_extra
+        )
         if self._hasher is not None:
             self._hasher.close()
         self._hasher = _BackgroundHasher(self)

@@ -37,6 +37,11 @@ class SearchPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = SearchResultSerializer(many=True)
+    index = serializers.ChoiceField(
+        choices=["ok", "rebuilding", "missing", "unavailable"],
+        help_text="State of the search index: anything but ok means results may be missing "
+        "while it is rebuilt from the database.",
+    )
 
 
 class SearchView(APIView):
@@ -79,6 +84,7 @@ class SearchView(APIView):
                 "count": page.count,
                 "next": next_url,
                 "previous": previous_url,
+                "index": page.index_state,
                 "results": [
                     {
                         "type": hit.type,

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Recherche")
+
+    def ready(self) -> None:
+        from . import periodic  # noqa: F401 - registers the worker's periodic jobs

@@ -18,6 +18,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, TEXT
 from whoosh.highlight import ContextFragmenter
 from whoosh.highlight import highlight as whoosh_highlight
+from whoosh.writing import CLEAR
 
 from .analysis import FrenchAnalyzer, analyze
 
@@ -150,7 +151,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         return keys[:limit], len(keys) > limit
 
     def apply_batch(
-        self, updates: Iterable[tuple[Any, Any]], removals: Iterable[str]
+        self, updates: Iterable[tuple[Any, Any]], removals: Iterable[str], *, clear: bool = False
     ) -> tuple[int, int]:
         """Apply a whole outbox batch with ONE writer and ONE commit.
 
@@ -180,7 +181,12 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # clear: this commit also drops every older segment (a rebuild in place, atomic for
+        # readers: they see the old index, then the new one, never an empty directory).
+        if clear:
+            writer.commit(mergetype=CLEAR)
+        else:
+            writer.commit()
         return updated, removed
 
     def document_count(self) -> int:

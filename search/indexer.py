@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
+import shutil
 import threading
 import time
 import uuid
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,14 +23,24 @@ from haystack import connections
 from haystack.exceptions import NotHandled
 from whoosh.index import LockError
 
+from background.liveness import process_alive, this_host
+
 from .models import IndexerLease, IndexOutbox
 from .search_indexes import dependent_objects
 
 logger = logging.getLogger(__name__)
 
 LEASE_NAME = "search-indexer"
-# A batch must finish within the lease; it is renewed before each batch.
-LEASE_SECONDS = 120
+# Held (beside the writer lease) while a rebuild runs: the index is incomplete meanwhile.
+REBUILD_LEASE = "search-rebuild"
+# Taken by whoever asks for a rebuild, so that a lost index noticed by a hundred requests
+# queues one rebuild, not a hundred.
+REBUILD_REQUEST = "search-rebuild-request"
+REBUILD_REQUEST_SECONDS = 600
+# A batch must finish within the lease; it is renewed before each batch (and each chunk of a
+# rebuild). A holder on this machine whose process is gone is replaced at once; one on another
+# machine once the lease expires.
+LEASE_SECONDS = 30
 DEFAULT_BATCH_SIZE = 200
 
 
@@ -44,24 +55,106 @@ class DrainReport:
 
 
 def _holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
+    token = f"{os.getpid()}:{threading.get_ident() % 10**12}:{uuid.uuid4().hex[:8]}"
+    return f"{this_host()[: 79 - len(token)]}:{token}"
 
 
-def lease_acquire(holder: str, *, seconds: int = LEASE_SECONDS) -> bool:
-    """Take (or renew) the writer lease with one conditional UPDATE; False if someone holds it."""
+def _holder_dead(holder: str) -> bool:
+    """The holder's process is known to be gone (it ran on this machine and no longer exists)."""
+    try:
+        host, pid, _thread, _token = holder.rsplit(":", 3)
+        return process_alive(host, int(pid)) is False
+    except ValueError:
+        return False
+
+
+def lease_acquire(holder: str, *, seconds: int = LEASE_SECONDS, name: str = LEASE_NAME) -> bool:
+    """Take (or renew) a lease with one conditional UPDATE; False if someone alive holds it."""
     now = timezone.now()
+    expires = now + timedelta(seconds=seconds)
     # Created concurrently by another drainer: fine, it exists now.
     with contextlib.suppress(IntegrityError):
-        IndexerLease.objects.get_or_create(name=LEASE_NAME)
+        IndexerLease.objects.get_or_create(name=name)
     taken = IndexerLease.objects.filter(
         Q(holder=holder) | Q(holder="") | Q(expires_at__lt=now) | Q(expires_at__isnull=True),
-        name=LEASE_NAME,
-    ).update(holder=holder, expires_at=now + timedelta(seconds=seconds))
-    return taken == 1
+        name=name,
+    ).update(holder=holder, expires_at=expires)
+    if taken:
+        return True
+    # A killed drainer must not block the index for the rest of its lease.
+    current = IndexerLease.objects.filter(name=name).values_list("holder", flat=True).first()
+    if current and _holder_dead(current):
+        logger.warning("lease %s taken over from dead holder %s", name, current)
+        return (
+            IndexerLease.objects.filter(name=name, holder=current).update(
+                holder=holder, expires_at=expires
+            )
+            == 1
+        )
+    return False
 
 
-def lease_release(holder: str) -> None:
-    IndexerLease.objects.filter(name=LEASE_NAME, holder=holder).update(holder="", expires_at=None)
+def lease_release(holder: str, *, name: str = LEASE_NAME) -> None:
+    IndexerLease.objects.filter(name=name, holder=holder).update(holder="", expires_at=None)
+
+
+def lease_held(name: str) -> bool:
+    """Someone alive holds this lease now."""
+    row = IndexerLease.objects.filter(name=name).values_list("holder", "expires_at").first()
+    if row is None or not row[0] or row[1] is None or row[1] < timezone.now():
+        return False
+    return not _holder_dead(row[0])
+
+
+def index_path(using: str = "default") -> str | None:
+    """The Whoosh directory; None for an engine that lives elsewhere (Elasticsearch)."""
+    return settings.HAYSTACK_CONNECTIONS[using].get("PATH")
+
+
+def index_present(using: str = "default") -> bool:
+    """Whoosh's table of contents is on disk (cheap: one directory listing).
+
+    Checked before anything opens the index: haystack would silently create an empty one in
+    place of a deleted directory, and the loss would go unnoticed.
+    """
+    path = index_path(using)
+    if not path:
+        return True
+    try:
+        names = os.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return any(n.startswith("_MAIN_") and n.endswith(".toc") for n in names)
+
+
+def index_state(using: str = "default") -> str:
+    """ "ok", "rebuilding" (a rebuild runs: results are incomplete) or "missing"."""
+    if lease_held(REBUILD_LEASE):
+        return "rebuilding"
+    if not index_present(using):
+        return "missing"
+    return "ok"
+
+
+def index_rebuild_request() -> bool:
+    """Ask the worker to rebuild a lost index; True if this call queued the rebuild.
+
+    Safe to call from any request: the request lease lets one rebuild through per
+    REBUILD_REQUEST_SECONDS, and the rebuild itself skips if the index is back meanwhile.
+    """
+    if lease_held(REBUILD_LEASE):
+        return False
+    if not lease_acquire(_holder_id(), seconds=REBUILD_REQUEST_SECONDS, name=REBUILD_REQUEST):
+        return False
+    from .tasks import index_repair_task
+
+    # Queued now, not on commit: the repair reads nothing this transaction writes, and its
+    # task row commits (or rolls back) with the request lease taken above.
+    try:
+        index_repair_task.enqueue()
+    except Exception:  # the worker's sweep repairs the index anyway
+        logger.exception("could not queue the search index repair")
+    return True
 
 
 def _coalesce(rows: list[IndexOutbox]) -> OrderedDict[tuple[int, str], str]:
@@ -118,10 +211,14 @@ def _plan(actions: OrderedDict[tuple[int, str], str], using: str = "default"):
     return updates, removals
 
 
-def _apply(updates, removals, using: str = "default") -> tuple[int, int]:
+def _apply(updates, removals, using: str = "default", *, clear: bool = False) -> tuple[int, int]:
     backend = connections[using].get_backend()
     if hasattr(backend, "apply_batch"):  # our Whoosh backend: one writer, one commit
+        if clear:  # the same commit drops every older entry (readers never see it empty)
+            return backend.apply_batch(updates, removals, clear=True)
         return backend.apply_batch(updates, removals)
+    if clear:
+        backend.clear()
     # Other engines (Elasticsearch) take bulk updates per index and removals one by one.
     per_index: dict = {}
     for search_index, obj in updates:
@@ -152,6 +249,10 @@ def outbox_drain(
         report.skipped_locked = True
         return report
     try:
+        if not index_present(using):
+            # The index directory was lost: the outbox alone cannot restore it.
+            logger.warning("search index missing: rebuilding it from the database")
+            _rebuild_locked(holder, using=using)
         while max_batches is None or report.batches < max_batches:
             lease_acquire(holder)
             rows = list(IndexOutbox.objects.order_by("id")[:batch_size])
@@ -181,21 +282,41 @@ def outbox_drain(
     return report
 
 
-def index_rebuild(*, batch_size: int = 500, using: str = "default") -> int:
-    """Clear the index and index everything from the database (the outbox is then moot).
+def _schema_unchanged(backend) -> bool:
+    """The index on disk has the fields the code declares (else it must be recreated)."""
+    if not backend.setup_complete:
+        backend.setup()
+    try:
+        stored = backend.storage.open_index().schema
+    except Exception:
+        return False
+    return sorted(stored.names()) == sorted(backend.schema.names())
 
-    Holds the writer lease meanwhile so no drain interleaves; outbox rows are kept and replayed
-    by the next drain (replaying is idempotent).
-    """
-    holder = _holder_id()
-    deadline = time.monotonic() + 60
-    while not lease_acquire(holder, seconds=3600):
-        if time.monotonic() > deadline:
-            raise RuntimeError("another indexer holds the search index lease")
-        time.sleep(0.5)
+
+def _reset_index(backend, using: str) -> None:
+    """Recreate an empty index (the directory is gone, or the schema changed)."""
+    path = index_path(using)
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+        # haystack's clear() would first refresh the index it has open, from a directory that
+        # may no longer exist: set it up again from scratch instead.
+        backend.setup_complete = False
+        backend.setup()
+    else:
+        backend.clear()
+
+
+def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default") -> int:
+    """Index everything from the database; the caller holds the writer lease."""
+    lease_acquire(holder, name=REBUILD_LEASE)
     try:
         backend = connections[using].get_backend()
-        backend.clear()
+        in_place = bool(index_path(using)) and index_present(using) and _schema_unchanged(backend)
+        if not in_place:
+            _reset_index(backend, using)
+        # In place, the first chunk's commit replaces the old entries: until then readers
+        # keep the old index, never an empty one.
+        clear_pending = in_place
         unified = connections[using].get_unified_index()
         total = 0
         for model in unified.get_indexed_models():
@@ -207,14 +328,67 @@ def index_rebuild(*, batch_size: int = 500, using: str = "default") -> int:
                 chunk = list(chunk_qs[:batch_size])
                 if not chunk:
                     break
-                _apply([(search_index, obj) for obj in chunk], [], using=using)
+                lease_acquire(holder)
+                lease_acquire(holder, name=REBUILD_LEASE)
+                _apply([(search_index, obj) for obj in chunk], [], using=using, clear=clear_pending)
+                clear_pending = False
                 total += len(chunk)
                 last_pk = chunk[-1].pk
+        if clear_pending:  # nothing to index: still drop what the old index held
+            _apply([], [], using=using, clear=True)
         # Pending outbox rows are left alone: a row may belong to a change committed after
         # its object was read above, and replaying it next drain is harmless.
     finally:
-        lease_release(holder)
+        lease_release(holder, name=REBUILD_LEASE)
+        IndexerLease.objects.filter(name=REBUILD_REQUEST).update(holder="", expires_at=None)
     return total
 
 
-__all__ = ["DrainReport", "index_rebuild", "outbox_drain"]
+def index_rebuild(*, batch_size: int = 500, using: str = "default", wait: float = 60) -> int:
+    """Rebuild the index from the database (the outbox is then moot), as the only writer.
+
+    Waits up to `wait` seconds for the writer lease; outbox rows are kept and replayed by the
+    next drain (replaying is idempotent).
+    """
+    holder = _holder_id()
+    deadline = time.monotonic() + wait
+    while not lease_acquire(holder):
+        if time.monotonic() > deadline:
+            raise RuntimeError("another indexer holds the search index lease")
+        time.sleep(0.2)
+    try:
+        return _rebuild_locked(holder, batch_size=batch_size, using=using)
+    finally:
+        lease_release(holder)
+
+
+def index_repair(*, using: str = "default") -> str:
+    """Rebuild the index if it is missing, then apply the outbox: the worker's catch-up.
+
+    Never waits: when someone else writes the index, they (or the next sweep) do the work.
+    """
+    if not index_present(using):
+        holder = _holder_id()
+        if not lease_acquire(holder):
+            return "busy"
+        try:
+            if not index_present(using):
+                _rebuild_locked(holder, using=using)
+        finally:
+            lease_release(holder)
+    # A request made while the index was missing is answered: the next loss may ask again.
+    IndexerLease.objects.filter(name=REBUILD_REQUEST).update(holder="", expires_at=None)
+    if IndexOutbox.objects.exists():
+        report = outbox_drain(using=using)
+        return "busy" if report.skipped_locked else f"drained {report.rows}"
+    return "ok"
+
+
+__all__ = [
+    "DrainReport",
+    "index_rebuild",
+    "index_rebuild_request",
+    "index_repair",
+    "index_state",
+    "outbox_drain",
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,9 @@ from haystack.query import SQ, SearchQuerySet
 from config.api import DomainError
 
 from .analysis import analyze, highlight
+from .indexer import index_rebuild_request, index_state
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 # Relevance-ranked hits re-checked against the database per query. The count is exact up to
@@ -43,6 +48,9 @@ class SearchPage:
     page: int = 1
     per_page: int = PAGE_SIZE
     capped: bool = False  # more hits than MAX_CANDIDATES matched
+    # "ok"; "rebuilding" (results may be incomplete); "missing" or "unavailable" (the index
+    # cannot answer right now: no results, a notice, never an error page).
+    index_state: str = "ok"
 
     @property
     def num_pages(self) -> int:
@@ -174,7 +182,16 @@ def search_query(
     if workspace:
         sqs = sqs.filter(workspace=workspace)
 
-    candidates, result.capped = _candidates(sqs, visibility, MAX_CANDIDATES)
+    result.index_state = index_state()
+    if result.index_state == "missing":
+        index_rebuild_request()  # the worker rebuilds it from the database
+        return result
+    try:
+        candidates, result.capped = _candidates_retrying(sqs, visibility, MAX_CANDIDATES)
+    except Exception:
+        logger.exception("search index unreadable; answering without results")
+        result.index_state = "unavailable"
+        return result
 
     # The database's word on every candidate, one query per result type.
     by_ct = {
@@ -217,6 +234,24 @@ def search_query(
             )
         )
     return result
+
+
+def _candidates_retrying(
+    sqs: SearchQuerySet, visibility: SQ | None, limit: int, attempts: int = 3
+) -> tuple[list[tuple[str, str]], bool]:
+    """`_candidates`, tried again on a fresh searcher when a writer's commit (or a rebuild)
+    removed files under the one in hand — a race, not a broken index."""
+    for attempt in range(attempts):
+        try:
+            return _candidates(sqs, visibility, limit)
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            # Not setup() again: on a deleted directory it would create an empty index and
+            # hide the loss; the next request sees it missing and asks for the rebuild.
+            sqs.query.backend._searcher_cache = None
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _ct(model: Any) -> str:

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything deployment-specific comes from the environment."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "guardian",
     "haystack",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` adds a heartbeat and the recovery sweeps.
+    "background",
     "django_tasks_db",
     "territories",
     "accounts",
@@ -179,7 +182,14 @@ STORAGES = {
 
 # Uploads: anything over 2.5 MiB goes to a temporary file while it streams.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_TEMP_DIR = env("FABRIQUE_UPLOAD_TEMP_DIR") or None
+# A dedicated directory, so temp files of uploads killed mid-stream are found and removed (at
+# the worker's start and by its sweep) once older than FABRIQUE_UPLOAD_GRACE_SECONDS.
+FILE_UPLOAD_TEMP_DIR = env("FABRIQUE_UPLOAD_TEMP_DIR") or str(VAR_DIR / "tmp" / "uploads")
+# Django refuses to start with a temp directory that does not exist (files.E001).
+with contextlib.suppress(OSError):
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# An upload may be in progress this long: younger temp or stored files are never cleaned up.
+FABRIQUE_UPLOAD_GRACE_SECONDS = env_int("FABRIQUE_UPLOAD_GRACE_SECONDS", 3600)
 FABRIQUE_UPLOAD_MAX_BYTES = env_int("FABRIQUE_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
 FABRIQUE_WORKSPACE_QUOTA_BYTES = env_int("FABRIQUE_WORKSPACE_QUOTA_BYTES", 5 * 1024**3)
 # Workspaces one account may create (platform staff exempt), and on the whole platform.
@@ -222,6 +232,16 @@ TASKS = {
         "BACKEND": env("FABRIQUE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The worker writes a heartbeat every few seconds; one silent past DEAD_AFTER is dead and its
+# running tasks go back to the queue (at most MAX_ATTEMPTS claims). A worker without any
+# heartbeat (a plain library worker) gets STALE_SECONDS. /healthz says "worker": "down" only
+# when work has waited past DOWN_AFTER with no live worker.
+FABRIQUE_WORKER_HEARTBEAT_SECONDS = float(env("FABRIQUE_WORKER_HEARTBEAT_SECONDS", "5.0"))
+FABRIQUE_WORKER_DEAD_AFTER_SECONDS = float(env("FABRIQUE_WORKER_DEAD_AFTER_SECONDS", "30.0"))
+FABRIQUE_WORKER_SWEEP_SECONDS = float(env("FABRIQUE_WORKER_SWEEP_SECONDS", "10.0"))
+FABRIQUE_WORKER_DOWN_AFTER_SECONDS = float(env("FABRIQUE_WORKER_DOWN_AFTER_SECONDS", "120.0"))
+FABRIQUE_TASK_STALE_SECONDS = env_int("FABRIQUE_TASK_STALE_SECONDS", 3600)
+FABRIQUE_TASK_MAX_ATTEMPTS = env_int("FABRIQUE_TASK_MAX_ATTEMPTS", 3)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -22,6 +22,8 @@ def _remove_tmp() -> None:
 
 VAR_DIR = _TMP
 MEDIA_ROOT = _TMP / "media"
+FILE_UPLOAD_TEMP_DIR = str(_TMP / "tmp" / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if not env("AWS_STORAGE_BUCKET_NAME"):

@@ -10,6 +10,7 @@ from .documents import (
     document_trash_purge_expired,
     document_update,
 )
+from .maintenance import storage_orphan_delete
 from .sharing import (
     document_grant_view,
     document_revoke_view,
@@ -34,4 +35,5 @@ __all__ = [
     "share_link_create",
     "share_link_resolve",
     "share_link_revoke",
+    "storage_orphan_delete",
 ]

@@ -1,5 +1,7 @@
 """Text extraction after commit, documents_check, the demo seed."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,9 @@ def test_documents_check_reports_and_repairs(make_workspace, make_document, caps
     orphan = Path(settings.MEDIA_ROOT) / "documents" / "ff" / "ff" / "orphan"
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"x")
+    # Stored two hours ago: past the grace period an upload in progress gets.
+    old = time.time() - 2 * 3600
+    os.utime(orphan, (old, old))
     call_command("documents_check")
     out = capsys.readouterr().out
     assert "orphan file: documents/ff/ff/orphan" in out
@@ -96,12 +101,13 @@ def test_documents_check_reports_and_repairs(make_workspace, make_document, caps
     assert orphan.exists()
     call_command("documents_check", "--repair")
     assert not orphan.exists()
+    # A revision whose file is lost is reported, never deleted: its history stays.
     broken.refresh_from_db()
-    assert broken.is_trashed and not broken.revisions.exists()
+    assert not broken.is_trashed and broken.current_revision.storage_key == lost_key
     healthy.refresh_from_db()
     assert healthy.current_revision is not None and len(stored_files()) == 1
     call_command("documents_check")
-    assert "0 orphan file(s), 0 revision(s) without file" in capsys.readouterr().out
+    assert "0 orphan file(s), 1 revision(s) without file" in capsys.readouterr().out
 
 
 def test_demo_seed_is_idempotent():

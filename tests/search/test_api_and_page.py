@@ -91,7 +91,13 @@ def test_api_unknown_type_is_a_400(corpus):
 
 
 def test_api_empty_query(corpus):
-    assert api({"q": ""}) == {"count": 0, "next": None, "previous": None, "results": []}
+    assert api({"q": ""}) == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "index": "ok",
+        "results": [],
+    }
 
 
 def test_api_pagination(make_workspace, drain):

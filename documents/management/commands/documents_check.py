@@ -1,30 +1,53 @@
 """Compare stored files with revision rows: files without rows, rows without files."""
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from datetime import timedelta
 
-from documents.models import Document, DocumentRevision, ExtractionStatus
-from documents.storage import storage_delete, storage_exists, storage_list_keys
-from workspace.activity import activity_record
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from documents.models import DocumentRevision
+from documents.services import storage_orphan_delete
+from documents.storage import storage_exists, storage_list_keys
 
 
 class Command(BaseCommand):
     help = (
         "Report stored files that no revision references (orphans) and revisions whose file is "
-        "missing. With --repair: delete the orphan files, and move documents whose current file "
-        "is missing to an older intact revision, or to the trash when none is left."
+        "missing. With --repair: delete the orphan files stored more than --grace seconds "
+        "before the check started (younger ones may belong to an upload in progress). "
+        "Revisions whose file is missing are reported, never deleted: their history stays, "
+        "and their download answers 404."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true")
-
-    def handle(self, *args, repair: bool = False, **options):
-        known = set(DocumentRevision.objects.values_list("storage_key", flat=True))
-        orphans = sorted(set(storage_list_keys()) - known)
-        missing_keys = {key for key in known if not storage_exists(key)}
-        missing = DocumentRevision.objects.filter(storage_key__in=missing_keys).select_related(
-            "document"
+        parser.add_argument(
+            "--grace",
+            type=int,
+            default=None,
+            metavar="SECONDS",
+            help="leave orphan files younger than this alone "
+            "(default FABRIQUE_UPLOAD_GRACE_SECONDS)",
         )
+
+    def handle(self, *args, repair: bool = False, grace: int | None = None, **options):
+        grace = settings.FABRIQUE_UPLOAD_GRACE_SECONDS if grace is None else grace
+        if grace < 0:
+            raise CommandError("--grace must be zero or more seconds.")
+        started = timezone.now()
+        # Files first, rows second: a file listed here whose upload commits meanwhile is
+        # found in the rows, never taken for an orphan.
+        stored = set(storage_list_keys())
+        known = set(DocumentRevision.objects.values_list("storage_key", flat=True))
+        orphans = sorted(stored - known)
+        missing = [
+            revision
+            for revision in DocumentRevision.objects.filter(created__lte=started)
+            .select_related("document")
+            .order_by("document_id", "number")
+            if revision.storage_key not in stored and not storage_exists(revision.storage_key)
+        ]
         for key in orphans:
             self.stdout.write(f"orphan file: {key}")
         for revision in missing:
@@ -32,39 +55,17 @@ class Command(BaseCommand):
                 f"missing file: document {revision.document_id} revision {revision.number} "
                 f"({revision.storage_key})"
             )
+        deleted = 0
         if repair:
+            stored_before = started - timedelta(seconds=grace)
             for key in orphans:
-                storage_delete(key)
-            self._repair_missing(missing_keys)
-        self.stdout.write(
-            f"{len(orphans)} orphan file(s), {len(missing)} revision(s) without file"
-            + (" — repaired." if repair else ".")
-        )
-        return None
-
-    @transaction.atomic
-    def _repair_missing(self, missing_keys: set[str]) -> None:
-        """A row whose bytes are gone cannot be served: drop it, keep the document's history."""
-        ids = set(
-            DocumentRevision.objects.filter(storage_key__in=missing_keys).values_list(
-                "document_id", flat=True
+                deleted += storage_orphan_delete(actor=None, key=key, stored_before=stored_before)
+        summary = f"{len(orphans)} orphan file(s), {len(missing)} revision(s) without file"
+        if repair:
+            summary += (
+                f" — {deleted} orphan file(s) deleted, {len(orphans) - deleted} too recent or "
+                f"claimed meanwhile, kept; revisions without file are kept (reported only)."
             )
-        )
-        for document in Document.objects.filter(pk__in=ids).select_for_update():
-            gone = list(document.revisions.filter(storage_key__in=missing_keys))
-            Document.objects.filter(pk=document.pk).update(current_revision=None)
-            DocumentRevision.objects.filter(pk__in=[r.pk for r in gone]).delete()
-            latest = document.revisions.order_by("-number").first()
-            if latest is not None:
-                Document.objects.filter(pk=document.pk).update(current_revision=latest)
-            else:
-                from django.utils import timezone
-
-                Document.objects.filter(pk=document.pk).update(trashed_at=timezone.now())
-            activity_record(
-                actor=None,
-                verb="document.files_missing",
-                target=document,
-                workspace=document.workspace,
-                data={"revisions": [r.number for r in gone], "status": ExtractionStatus.FAILED},
-            )
+        else:
+            summary += "."
+        self.stdout.write(summary)

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.services import document_trash_purge_expired
+from documents.tempfiles import temp_files_clean_stale
 
 
 class Command(BaseCommand):
     help = (
-        "Delete for good the documents trashed more than FABRIQUE_TRASH_RETENTION_DAYS ago. "
+        "Delete for good the documents trashed more than FABRIQUE_TRASH_RETENTION_DAYS ago, and "
+        "temporary upload files older than FABRIQUE_UPLOAD_GRACE_SECONDS. "
         "With --every SECONDS, keep running and purge at that interval (what `make run` does)."
     )
 
@@ -27,9 +29,12 @@ class Command(BaseCommand):
             raise CommandError("--every must be at least 60 seconds.")
         while True:
             count = document_trash_purge_expired()
+            # Temp files of uploads or extractions killed mid-way (none younger than the grace).
+            stale = temp_files_clean_stale()
             self.stdout.write(
                 f"{count} document(s) purged "
-                f"(retention {settings.FABRIQUE_TRASH_RETENTION_DAYS} days)."
+                f"(retention {settings.FABRIQUE_TRASH_RETENTION_DAYS} days); "
+                f"{stale} stale temporary file(s) removed."
             )
             if every is None:
                 return
