@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .forms import UserPasswordSetForm, admin_actor
 from .models import PlatformRole, User
@@ -55,11 +55,11 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_lazy("Profil"), {"fields": list(PROFILE_FIELDS)}),
-        (_lazy("Rôle sur la plateforme"), {"fields": ["platform_role"]}),
-        (_lazy("Accès"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (gettext_lazy("Profil"), {"fields": list(PROFILE_FIELDS)}),
+        (gettext_lazy("Rôle sur la plateforme"), {"fields": ["platform_role"]}),
+        (gettext_lazy("Accès"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (
-            _lazy("Dates"),
+            gettext_lazy("Dates"),
             {"fields": ["last_login", "date_joined", "email_confirmed_at", "deactivated_at"]},
         ),
     ]
@@ -154,11 +154,15 @@ class UserAdmin(BaseUserAdmin):
             return
         self.message_user(request, _("Comptes mis à jour."), messages.SUCCESS)
 
-    @admin.action(description=_lazy("Désactiver les comptes sélectionnés"), permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Désactiver les comptes sélectionnés"), permissions=["change"]
+    )
     def deactivate_users(self, request, queryset):
         self._set_active(request, queryset, False)
 
-    @admin.action(description=_lazy("Réactiver les comptes sélectionnés"), permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Réactiver les comptes sélectionnés"), permissions=["change"]
+    )
     def activate_users(self, request, queryset):
         self._set_active(request, queryset, True)
 

@@ -11,4 +11,6 @@ class AccountsConfig(AppConfig):
 
         from .signals import ensure_admin_groups
 
-        post_migrate.connect(ensure_admin_groups, sender=self)
+        # After every app, not only this one: the groups hold permissions of apps that migrate
+        # later (workspace, territories…), which exist only once their own post_migrate ran.
+        post_migrate.connect(ensure_admin_groups, dispatch_uid="accounts.ensure_admin_groups")

@@ -204,7 +204,10 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     _refuse_unless_manager(actor, locked)
     if actor is not None and actor.pk == locked.pk and not active:
         raise AccountPermissionDenied(_("Vous ne pouvez pas désactiver votre propre compte."))
-    if locked.is_active == active:
+    # Deactivating a never-confirmed (already inactive) account still records it: that is what
+    # kills its pending confirmation link.
+    unchanged = locked.is_active if active else (not locked.is_active and locked.deactivated_at)
+    if unchanged:
         _copy_back(locked, user, ["is_active", "deactivated_at"])
         return user
     locked.is_active = active

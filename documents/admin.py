@@ -1,4 +1,5 @@
-"""Admin views of documents: read-mostly (writes go through services, files are immutable)."""
+"""Admin views of documents: read-only (writes go through documents.services, files are
+immutable); a change here would bypass the activity log, the search outbox and the quotas."""
 
 from django.contrib import admin
 
@@ -38,6 +39,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
@@ -57,6 +61,9 @@ class ShareLinkAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

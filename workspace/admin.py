@@ -1,6 +1,30 @@
-from django.contrib import admin
+"""Admin for workspaces: read-only (writes go through workspace.services), plus the one staff
+decision that lives here, granting or withdrawing the institution status.
 
+Deleting a workspace is not offered: no service removes its documents' files and index
+entries yet, and a row deletion would leave them behind.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .errors import WorkspaceError
 from .models import Activity, Membership, Workspace
+from .permissions import can_grant_institution
+from .services import workspace_set_institution
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -10,30 +34,60 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["user", "role", "created"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "visibility", "territory", "created"]
+class WorkspaceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "kind",
+        "institution_granted_by",
+        "visibility",
+        "territory",
+        "created",
+    ]
     list_filter = ["kind", "visibility"]
+    list_select_related = ["territory", "institution_granted_by"]
     search_fields = ["name", "slug"]
     inlines = [MembershipInline]
-    readonly_fields = ["created", "updated", "created_by"]
+    actions = ["grant_institution", "withdraw_institution"]
+
+    def has_institution_permission(self, request) -> bool:
+        return can_grant_institution(request.user)
+
+    def _set_institution(self, request, queryset, granted: bool) -> None:
+        try:
+            with transaction.atomic():
+                for workspace in queryset:
+                    workspace_set_institution(
+                        actor=request.user, workspace=workspace, granted=granted
+                    )
+        except WorkspaceError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, _("Statut d'institution mis à jour."), messages.SUCCESS)
+
+    @admin.action(
+        description=gettext_lazy("Accorder le statut d'institution"), permissions=["institution"]
+    )
+    def grant_institution(self, request, queryset):
+        self._set_institution(request, queryset, True)
+
+    @admin.action(
+        description=gettext_lazy("Retirer le statut d'institution"), permissions=["institution"]
+    )
+    def withdraw_institution(self, request, queryset):
+        self._set_institution(request, queryset, False)
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
     list_display = ["created", "actor", "verb", "target_repr", "workspace"]
     list_filter = ["verb"]
     search_fields = ["target_repr", "verb"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
