@@ -33,7 +33,9 @@ from .selectors import (
     document_list_visible,
     document_revision_get,
     document_revision_list,
+    document_sheet_for,
     document_trash_list,
+    document_workspace_for,
     share_link_list,
 )
 from .services import (
@@ -128,6 +130,19 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_url(self, obj: Document) -> str:
         return obj.get_absolute_url()
 
+
+    def to_representation(self, instance: Document) -> dict:
+        data = super().to_representation(instance)
+        # What the document is related to is shown only to those who may see it (the
+        # selectors ask the sheet's and the workspace's own rules); without a request in the
+        # context the reader is treated as anonymous.
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if document_sheet_for(user=user, document=instance) is None:
+            data["sheet"] = None
+        if document_workspace_for(user=user, document=instance) is None:
+            data["workspace"] = None
+        return data
 
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, use_url=False)
@@ -252,7 +267,10 @@ class WorkspaceDocumentList(StreamingUploadMixin, generics.ListAPIView):
             visibility=data["visibility"],
             sheet=_sheet_for(workspace, data.get("sheet")),
         )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DocumentSerializer(document, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class DocumentDetail(APIView):
@@ -264,14 +282,16 @@ class DocumentDetail(APIView):
 
     @extend_schema(responses=DocumentSerializer)
     def get(self, request, pk: int):
-        return Response(DocumentSerializer(self.get_object()).data)
+        return Response(DocumentSerializer(self.get_object(), context={"request": request}).data)
 
     @extend_schema(request=DocumentSerializer, responses=DocumentSerializer)
     def patch(self, request, pk: int):
         document = self.get_object()
         if not can_change_document(request.user, document):
             raise PermissionDenied()
-        serializer = DocumentSerializer(document, data=request.data, partial=True)
+        serializer = DocumentSerializer(
+            document, data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         fields = {
             k: v
@@ -279,7 +299,7 @@ class DocumentDetail(APIView):
             if k in {"title", "description", "visibility", "sheet"}
         }
         document = document_update(actor=request.user, document=document, **fields)
-        return Response(DocumentSerializer(document).data)
+        return Response(DocumentSerializer(document, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
@@ -417,7 +437,7 @@ class DocumentTrashRestore(APIView):
     @extend_schema(request=None, responses=DocumentSerializer)
     def post(self, request, pk: int):
         document = document_restore(actor=request.user, document=self.get_trashed(request, pk))
-        return Response(DocumentSerializer(document).data)
+        return Response(DocumentSerializer(document, context={"request": request}).data)
 
 
 class DocumentTrashPurge(DocumentTrashRestore):

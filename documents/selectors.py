@@ -8,7 +8,10 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from projects.models import ProjectSheet
+from projects.permissions import can_view_sheet
 from workspace.models import Workspace
+from workspace.permissions import can_view_workspace
 from workspace.selectors import workspace_member_ids_q
 
 from .models import Document, DocumentRevision, DocumentUserObjectPermission, ShareLink, Visibility
@@ -55,14 +58,20 @@ def document_list_visible(
     if visibility:
         qs = qs.filter(visibility=visibility)
     return qs.select_related(
-        "workspace", "current_revision", "current_revision__uploaded_by", "sheet", "created_by"
+        "workspace",
+        "current_revision",
+        "current_revision__uploaded_by",
+        "sheet__workspace",
+        "created_by",
     ).order_by(*SORTS.get(sort, SORTS["recent"]))
 
 
 def document_get_visible(*, user: Any, pk: int, include_trashed: bool = False) -> Document:
     """The document if the user may see it; 404 otherwise (never reveal what exists)."""
     document = (
-        Document.objects.select_related("workspace", "current_revision", "sheet", "created_by")
+        Document.objects.select_related(
+            "workspace", "current_revision", "sheet__workspace", "created_by"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -71,6 +80,26 @@ def document_get_visible(*, user: Any, pk: int, include_trashed: bool = False) -
     if not can_view_document(user, document):
         raise Http404("No such document.")
     return document
+
+
+def document_sheet_for(*, user: Any, document: Document) -> ProjectSheet | None:
+    """The sheet `document` is filed under, if `user` may see that sheet; None otherwise.
+
+    A public document may be filed under a members-only sheet: to those who may not see the
+    sheet, the document shows no sheet at all (no title, no link, no id). Pages and API ask
+    here, and the sheet's own rule (`can_view_sheet`) answers.
+    """
+    sheet = document.sheet if document.sheet_id else None
+    if sheet is None or not can_view_sheet(user, sheet):
+        return None
+    return sheet
+
+
+def document_workspace_for(*, user: Any, document: Document) -> Workspace | None:
+    """The workspace of `document`, if `user` may see it; None for a person the document alone
+    was shared with, inside a private workspace (whose name stays unknown to them)."""
+    workspace = document.workspace
+    return workspace if can_view_workspace(user, workspace) else None
 
 
 def document_revision_list(*, document: Document) -> QuerySet[DocumentRevision]:
@@ -87,7 +116,9 @@ def document_revision_get(*, document: Document, number: int) -> DocumentRevisio
 def document_trash_list(*, workspace: Workspace) -> QuerySet[Document]:
     return (
         Document.objects.filter(workspace=workspace, trashed_at__isnull=False)
-        .select_related("workspace", "current_revision", "trashed_by", "created_by")
+        .select_related(
+            "workspace", "current_revision", "trashed_by", "created_by", "sheet__workspace"
+        )
         .order_by("-trashed_at")
     )
 

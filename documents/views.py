@@ -46,7 +46,9 @@ from .selectors import (
     document_revision_get,
     document_revision_list,
     document_trash_list,
+    document_sheet_for,
     share_link_list,
+    document_workspace_for,
 )
 from .services import (
     document_create,
@@ -191,7 +193,10 @@ def _detail_context(request, document, *, revision_form=None) -> dict:
     manage_links = can_manage_share_links(user, document)
     return {
         "document": document,
-        "workspace": document.workspace,
+        # Each relation as the viewer may see it: a shared document of a private workspace
+        # names no workspace, a public document of a members-only sheet names no sheet.
+        "workspace": document_workspace_for(user=user, document=document),
+        "sheet": document_sheet_for(user=user, document=document),
         "revisions": document_revision_list(document=document).select_related("restored_from"),
         "can_add_revision": can_add_revision(user, document),
         "can_change": can_change_document(user, document),

@@ -134,21 +134,33 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         if parsed is None:
             return [], False
         allow = None
-        if filter_string:
+        if filter_string is not None:
             allow = filters.get(filter_string)
             if allow is None:
-                allow = set(searcher.docs_for_query(self.parser.parse(filter_string)))
+                allow = self._filter_docs(searcher, filter_string)
                 filters[filter_string] = allow
                 while len(filters) > FILTER_CACHE_SIZE:
                     filters.popitem(last=False)
             else:
                 filters.move_to_end(filter_string)
+            # Whoosh reads an empty `filter=` set as "no filter" (`if allow`): a visibility
+            # filter that admits nothing must return nothing, not every hit.
+            if not allow:
+                return [], False
         results = searcher.search(parsed, limit=limit + 1, filter=allow)
         keys = []
         for hit in results:
             stored = hit.fields()
             keys.append((stored["django_ct"], stored["django_id"]))
         return keys[:limit], len(keys) > limit
+
+    def _filter_docs(self, searcher: Any, filter_string: str) -> set[int]:
+        """The document numbers a visibility filter admits; none for a filter that parses to
+        nothing (an empty filter never widens into "everything")."""
+        parsed = self.parser.parse(filter_string) if filter_string.strip() else None
+        if parsed is None:
+            return set()
+        return set(searcher.docs_for_query(parsed))
 
     def apply_batch(
         self, updates: Iterable[tuple[Any, Any]], removals: Iterable[str], *, clear: bool = False

@@ -206,8 +206,13 @@ def search_query(
         pk = int(django_id)
         by_type.setdefault(search_index.type_name, []).append(pk)
         ordered.append((search_index.type_name, pk))
+    # The filters are applied again by the database, through what the user may see: an index
+    # entry copies its sheet's stage, territory and themes, and a document's sheet may be one
+    # the user cannot see (its stage must not be learnt by filtering on it), or the entry may
+    # be older than the last change.
+    filters = {"stage": stage, "territory": territory, "theme": theme, "workspace": workspace}
     visible = {
-        type_name: indexes_by_type[type_name].visible_pks(user=user, pks=pks)
+        type_name: indexes_by_type[type_name].visible_pks(user=user, pks=pks, filters=filters)
         for type_name, pks in by_type.items()
     }
     ordered = [(t, pk) for t, pk in ordered if pk in visible[t]]
