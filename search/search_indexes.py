@@ -15,6 +15,7 @@ from haystack import indexes
 
 from projects.models import FramingNote, ProjectSheet
 from workspace.models import Workspace
+from workspace.selectors import workspace_visibility_q
 
 
 def _join(*parts: Any) -> str:
@@ -54,7 +55,11 @@ class FabriqueIndex(indexes.SearchIndex):
 
     # --- what the search service asks of each result type ---
 
-    def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+    def visible_pks(
+        self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+    ) -> set[int]:
+        """Which of `pks` `user` may see AND match `filters` (stage, territory, theme,
+        workspace slugs) by the database's current word."""
         raise NotImplementedError
 
     def load_for_results(self, pks: Iterable[Any]) -> dict[int, Any]:
@@ -112,11 +117,16 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
     def prepare_public(self, obj: ProjectSheet) -> bool:
         return bool(obj.is_public and obj.workspace.visibility == Workspace.Visibility.PUBLIC)
 
-    def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+    def visible_pks(
+        self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+    ) -> set[int]:
         return set(
-            ProjectSheet.objects.filter(_sheet_visibility_q(user), pk__in=list(pks)).values_list(
-                "pk", flat=True
-            )
+            ProjectSheet.objects.filter(
+                _sheet_visibility_q(user),
+                _sheet_filters_q(filters),
+                _workspace_filter_q(filters, "workspace__"),
+                pk__in=list(pks),
+            ).values_list("pk", flat=True)
         )
 
     def result_title(self, obj: ProjectSheet) -> str:
@@ -170,10 +180,14 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
     def prepare_public(self, obj: FramingNote) -> bool:
         return ProjectSheetIndex().prepare_public(obj.sheet)
 
-    def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+    def visible_pks(
+        self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+    ) -> set[int]:
         return set(
             FramingNote.objects.filter(
                 _sheet_visibility_q(user, prefix="sheet__"),
+                _sheet_filters_q(filters, prefix="sheet__"),
+                _workspace_filter_q(filters, "sheet__workspace__"),
                 status=FramingNote.Status.PUBLISHED,
                 pk__in=list(pks),
             ).values_list("pk", flat=True)
@@ -192,6 +206,24 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
             obj.budget_constraints,
             obj.use_of_contributions,
         )
+
+
+def _sheet_filters_q(filters: dict[str, str | None] | None, prefix: str = "") -> Q:
+    """The search filters that describe a sheet (at `prefix`), as the database holds them."""
+    filters = filters or {}
+    condition = Q()
+    if filters.get("stage"):
+        condition &= Q(**{f"{prefix}stage": filters["stage"]})
+    if filters.get("territory"):
+        condition &= Q(**{f"{prefix}territory__slug": filters["territory"]})
+    if filters.get("theme"):
+        condition &= Q(**{f"{prefix}themes__slug": filters["theme"]})
+    return condition
+
+
+def _workspace_filter_q(filters: dict[str, str | None] | None, prefix: str) -> Q:
+    slug = (filters or {}).get("workspace")
+    return Q(**{f"{prefix}slug": slug}) if slug else Q()
 
 
 def _sheet_visibility_q(user: Any, prefix: str = "") -> Q:
@@ -267,12 +299,29 @@ if Document is not None:
                 and obj.workspace.visibility == Workspace.Visibility.PUBLIC
             )
 
-        def visible_pks(self, *, user: Any, pks: Iterable[Any]) -> set[int]:
+        def visible_pks(
+            self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+        ) -> set[int]:
             from documents.selectors import document_visibility_q
 
+            sheet_filters = _sheet_filters_q(filters, prefix="sheet__")
+            if sheet_filters:
+                # A document matches a stage, territory or theme only through its sheet, and
+                # only when `user` may see that sheet: a public document must not tell that
+                # its members-only sheet is, say, in consultation.
+                sheet_filters &= _sheet_visibility_q(user, prefix="sheet__")
+            workspace_filter = _workspace_filter_q(filters, "workspace__")
+            if workspace_filter:
+                # Likewise a document shared with one person names its workspace only to
+                # those who may see that workspace.
+                workspace_filter &= workspace_visibility_q(user, prefix="workspace__")
             return set(
                 Document.objects.filter(
-                    document_visibility_q(user), trashed_at__isnull=True, pk__in=list(pks)
+                    document_visibility_q(user),
+                    sheet_filters,
+                    workspace_filter,
+                    trashed_at__isnull=True,
+                    pk__in=list(pks),
                 ).values_list("pk", flat=True)
             )
 
@@ -308,3 +357,24 @@ def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, 
         for obj in search_index.index_queryset().filter(**{key: pks}):
             found.append((search_index, obj))
     return found
+
+
+def workspace_index_targets(workspace_id: int, *, delete: bool = False) -> list[tuple[type, Any]]:
+    """(model, pk queryset) of the index entries a workspace-wide change touches, for
+    `search.outbox.index_enqueue_workspace`; primary keys only, never the objects.
+
+    A re-index enqueues the sheets (the indexer refreshes each one's framing notes and attached
+    documents with it) and the documents attached to no sheet, so nothing is indexed twice. A
+    removal before deletion names every entry: once the rows are gone, a sheet no longer leads
+    the indexer to its notes and documents.
+    """
+    sheets = ProjectSheet.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
+    notes = FramingNote.objects.filter(sheet__workspace_id=workspace_id).values_list(
+        "pk", flat=True
+    )
+    if Document is None:  # pragma: no cover
+        return [(ProjectSheet, sheets)] + ([(FramingNote, notes)] if delete else [])
+    documents = Document.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
+    if delete:
+        return [(ProjectSheet, sheets), (FramingNote, notes), (Document, documents)]
+    return [(ProjectSheet, sheets), (Document, documents.filter(sheet__isnull=True))]
