@@ -119,3 +119,46 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.display_name
+
+
+class ApiToken(models.Model):
+    """An API token for one device. Only the SHA-256 of the key is stored, so a copy of the
+    database gives no working token; the token also stops working when it expires, when the
+    password it was issued under changes, or when the account is deactivated."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(_("empreinte de la clé"), max_length=64, unique=True)
+    # A digest of the password hash at issue time: any later password change, whatever the
+    # path (service, reset link, admin, shell), makes it differ and the token is refused.
+    password_stamp = models.CharField(max_length=64)
+    label = models.CharField(_("appareil"), max_length=120, blank=True)
+    created = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.label or self.created.date()}"
+
+
+class AttemptCounter(models.Model):
+    """Attempts per key (e.g. a share link, a client address) in a fixed time window, counted
+    with one atomic upsert so that parallel requests in several workers lose no count."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="attemptcounter_key_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} × {self.count}"

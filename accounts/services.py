@@ -20,6 +20,7 @@ from config.api import DomainError, ForbiddenError
 from territories.models import Territory
 from workspace.activity import activity_record
 
+from .api_tokens import api_tokens_revoke_all
 from .models import PlatformRole, User
 from .permissions import can_manage_user, can_set_platform_role
 from .tokens import email_confirmation_token
@@ -217,6 +218,8 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     locked.full_clean(exclude=["password"])
     locked.save(update_fields=["is_active", "deactivated_at"])
     _copy_back(locked, user, ["is_active", "deactivated_at"])
+    if not active:
+        api_tokens_revoke_all(user=locked)
     activity_record(
         actor=actor, verb="user.activated" if active else "user.deactivated", target=locked
     )
@@ -236,6 +239,7 @@ def user_set_password(*, actor: User | None, user: User, password: str | None) -
         locked.set_password(password)
     locked.save(update_fields=["password"])
     _copy_back(locked, user, ["password"])
+    api_tokens_revoke_all(user=locked)
     activity_record(actor=actor, verb="user.password_set", target=locked)
     return user
 

@@ -170,12 +170,12 @@ import django; django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from accounts.models import User
-from rest_framework.authtoken.models import Token
+from accounts.api_tokens import api_token_create
 from workspace.models import Membership, Workspace
 user, _ = User.objects.get_or_create(email="bench@example.org", defaults={"display_name": "Bench"})
 ws, _ = Workspace.objects.get_or_create(slug="bench", defaults={"name": "Bench", "kind": "citizen_group"})
 Membership.objects.get_or_create(workspace=ws, user=user, defaults={"role": "owner"})
-print(Token.objects.get_or_create(user=user)[0].key)
+print(api_token_create(actor=user, label="bench")[1])
 """
 
 

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from projects.models import ProjectSheet
 from workspace.selectors import workspace_get_visible
 
-from .errors import FileTooLarge
+from .errors import DocumentError, FileTooLarge
 from .models import Document, DocumentRevision, ShareLink, Visibility
 from .permissions import (
     can_add_document,
@@ -47,6 +47,7 @@ from .services import (
     document_trash,
     document_update,
     share_link_create,
+    share_link_password_validate,
     share_link_revoke,
 )
 from .storage import revision_response
@@ -183,6 +184,14 @@ class ShareLinkCreateSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     password = serializers.CharField(required=False, allow_blank=True, max_length=128)
     label = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+    def validate_password(self, value: str) -> str:
+        # The service's rule, answered as a field error like every other 400.
+        try:
+            share_link_password_validate(value)
+        except DocumentError as error:
+            raise serializers.ValidationError(error.message) from None
+        return value
 
 
 class StreamingUploadMixin:

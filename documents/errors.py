@@ -2,6 +2,7 @@
 
 from rest_framework import status
 
+from accounts.throttling import retry_message
 from config.api import ConflictError, DomainError, ForbiddenError
 
 
@@ -44,3 +45,15 @@ class EmptyFile(UploadRefused):
 
 class DocumentStateError(ConflictError, DocumentError):
     code = "invalid_state"
+
+
+class ShareLinkLocked(DocumentError):
+    """Too many password tries on a link or from an address: nothing is checked until retry_at."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "throttled"
+
+    def __init__(self, *, retry_at) -> None:
+        super().__init__(retry_message(retry_at, what="share_link"))
+        self.retry_at = retry_at
+

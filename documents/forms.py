@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .errors import DocumentError
 from .models import Document, Visibility
+from .services.sharing import share_link_password_validate
 from .validation import ALLOWED_EXTENSIONS, TYPE_LABELS
 
 ACCEPT = ",".join(sorted({f".{e}" for exts in ALLOWED_EXTENSIONS.values() for e in exts}))
@@ -88,6 +91,21 @@ class ShareLinkForm(forms.Form):
         max_length=128,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        minimum = settings.FABRIQUE_SHARE_LINK_PASSWORD_MIN_LENGTH
+        field = self.fields["password"]
+        field.help_text = _("Au moins %(min)s caractères.") % {"min": minimum}
+        field.widget.attrs["minlength"] = minimum
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            share_link_password_validate(password)
+        except DocumentError as error:
+            raise forms.ValidationError(error.message) from None
+        return password
 
 
 class SharePasswordForm(forms.Form):

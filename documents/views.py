@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.throttling import client_ip, seconds_until
 from workspace.activity import activity_list_for_target
 from workspace.selectors import workspace_get_visible
 
-from .errors import DocumentError
+from .errors import DocumentError, ShareLinkLocked
 from .forms import (
     DocumentFilterForm,
     DocumentForm,
@@ -439,9 +440,20 @@ def shared_document(request, token: str) -> HttpResponse:
     session_key = f"share-ok-{link.pk}"
     unlocked = not link.has_password or request.session.get(session_key)
     if link.has_password and request.method == "POST":
-        if form.is_valid() and share_link_check_password(
-            link=link, password=form.cleaned_data["password"]
-        ):
+        try:
+            opened = form.is_valid() and share_link_check_password(
+                link=link, password=form.cleaned_data["password"], client_ip=client_ip(request)
+            )
+        except ShareLinkLocked as locked:
+            response = render(
+                request,
+                "documents/shared_password.html",
+                {"form": SharePasswordForm(), "error": locked.message},
+                status=429,
+            )
+            response["Retry-After"] = str(seconds_until(locked.retry_at))
+            return response
+        if opened:
             request.session[session_key] = True
             return redirect("documents:shared", token=token)
         form = SharePasswordForm()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -223,6 +224,7 @@ def membership_invite(
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu.")})
     email = User.objects.normalize_email(email.strip()).lower()
+    validate_email(email)
     token = signing.dumps(
         {"w": workspace.pk, "e": email, "r": role, "by": actor.pk}, salt=INVITATION_SALT
     )

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a sign-in lockout into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account or address before any password is checked.
+    "accounts.throttling.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "workspace.backends.WorkspaceRoleBackend",
     "workspace.backends.ObjectGrantBackend",
@@ -251,10 +256,50 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Fabrique <ne-pas-repondre@fabrique.localhost>")
 
+# Shared by every web process and worker (a database table, created by the accounts migrations):
+# a per-process memory cache would give each gunicorn worker its own counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fabrique_cache",
+    }
+}
+
+# Brute force. Sign-in (login page, admin, API token): django-axes locks an account after
+# FABRIQUE_LOGIN_FAILURE_LIMIT failures and an address after FABRIQUE_LOGIN_IP_FAILURE_LIMIT
+# (many people may share one address), until FABRIQUE_LOGIN_COOLOFF_MINUTES after the last one.
+FABRIQUE_LOGIN_FAILURE_LIMIT = env_int("FABRIQUE_LOGIN_FAILURE_LIMIT", 5)
+FABRIQUE_LOGIN_IP_FAILURE_LIMIT = env_int("FABRIQUE_LOGIN_IP_FAILURE_LIMIT", 20)
+FABRIQUE_LOGIN_COOLOFF_MINUTES = env_int("FABRIQUE_LOGIN_COOLOFF_MINUTES", 15)
+# Proxies we run in front of the app (each appends to X-Forwarded-For); 0: REMOTE_ADDR is the client.
+FABRIQUE_TRUSTED_PROXIES = env_int("FABRIQUE_TRUSTED_PROXIES", 0)
+AXES_HANDLER = "accounts.throttling.LoginFailureHandler"
+AXES_FAILURE_LIMIT = FABRIQUE_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=FABRIQUE_LOGIN_COOLOFF_MINUTES)
+# The retry time we announce holds: attempts during a lockout do not push it back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# No log of successful sign-ins (addresses and browsers of every user, kept forever).
+AXES_DISABLE_ACCESS_LOG = True
+# Share-link passwords: a minimum length, and attempts per link and per address per window.
+FABRIQUE_SHARE_LINK_PASSWORD_MIN_LENGTH = env_int("FABRIQUE_SHARE_LINK_PASSWORD_MIN_LENGTH", 8)
+FABRIQUE_SHARE_LINK_ATTEMPTS_PER_LINK = env_int("FABRIQUE_SHARE_LINK_ATTEMPTS_PER_LINK", 20)
+FABRIQUE_SHARE_LINK_ATTEMPTS_PER_IP = env_int("FABRIQUE_SHARE_LINK_ATTEMPTS_PER_IP", 10)
+FABRIQUE_SHARE_LINK_COOLOFF_MINUTES = env_int("FABRIQUE_SHARE_LINK_COOLOFF_MINUTES", 15)
+# API tokens: lifetime, and how many devices an account may hold tokens for at once.
+FABRIQUE_API_TOKEN_TTL_HOURS = env_int("FABRIQUE_API_TOKEN_TTL_HOURS", 720)
+FABRIQUE_API_TOKENS_PER_USER = env_int("FABRIQUE_API_TOKENS_PER_USER", 10)
+
 REST_FRAMEWORK = {
+    # Requests to the token endpoint per client address (failures are limited by axes above).
+    "DEFAULT_THROTTLE_RATES": {"auth": env("FABRIQUE_API_AUTH_RATE", "30/minute")},
+    "NUM_PROXIES": FABRIQUE_TRUSTED_PROXIES or None,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that unauthenticated calls answer 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -16,6 +16,7 @@ from .sharing import (
     document_revoke_view,
     share_link_check_password,
     share_link_create,
+    share_link_password_validate,
     share_link_resolve,
     share_link_revoke,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "document_update",
     "share_link_check_password",
     "share_link_create",
+    "share_link_password_validate",
     "share_link_resolve",
     "share_link_revoke",
     "storage_orphan_delete",

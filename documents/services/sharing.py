@@ -7,15 +7,17 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.throttling import Limit, attempts_check
 from workspace.activity import activity_record
 
-from ..errors import DocumentError, DocumentPermissionDenied, DocumentStateError
+from ..errors import DocumentError, DocumentPermissionDenied, DocumentStateError, ShareLinkLocked
 from ..models import Document, ShareLink
 from ..permissions import can_manage_share_links
 
@@ -24,6 +26,17 @@ SHARE_LINK_MAX_DAYS = 365
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def share_link_password_validate(password: str) -> None:
+    """A link's password is guessed offline from nothing but the page: short ones fall fast."""
+    minimum = settings.FABRIQUE_SHARE_LINK_PASSWORD_MIN_LENGTH
+    if password and len(password) < minimum:
+        raise DocumentError(
+            _("Le mot de passe d'un lien doit compter au moins %(min)s caractères.")
+            % {"min": minimum},
+            field="password",
+        )
 
 
 @transaction.atomic
@@ -46,6 +59,7 @@ def share_link_create(
             _("Un lien de partage dure au plus %(days)s jours.") % {"days": SHARE_LINK_MAX_DAYS},
             field="expires_at",
         )
+    share_link_password_validate(password)
     token = secrets.token_urlsafe(32)
     link = ShareLink(
         document=document,
@@ -103,9 +117,24 @@ def share_link_resolve(*, token: str) -> ShareLink | None:
     return link
 
 
-def share_link_check_password(*, link: ShareLink, password: str) -> bool:
+def share_link_check_password(*, link: ShareLink, password: str, client_ip: str) -> bool:
+    """Whether the password opens the link. Each try is counted first, per link and per client
+    address, atomically: past either limit the password is not even checked (ShareLinkLocked,
+    with the time to retry)."""
     if not link.password:
         return True
+    period = timedelta(minutes=settings.FABRIQUE_SHARE_LINK_COOLOFF_MINUTES)
+    retry_at = attempts_check(
+        [
+            (
+                Limit("share-link", settings.FABRIQUE_SHARE_LINK_ATTEMPTS_PER_LINK, period),
+                str(link.pk),
+            ),
+            (Limit("share-ip", settings.FABRIQUE_SHARE_LINK_ATTEMPTS_PER_IP, period), client_ip),
+        ]
+    )
+    if retry_at is not None:
+        raise ShareLinkLocked(retry_at=retry_at)
     return bool(password) and check_password(password, link.password)
 
 

@@ -238,9 +238,11 @@ def test_services_refuse_staff_on_privileged_accounts(target_kind):
         with pytest.raises(AccountPermissionDenied):
             call()
     assert _snapshot() == before
-    assert not Activity.objects.filter(verb__startswith="user.").exclude(
-        verb="user.role_changed", actor=None
-    ).exists()
+    assert (
+        not Activity.objects.filter(verb__startswith="user.")
+        .exclude(verb="user.role_changed", actor=None)
+        .exists()
+    )
 
 
 def test_services_let_staff_manage_citizens_and_log_it():
@@ -329,3 +331,25 @@ def test_admin_institution_grant_action(client, actor_kind, status, granted):
     workspace.refresh_from_db()
     assert (workspace.kind == Workspace.Kind.INSTITUTION) is granted
     assert (workspace.institution_granted_by == actor) is granted
+
+
+@pytest.mark.parametrize(("actor_kind", "status"), [("superuser", 302), ("staff", 403)])
+def test_admin_user_creation_goes_through_the_service(client, actor_kind, status):
+    actor = _make(actor_kind)
+    client.force_login(actor)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Nouveau@Example.org",
+            "display_name": "Nouveau",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == status
+    created = User.objects.filter(email="nouveau@example.org").first()
+    assert (created is not None) is (status == 302)
+    if created is not None:
+        assert created.is_active and created.email_confirmed_at is not None
+        assert created.check_password(NEW_PASSWORD) and not created.is_staff
+        assert Activity.objects.filter(verb="user.created", actor=actor).exists()
