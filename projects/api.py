@@ -390,6 +390,8 @@ class SheetDiff(APIView):
                 "from": old.number,
                 "to": new.number,
                 "fields": [f.as_dict() for f in fields],
+                # Some field hit the diff's work cap and is shown deleted and inserted whole.
+                "truncated": any(f.truncated for f in fields),
             }
         )
 

@@ -25,7 +25,7 @@ from workspace.activity import (
 )
 from workspace.selectors import workspace_get_visible
 
-from .diff import text_diff
+from .diff import DiffBudget, text_diff
 from .errors import SheetConflict, SheetError
 from .forms import FramingNoteForm, SheetForm, sheet_initial
 from .models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
@@ -289,8 +289,15 @@ def _conflict_page(request, sheet: ProjectSheet, form: SheetForm, conflict: Shee
     rebased = SheetForm(data, stage=sheet.stage)
     rebased.is_valid()
     mine = form.cleaned_data
+    budget = DiffBudget()  # one work cap for the whole page, whatever the number of fields
     diffs = [
-        text_diff(getattr(current, code) or "", mine.get(code) or "", label=label, code=code)
+        text_diff(
+            getattr(current, code) or "",
+            mine.get(code) or "",
+            label=label,
+            code=code,
+            budget=budget,
+        )
         for code, label in (
             ("title", _("Titre")),
             ("summary", _("Résumé")),
@@ -303,7 +310,9 @@ def _conflict_page(request, sheet: ProjectSheet, form: SheetForm, conflict: Shee
         ours = "" if value is None else str(value)
         if code == "budget_amount" and value is not None:
             ours = f"{value:.2f}"
-        diffs.append(text_diff(theirs, ours, label=form.fields[code].label, code=code))
+        diffs.append(
+            text_diff(theirs, ours, label=form.fields[code].label, code=code, budget=budget)
+        )
     context = {
         "sheet": sheet,
         "form": rebased,

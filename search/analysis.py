@@ -117,37 +117,47 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in _ANALYZER(text or "")]
 
 
+# How far into a text the first query term is looked for. A hit's text (a sheet's sections, a
+# document's extracted text) may be a megabyte, and analysing it whole for each of the twenty
+# hits of a page cost seconds per search; past this, the snippet shows the start of the text.
+SNIPPET_SCAN_CHARS = 10_000
+
+
+def _term_spans(text: str, terms: set[str], offset: int = 0):
+    for t in _ANALYZER(text, chars=True, positions=True):
+        if t.text in terms:
+            yield (offset + t.startchar, offset + t.endchar)
+
+
 def highlight(text: str, query: str, *, width: int = 240) -> str:
     """An HTML-escaped excerpt of `text` around the first query term, terms in <mark>.
 
     Uses the index's analyzer with character offsets, so "velo" marks "vélos" and
-    "amenagement" marks the word inside "l'aménagement" — exactly what matched.
+    "amenagement" marks the word inside "l'aménagement" — exactly what matched. Only the first
+    SNIPPET_SCAN_CHARS characters are searched, and only the excerpt is marked: the work per hit
+    is bounded whatever the size of the text.
     """
     text = text or ""
     terms = set(analyze(query))
-    spans: list[tuple[int, int]] = []
-    if terms:
-        for t in _ANALYZER(text, chars=True, positions=True):
-            if t.text in terms:
-                spans.append((t.startchar, t.endchar))
-    if not spans:
+    first = next(_term_spans(text[:SNIPPET_SCAN_CHARS], terms), None) if terms else None
+    if first is None:
         excerpt = text[:width]
         return escape(excerpt) + ("…" if len(text) > width else "")
     # Window starting a little before the first match, snapped to a word boundary.
     # (A text shorter than the window is shown whole; near the end, the window slides back.)
-    start = max(0, min(spans[0][0] - width // 4, len(text) - width))
+    start = max(0, min(first[0] - width // 4, len(text) - width))
     if start:
-        space = text.find(" ", start)
-        if space != -1 and space < spans[0][0]:
+        space = text.find(" ", start, first[0])
+        if space != -1:
             start = space + 1
     end = min(len(text), start + width)
     if end < len(text):
-        space = text.rfind(" ", spans[0][1], end)
+        space = text.rfind(" ", first[1], end)
         if space != -1:
             end = space
     parts = ["…" if start else ""]
     cursor = start
-    for s, e in spans:
+    for s, e in _term_spans(text[start:end], terms, offset=start):
         if s < cursor or e > end:
             continue
         parts.append(escape(text[cursor:s]))
