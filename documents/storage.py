@@ -13,7 +13,6 @@ from django.utils.http import content_disposition_header
 from .validation import INLINE_TYPES, served_content_type
 
 KEY_PREFIX = "documents"
-PRESIGNED_EXPIRE_SECONDS = 300
 
 
 def document_storage() -> Storage:
@@ -106,7 +105,6 @@ def revision_response(revision, *, allow_inline: bool = True) -> HttpResponse:
                 "ResponseContentDisposition": header,
                 "ResponseContentType": content_type,
             },
-            expire=PRESIGNED_EXPIRE_SECONDS,
         )
         response: HttpResponse = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"
@@ -115,3 +113,4 @@ def revision_response(revision, *, allow_inline: bool = True) -> HttpResponse:
     response["Content-Disposition"] = header
     response["Content-Length"] = str(revision.size)
     return harden(response, inline)
+        # No `expire=` here: the storage's own lifetime (AWS_QUERYSTRING_EXPIRE) applies.

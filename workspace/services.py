@@ -166,6 +166,14 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
         workspace.institution_granted_by = None
         workspace.institution_granted_at = None
     for name, value in changed.items():
+    # The stored visibility, locked: what the index must follow is the change in the database,
+    # even when the caller's copy of the workspace is stale.
+    stored_visibility = (
+        Workspace.objects.select_for_update()
+        .filter(pk=workspace.pk)
+        .values_list("visibility", flat=True)
+        .first()
+    )
         setattr(workspace, name, value)
     workspace.full_clean()
     workspace.save()
@@ -177,6 +185,12 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
             data={"fields": sorted(changed)},
         )
     return workspace
+    if workspace.visibility != stored_visibility:
+        # Every index entry of the workspace copies its visibility: re-index them with this
+        # change, in this transaction (search builds on this app, hence the import here).
+        from search.outbox import index_enqueue_workspace
+
+        index_enqueue_workspace(workspace)
 
 
 def _lock_owners(workspace: Workspace) -> int:

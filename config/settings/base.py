@@ -163,6 +163,8 @@ if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
     DEFAULT_STORAGE_OPTIONS = {
         "bucket_name": AWS_STORAGE_BUCKET_NAME,
+# Lifetime (seconds) of presigned download URLs; django-storages also reads this name.
+AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 300)
         "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
         "region_name": env("AWS_S3_REGION_NAME") or None,
         "access_key": env("AWS_ACCESS_KEY_ID") or None,
@@ -170,7 +172,7 @@ if AWS_STORAGE_BUCKET_NAME:
         "signature_version": "s3v4",
         "addressing_style": env("AWS_S3_ADDRESSING_STYLE", "path"),
         "querystring_auth": True,
-        "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
+        "querystring_expire": AWS_QUERYSTRING_EXPIRE,
         "file_overwrite": False,
         "default_acl": None,
         # Reads spool to disk past this size instead of holding a whole object in memory.
