@@ -26,8 +26,13 @@ from haystack import connections
 
 from accounts.models import PlatformRole
 from documents.models import Document
-from documents.services import document_create, document_grant_view, share_link_create
-from projects.services import framing_note_create, sheet_update
+from documents.services import (
+    document_create,
+    document_grant_view,
+    document_update,
+    share_link_create,
+)
+from projects.services import framing_note_create, sheet_create, sheet_update
 from search.indexer import outbox_drain
 from search.services import search_query
 from tests.conftest import client_for
@@ -243,7 +248,27 @@ def relation_search_result(actors, actor, case, workspace, sheet, document):
     assert (SHEET_TITLE in web) is False
 
 
+def relation_workspace_listings(actors, actor, case, workspace, sheet, document):
+    """Home, workspace lists (page and API), profile, officials and the search page's workspace
+    filter name a workspace only to those who may see it."""
+    client = web_client(actors[actor])
+    pages = ["/", "/espaces/", "/comptes/elus/", "/recherche/?q=rapport"]
+    if actors[actor] is not None:
+        pages.append("/comptes/profil/")
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        if not sees_workspace(actor, case):
+            assert WORKSPACE_NAME not in response.content.decode(), path
+    listed = client.get("/espaces/").content.decode()
+    assert (WORKSPACE_NAME in listed) is sees_workspace(actor, case)
+    api = client_for(actors[actor]).get("/api/v1/workspaces/", {"page_size": 100}).json()
+    slugs = {row["slug"] for row in api["results"]}
+    assert (workspace.slug in slugs) is sees_workspace(actor, case)
+
+
 DOCUMENT_RELATIONS = {
+    "workspace_listings": relation_workspace_listings,
     "api_document_detail": relation_api_document_detail,
     "api_document_list": relation_api_document_list,
     "web_document_page": relation_web_document_page,
@@ -301,13 +326,15 @@ def test_api_document_written_by_a_member_still_names_its_sheet(make_workspace):
 HIDDEN_DOC = "Procèsverbal interne"
 DRAFT_INTENT = "Intention brouillonnée secrète"
 FORMER_TITLE = "Ancienne fiche devenue privée"
+LATER_DOC = "Calendrierchantier devenu interne"
 
 
 @pytest.fixture
 def sheet_world(make_workspace, django_capture_on_commit_callbacks, settings, tmp_path):
     """A public sheet of a public workspace with a members-only document (uploaded through the
-    service, so its activity exists), an official's draft framing note, and a second sheet
-    that was public when created and later became members-only."""
+    service, so its activity exists), a public document made members-only after it was indexed,
+    an official's draft framing note, and a second sheet that was public when created and later
+    became members-only."""
     settings.MEDIA_ROOT = str(tmp_path)
     settings.STORAGES = {
         **settings.STORAGES,
@@ -328,6 +355,15 @@ def sheet_world(make_workspace, django_capture_on_commit_callbacks, settings, tm
             visibility="members",
             sheet=sheet,
         )
+        later = document_create(
+            actor=actors["editor"],
+            workspace=workspace,
+            file=ContentFile(samples.pdf(), name="note.pdf"),
+            name="note.pdf",
+            title=LATER_DOC,
+            visibility="public",
+            sheet=sheet,
+        )
     draft = framing_note_create(
         actor=actors["official"],
         sheet=sheet,
@@ -335,13 +371,12 @@ def sheet_world(make_workspace, django_capture_on_commit_callbacks, settings, tm
         participation_level="consult",
         use_of_contributions="Lues et prises en compte.",
     )
-    from projects.services import sheet_create
-
     former = sheet_create(
         actor=actors["editor"], workspace=workspace, title=FORMER_TITLE, summary="Un résumé."
     )
     sheet_update(actor=actors["editor"], sheet=former, base_version=1, is_public=False)
-    drain()
+    drain()  # the index holds `later` as public…
+    document_update(actor=actors["editor"], document=later, visibility="members")  # …not now
     return workspace, actors, sheet, hidden, draft, former
 
 
@@ -352,6 +387,7 @@ def sees_members_only(actor: str) -> bool:
 def relation_sheet_page(actors, actor, workspace, sheet, hidden, draft, former):
     html = web_client(actors[actor]).get(f"/fiches/{sheet.pk}/").content.decode()
     assert (HIDDEN_DOC in html) is sees_members_only(actor)  # documents list and timeline
+    assert (LATER_DOC in html) is sees_members_only(actor)  # its upload is in the timeline
     if actor != "official":  # a draft: its author only
         assert DRAFT_INTENT not in html
     assert FORMER_TITLE not in html
@@ -361,7 +397,7 @@ def relation_sheet_history_api(actors, actor, workspace, sheet, hidden, draft, f
     response = client_for(actors[actor]).get(f"/api/v1/sheets/{sheet.pk}/history/")
     assert response.status_code == 200
     text = response.content.decode()
-    assert HIDDEN_DOC not in text and "pv.pdf" not in text
+    assert HIDDEN_DOC not in text and "pv.pdf" not in text and LATER_DOC not in text
     assert DRAFT_INTENT not in text
     verbs = {row["verb"] for row in response.json()["activity"]}
     assert not verbs & {"framing_note.drafted", "framing_note.updated", "document.uploaded"}
@@ -398,6 +434,7 @@ def relation_workspace_activity(actors, actor, workspace, sheet, hidden, draft, 
     html = web_client(actors[actor]).get(f"/espaces/{workspace.slug}/").content.decode()
     assert (FORMER_TITLE in html) is (actor in MEMBERS)  # a superuser is no member
     assert (HIDDEN_DOC in html) is (actor in MEMBERS)
+    assert (LATER_DOC in html) is (actor in MEMBERS)
     assert DRAFT_INTENT not in html
 
 
@@ -415,6 +452,8 @@ def relation_search_counts(actors, actor, workspace, sheet, hidden, draft, forme
     assert intent.count == 0  # a draft is never indexed nor counted
     pv = search_query(user=user, q="procèsverbal")
     assert pv.count == int(sees_members_only(actor))
+    later = search_query(user=user, q="calendrierchantier")  # the index still says public
+    assert later.count == int(sees_members_only(actor))
 
 
 def relation_board(actors, actor, workspace, sheet, hidden, draft, former):
