@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from haystack import indexes
 
 from projects.models import FramingNote, ProjectSheet
+from projects.permissions import can_view_sheet
 from workspace.models import Workspace
 from workspace.selectors import workspace_visibility_q
 
@@ -115,7 +116,8 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
         return obj.workspace.slug
 
     def prepare_public(self, obj: ProjectSheet) -> bool:
-        return bool(obj.is_public and obj.workspace.visibility == Workspace.Visibility.PUBLIC)
+        # "Public" in the index is "visible to an anonymous visitor", as the sheet's rule says.
+        return can_view_sheet(None, obj)
 
     def visible_pks(
         self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
@@ -294,10 +296,9 @@ if Document is not None:
             return obj.workspace.slug
 
         def prepare_public(self, obj) -> bool:
-            return bool(
-                obj.visibility == "public"
-                and obj.workspace.visibility == Workspace.Visibility.PUBLIC
-            )
+            from documents.permissions import can_view_document
+
+            return can_view_document(None, obj)
 
         def visible_pks(
             self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
