@@ -37,6 +37,9 @@ REBUILD_LEASE = "search-rebuild"
 # queues one rebuild, not a hundred.
 REBUILD_REQUEST = "search-rebuild-request"
 REBUILD_REQUEST_SECONDS = 600
+# A file in the Whoosh directory while a rebuild runs, so that searches learn it from the
+# directory listing they make anyway rather than from a query.
+REBUILD_MARKER = ".fabrique-rebuilding"
 # A batch must finish within the lease; it is renewed before each batch (and each chunk of a
 # rebuild). A holder on this machine whose process is gone is replaced at once; one on another
 # machine once the lease expires.
@@ -111,28 +114,40 @@ def index_path(using: str = "default") -> str | None:
     return settings.HAYSTACK_CONNECTIONS[using].get("PATH")
 
 
+def _index_listing(using: str = "default") -> list[str] | None:
+    """Names in the Whoosh directory; None when there is no directory."""
+    try:
+        return os.listdir(index_path(using))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _has_toc(names: list[str] | None) -> bool:
+    return bool(names) and any(n.startswith("_MAIN_") and n.endswith(".toc") for n in names)
+
+
 def index_present(using: str = "default") -> bool:
     """Whoosh's table of contents is on disk (cheap: one directory listing).
 
     Checked before anything opens the index: haystack would silently create an empty one in
     place of a deleted directory, and the loss would go unnoticed.
     """
-    path = index_path(using)
-    if not path:
-        return True
-    try:
-        names = os.listdir(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    return any(n.startswith("_MAIN_") and n.endswith(".toc") for n in names)
+    return not index_path(using) or _has_toc(_index_listing(using))
 
 
 def index_state(using: str = "default") -> str:
-    """ "ok", "rebuilding" (a rebuild runs: results are incomplete) or "missing"."""
-    if lease_held(REBUILD_LEASE):
+    """ "ok", "rebuilding" (a rebuild runs: results are incomplete) or "missing".
+
+    Asked by every search: for Whoosh one directory listing, the lease row read only while a
+    rebuild marker is there (a killed rebuild's marker is then seen for what it is).
+    """
+    if not index_path(using):
+        return "rebuilding" if lease_held(REBUILD_LEASE) else "ok"
+    names = _index_listing(using)
+    if not _has_toc(names):
+        return "rebuilding" if lease_held(REBUILD_LEASE) else "missing"
+    if REBUILD_MARKER in names and lease_held(REBUILD_LEASE):
         return "rebuilding"
-    if not index_present(using):
-        return "missing"
     return "ok"
 
 
@@ -293,11 +308,19 @@ def _schema_unchanged(backend) -> bool:
     return sorted(stored.names()) == sorted(backend.schema.names())
 
 
+def _mark_rebuilding(path: str) -> None:
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, REBUILD_MARKER), "w"):
+        pass
+
+
 def _reset_index(backend, using: str) -> None:
     """Recreate an empty index (the directory is gone, or the schema changed)."""
     path = index_path(using)
     if path:
         shutil.rmtree(path, ignore_errors=True)
+        # Marked before the empty index appears: a search never takes it for a complete one.
+        _mark_rebuilding(path)
         # haystack's clear() would first refresh the index it has open, from a directory that
         # may no longer exist: set it up again from scratch instead.
         backend.setup_complete = False
@@ -312,7 +335,9 @@ def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default
     try:
         backend = connections[using].get_backend()
         in_place = bool(index_path(using)) and index_present(using) and _schema_unchanged(backend)
-        if not in_place:
+        if in_place:
+            _mark_rebuilding(index_path(using))
+        else:
             _reset_index(backend, using)
         # In place, the first chunk's commit replaces the old entries: until then readers
         # keep the old index, never an empty one.
@@ -339,6 +364,10 @@ def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default
         # Pending outbox rows are left alone: a row may belong to a change committed after
         # its object was read above, and replaying it next drain is harmless.
     finally:
+        path = index_path(using)
+        if path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(path, REBUILD_MARKER))
         lease_release(holder, name=REBUILD_LEASE)
         IndexerLease.objects.filter(name=REBUILD_REQUEST).update(holder="", expires_at=None)
     return total

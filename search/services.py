@@ -192,6 +192,9 @@ def search_query(
         logger.exception("search index unreadable; answering without results")
         result.index_state = "unavailable"
         return result
+    if result.index_state == "ok":
+        # A rebuild may have started while the engine answered: say so with these results.
+        result.index_state = index_state()
 
     # The database's word on every candidate, one query per result type.
     by_ct = {
