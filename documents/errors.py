@@ -57,3 +57,10 @@ class ShareLinkLocked(DocumentError):
         super().__init__(retry_message(retry_at, what="share_link"))
         self.retry_at = retry_at
 
+
+class RevisionFileMissing(DocumentError):
+    """The revision's row exists but its file is gone from storage (lost disk, a bad repair):
+    a 404 that says so, never a 500; documents_check reports these revisions."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "file_missing"

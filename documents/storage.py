@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import IO
 
@@ -9,8 +10,12 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
+from .errors import RevisionFileMissing
 from .validation import INLINE_TYPES, served_content_type
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "documents"
 
@@ -85,6 +90,23 @@ def harden(response: HttpResponse, inline: bool) -> HttpResponse:
     return response
 
 
+def _file_missing(revision) -> RevisionFileMissing:
+    logger.error(
+        "File missing from storage: document %s revision %s (key %s)",
+        revision.document_id,
+        revision.number,
+        revision.storage_key,
+    )
+    return RevisionFileMissing(
+        _(
+            "Le fichier de la version %(number)s de ce document est introuvable sur le serveur. "
+            "Signalez-le aux responsables de l'espace ; une autre version reste peut-être "
+            "téléchargeable."
+        )
+        % {"number": revision.number}
+    )
+
+
 def revision_response(revision, *, allow_inline: bool = True) -> HttpResponse:
     """The file itself (streamed) or, with S3, a redirect to a short-lived presigned URL.
 
@@ -98,7 +120,12 @@ def revision_response(revision, *, allow_inline: bool = True) -> HttpResponse:
     else:
         inline, header = False, content_disposition_header(True, revision.original_name)
     content_type = served_content_type(revision.mime_type)
+    if s3 and not storage.exists(revision.storage_key):
+        # One HEAD request, so a lost object reads as a clear 404 here rather than as an XML
+        # error page from the bucket after the redirect.
+        raise _file_missing(revision)
     if s3:
+        # No `expire=` here: the storage's own lifetime (AWS_QUERYSTRING_EXPIRE) applies.
         url = storage.url(
             revision.storage_key,
             parameters={
@@ -109,8 +136,29 @@ def revision_response(revision, *, allow_inline: bool = True) -> HttpResponse:
         response: HttpResponse = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"
         return response
-    response = FileResponse(storage.open(revision.storage_key, "rb"), content_type=content_type)
+    try:
+        stored = storage.open(revision.storage_key, "rb")
+    except FileNotFoundError:
+        raise _file_missing(revision) from None
+    response = FileResponse(stored, content_type=content_type)
     response["Content-Disposition"] = header
     response["Content-Length"] = str(revision.size)
     return harden(response, inline)
-        # No `expire=` here: the storage's own lifetime (AWS_QUERYSTRING_EXPIRE) applies.
+
+
+def revision_page_response(request, revision, *, back_url: str = "") -> HttpResponse:
+    """For the web pages: the file, or a 404 page saying the file is missing from storage."""
+    from django.shortcuts import render
+
+    try:
+        return revision_response(revision)
+    except RevisionFileMissing as error:
+        return render(
+            request,
+            "documents/file_missing.html",
+            {
+                "message": error.message,
+                "back_url": back_url or revision.document.get_absolute_url(),
+            },
+            status=404,
+        )

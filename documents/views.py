@@ -64,7 +64,7 @@ from .services import (
     share_link_resolve,
     share_link_revoke,
 )
-from .storage import revision_response
+from .storage import revision_page_response
 from .upload import streaming_upload, upload_too_large
 from .validation import too_large_message
 
@@ -279,7 +279,7 @@ def document_download(request, pk: int, number: int | None = None):
             raise Http404
     else:
         revision = document_revision_get(document=document, number=number)
-    return revision_response(revision)
+    return revision_page_response(request, revision)
 
 
 @login_required
@@ -466,7 +466,11 @@ def shared_document(request, token: str) -> HttpResponse:
     if not unlocked:
         return render(request, "documents/shared_password.html", {"form": form})
     if request.GET.get("download"):
-        return revision_response(document.current_revision)
+        if document.current_revision is None:
+            raise Http404
+        return revision_page_response(
+            request, document.current_revision, back_url=reverse("documents:shared", args=[token])
+        )
     response = render(
         request, "documents/shared.html", {"document": document, "link": link, "token": token}
     )

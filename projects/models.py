@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -203,7 +204,12 @@ class FramingNote(models.Model):
         _("contraintes budgétaires"), blank=True, max_length=10_000
     )
     budget_amount = models.DecimalField(
-        _("montant (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("montant (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     use_of_contributions = models.TextField(
         _("prise en compte des contributions"), max_length=10_000

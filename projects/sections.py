@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import STAGE_ORDER, Stage
 
+# Euros: 12 digits before the point, 2 after, like FramingNote.budget_amount.
+AMOUNT_MAX_WHOLE_DIGITS = 12
+
 
 @dataclass(frozen=True)
 class SectionField:
@@ -152,6 +155,15 @@ def clean_section_value(code: str, value: Any) -> str:
             raise ValidationError({code: _("Montant invalide.")}) from None
         if not amount.is_finite() or amount < 0:
             raise ValidationError({code: _("Montant invalide.")})
+        # The same bound as a framing note's amount (14 digits, 2 after the point); past it,
+        # quantize() would overflow the decimal context ("1e30" used to answer 500).
+        if amount.adjusted() >= AMOUNT_MAX_WHOLE_DIGITS:
+            raise ValidationError(
+                {
+                    code: _("Montant trop élevé (%(digits)s chiffres avant la virgule au plus).")
+                    % {"digits": AMOUNT_MAX_WHOLE_DIGITS}
+                }
+            )
         return str(amount.quantize(Decimal("0.01")))
     if not isinstance(value, str):
         raise ValidationError({code: _("Texte attendu.")})

@@ -37,3 +37,13 @@ class InvitationInvalid(WorkspaceError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or str(_("Cette invitation est invalide ou a expiré.")))
+
+
+class MemberGone(WorkspaceError):
+    """The membership was removed by someone else between the page and the action."""
+
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self) -> None:
+        super().__init__(str(_("Cette personne ne fait plus partie de l'espace.")))

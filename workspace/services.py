@@ -24,6 +24,7 @@ from .activity import activity_record
 from .errors import (
     InvitationInvalid,
     LastOwnerError,
+    MemberGone,
     MembershipExists,
     UnknownUser,
     WorkspaceLimitReached,
@@ -165,7 +166,6 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
         # Leaving the institution kind drops the grant: coming back takes staff again.
         workspace.institution_granted_by = None
         workspace.institution_granted_at = None
-    for name, value in changed.items():
     # The stored visibility, locked: what the index must follow is the change in the database,
     # even when the caller's copy of the workspace is stale.
     stored_visibility = (
@@ -174,6 +174,7 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
         .values_list("visibility", flat=True)
         .first()
     )
+    for name, value in changed.items():
         setattr(workspace, name, value)
     workspace.full_clean()
     workspace.save()
@@ -184,19 +185,46 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
             target=workspace,
             data={"fields": sorted(changed)},
         )
-    return workspace
     if workspace.visibility != stored_visibility:
         # Every index entry of the workspace copies its visibility: re-index them with this
         # change, in this transaction (search builds on this app, hence the import here).
         from search.outbox import index_enqueue_workspace
 
         index_enqueue_workspace(workspace)
+    return workspace
 
 
-def _lock_owners(workspace: Workspace) -> int:
-    """Lock the workspace's owner rows and count them, so two demotions cannot both pass."""
-    owners = Membership.objects.select_for_update().filter(workspace=workspace, role=Role.OWNER)
-    return len(list(owners.values_list("pk", flat=True)))
+def _lock_for_member_change(*, membership: Membership) -> tuple[Membership, int]:
+    """Lock the workspace's owner rows, then the membership acted on, and re-read it.
+
+    Two owners demoting or removing each other queue on the owner rows (taken in primary-key
+    order, so they never deadlock); the second then counts the owners the first left, and finds
+    a member the first removed gone (404 rather than a vanished row's 500): nothing is decided
+    on what the view read before the lock.
+    """
+    owners = (
+        Membership.objects.select_for_update()
+        .filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    owner_count = len(list(owners))
+    current = (
+        Membership.objects.select_for_update()
+        .select_related("user", "workspace")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if current is None:
+        raise MemberGone()
+    return current, owner_count
+
+
+def _still_manages_members(actor: User, workspace: Workspace) -> None:
+    """The actor's right, re-read under the lock: an owner demoted meanwhile manages no more."""
+    workspace_roles_forget(actor)
+    if not can_manage_members(actor, workspace):
+        raise WorkspacePermissionDenied(_("Seul·es les propriétaires gèrent les membres."))
 
 
 @transaction.atomic
@@ -317,10 +345,10 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"role": _("Rôle inconnu.")})
-    owners = _lock_owners(workspace)
-    membership.refresh_from_db()
+    membership, owners = _lock_for_member_change(membership=membership)
     if membership.role == Role.OWNER and role != Role.OWNER and owners <= 1:
         raise LastOwnerError()
+    _still_manages_members(actor, workspace)
     previous = membership.role
     membership.role = role
     membership.full_clean()
@@ -341,9 +369,11 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     # Anyone may leave a workspace; removing somebody else takes an owner.
     if membership.user_id != actor.pk and not can_manage_members(actor, workspace):
         raise WorkspacePermissionDenied(_("Seul·es les propriétaires gèrent les membres."))
-    owners = _lock_owners(workspace)
+    membership, owners = _lock_for_member_change(membership=membership)
     if membership.role == Role.OWNER and owners <= 1:
         raise LastOwnerError()
+    if membership.user_id != actor.pk:
+        _still_manages_members(actor, workspace)
     user_id, role = membership.user_id, membership.role
     membership.delete()
     workspace_roles_forget(membership.user)

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the session, the user or the body: NUL bytes answer 400 here.
+    "config.bad_input.RejectForbiddenCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,12 +161,12 @@ MEDIA_URL = "/media-not-served/"
 
 # Storage: local files by default; S3-compatible object storage when a bucket is named.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+# Lifetime (seconds) of presigned download URLs; django-storages also reads this name.
+AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 300)
 if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
     DEFAULT_STORAGE_OPTIONS = {
         "bucket_name": AWS_STORAGE_BUCKET_NAME,
-# Lifetime (seconds) of presigned download URLs; django-storages also reads this name.
-AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 300)
         "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
         "region_name": env("AWS_S3_REGION_NAME") or None,
         "access_key": env("AWS_ACCESS_KEY_ID") or None,
@@ -309,6 +311,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Bounded in size and depth, refusing NUL bytes and lone surrogates (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "config.parsers.FormParser",
+        "config.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
