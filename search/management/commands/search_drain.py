@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from search.indexer import DEFAULT_BATCH_SIZE, outbox_drain
+from search.selectors import index_document_count
 
 
 class Command(BaseCommand):
@@ -27,5 +28,7 @@ class Command(BaseCommand):
                     f"errors={','.join(report.errors) or '-'}"
                 )
             if not forever:
+                # The entry count is for operators at the console; /healthz does not show it.
+                self.stdout.write(f"indexed={index_document_count()}")
                 return
             time.sleep(interval)
