@@ -59,6 +59,13 @@ def first_forbidden(texts: Iterable[str]) -> str | None:
     return None
 
 
+def close_uploads(files: MultiValueDict | None) -> None:
+    """Close (and so delete) the temporary files of a refused upload now, not at collection."""
+    for _key, items in (files or MultiValueDict()).lists():
+        for upload in items:
+            upload.close()
+
+
 def wants_json(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/") or "application/json" in request.META.get(
         "HTTP_ACCEPT", ""
@@ -148,6 +155,7 @@ class RejectForbiddenCharactersMiddleware:
                 texts += list(files.keys())
             message = first_forbidden(texts)
             if message:
+                close_uploads(files)
                 request._fabrique_bad_input = message
                 request._post = QueryDict(encoding=request.encoding)
                 request._files = MultiValueDict()

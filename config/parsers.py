@@ -1,10 +1,14 @@
 """The API's body parsers: bounded in size and depth, and refusing what no database can store.
 
-DRF's own parsers read the whole stream whatever its length (DATA_UPLOAD_MAX_MEMORY_SIZE only
-guards Django's request.body), let a deeply nested JSON document blow the recursion limit
-(RecursionError: a 500), and hand NUL characters and lone surrogates to the serializers, where
-a slug or an e-mail lookup sends them to the database. These subclasses close the three holes
-for every API view at once (REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]).
+DRF's JSON parser let a deeply nested document blow the recursion limit (RecursionError: a
+500) and, like the form parsers, handed NUL characters and lone surrogates to the serializers,
+where a slug or an e-mail lookup sent them to the database (500 on PostgreSQL, and a lone
+surrogate also broke the JSON renderer of the error message that quoted it). These subclasses
+close both holes for every API view at once (REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]).
+
+Size: DRF (3.16+) reads JSON and form bodies through request.body, so Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE already bounds them; config.api turns its refusal into a 413 with a
+message. read_bounded() keeps the same bound should a parser be handed the raw stream.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, status
 from rest_framework.utils import json as strict_json
 
-from .bad_input import first_forbidden, forbidden_message
+from .bad_input import close_uploads, first_forbidden, forbidden_message
 
 # Our payloads nest three levels at most (a sheet's sections); 32 leaves room for any client.
 MAX_JSON_DEPTH = 32
@@ -159,5 +163,9 @@ class MultiPartParser(parsers.MultiPartParser):
             raise exceptions.ParseError(
                 _("Le formulaire envoyé est mal formé."), code="parse_error"
             ) from None
-        _check_form(result.data, result.files)
+        try:
+            _check_form(result.data, result.files)
+        except exceptions.ParseError:
+            close_uploads(result.files)
+            raise
         return result
