@@ -131,7 +131,6 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_url(self, obj: Document) -> str:
         return obj.get_absolute_url()
 
-
     def to_representation(self, instance: Document) -> dict:
         data = super().to_representation(instance)
         # What the document is related to is shown only to those who may see it (the
@@ -144,6 +143,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         if document_workspace_for(user=user, document=instance) is None:
             data["workspace"] = None
         return data
+
 
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, use_url=False)

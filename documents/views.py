@@ -46,10 +46,10 @@ from .selectors import (
     document_list_visible,
     document_revision_get,
     document_revision_list,
-    document_trash_list,
     document_sheet_for,
-    share_link_list,
+    document_trash_list,
     document_workspace_for,
+    share_link_list,
 )
 from .services import (
     document_create,
