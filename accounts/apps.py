@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import periodic  # noqa: F401 - registers the worker's periodic jobs
         from .signals import ensure_admin_groups
 
         # After every app, not only this one: the groups hold permissions of apps that migrate

@@ -325,3 +325,17 @@ class ClientRateThrottle(SimpleRateThrottle):
 
     def wait(self) -> float:
         return seconds_until(self.retry)
+
+
+def attempts_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete sign-in failures past their cool-off and counter windows that are over.
+
+    A failure row holds what was typed as e-mail, the address and the browser: personal data
+    kept only while it can still lock someone out, even if nobody signs in again to trigger
+    axes' own clean-up. Returns how many rows went."""
+    now = now or timezone.now()
+    failures, _ = AccessAttempt.objects.filter(
+        attempt_time__lt=now - settings.AXES_COOLOFF_TIME
+    ).delete()
+    windows, _ = AttemptCounter.objects.filter(expires_at__lt=now).delete()
+    return failures + windows

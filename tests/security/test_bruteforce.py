@@ -377,3 +377,22 @@ def test_parallel_share_link_tries_never_exceed_the_limit():
     assert codes.count(403) == 20
     assert codes.count(429) == 40
     assert sum(AttemptCounter.objects.values_list("count", flat=True)) == 60 * 2
+
+
+@pytest.mark.django_db
+def test_expired_failures_are_purged_by_the_worker_even_if_nobody_signs_in_again():
+    """GIVEN failed sign-ins, one past the cool-off and one recent WHEN the worker's periodic job
+    runs THEN the expired row (typed e-mail, address, browser: personal data) is gone and the
+    recent one, which may still lock someone out, stays."""
+    from background.periodic import periodic_jobs
+
+    victim, other = UserFactory(), UserFactory()
+    for n in range(2):
+        attempt("web", victim.email, WRONG, ip=f"10.9.0.{n}")
+    attempt("web", other.email, WRONG, ip="10.9.1.1")
+    AccessAttempt.objects.filter(username=victim.email).update(
+        attempt_time=F("attempt_time") - timedelta(minutes=15, seconds=1)
+    )
+    (job,) = [j for j in periodic_jobs() if j.name == "login_attempts_purge_expired"]
+    assert job.func() >= 2
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {other.email}
