@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-board bench-search clean
+.PHONY: install run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-board bench-search bench-dos clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,8 @@ bench-board: install
 SEARCH_N ?= 100000
 bench-search: install
 	$(PY) bench/search_bench.py --n $(SEARCH_N) --append docs/benchmarks.md
+
+# Hostile inputs (Markdown, version diff, search snippets) timed against normal inputs of the
+# same size in one run: the ratios printed are what tests/security/test_dos.py bounds.
+bench-dos: install
+	$(PY) bench/dos_bench.py

@@ -3,16 +3,16 @@ only the accounts they may manage (citizens and officials); privileged accounts 
 superusers' (see accounts.permissions). Third-party admins registered here are read-only."""
 
 from django.apps import apps
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm as BaseCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .admin_site import ReadOnlyAdmin, admin_batch
 from .forms import UserPasswordSetForm, admin_actor
 from .models import PlatformRole, User
 from .permissions import PRIVILEGED_ROLES, can_manage_user
@@ -32,17 +32,6 @@ class UserCreationForm(BaseCreationForm):
     class Meta:
         model = User
         fields = ["email", "display_name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(User)
@@ -144,15 +133,14 @@ class UserAdmin(BaseUserAdmin):
         return None
 
     def _set_active(self, request, queryset, active: bool) -> None:
-        try:
-            with transaction.atomic():
-                for user in queryset.select_for_update():
-                    user_set_active(actor=request.user, user=user, active=active)
-        except AccountError as error:
-            # All or nothing: one account the actor may not manage refuses the whole batch.
-            self.message_user(request, error.message, messages.ERROR)
-            return
-        self.message_user(request, _("Comptes mis à jour."), messages.SUCCESS)
+        admin_batch(
+            self,
+            request,
+            queryset,
+            lambda user: user_set_active(actor=request.user, user=user, active=active),
+            errors=AccountError,
+            done=_("Comptes mis à jour."),
+        )
 
     @admin.action(
         description=gettext_lazy("Désactiver les comptes sélectionnés"), permissions=["change"]

@@ -28,3 +28,34 @@ class FabriqueAdminSite(admin.AdminSite):
 
 class FabriqueAdminConfig(AdminConfig):
     default_site = "accounts.admin_site.FabriqueAdminSite"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For models whose writes have no service yet, or are immutable records: the admin shows
+    them and changes nothing (a write outside the services would skip locks, logs, files and
+    the search index)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def admin_batch(model_admin, request, queryset, write, *, errors, done) -> None:
+    """Run a service on every selected row, all or nothing: one row the actor may not touch
+    refuses the whole batch, and the admin says why."""
+    from django.contrib import messages
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            for obj in queryset.select_for_update():
+                write(obj)
+    except errors as error:
+        model_admin.message_user(request, getattr(error, "message", str(error)), messages.ERROR)
+        return
+    model_admin.message_user(request, done, messages.SUCCESS)

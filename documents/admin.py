@@ -3,6 +3,8 @@ immutable); a change here would bypass the activity log, the search outbox and t
 
 from django.contrib import admin
 
+from accounts.admin_site import ReadOnlyAdmin
+
 from .models import Document, DocumentRevision, ShareLink
 
 
@@ -19,7 +21,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "workspace", "visibility", "updated", "trashed_at"]
     list_filter = ["visibility", "trashed_at"]
     search_fields = ["title", "workspace__name"]
@@ -36,18 +38,9 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     inlines = [RevisionInline]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(admin.ModelAdmin):
+class ShareLinkAdmin(ReadOnlyAdmin):
     list_display = ["document", "label", "expires_at", "revoked_at", "created_by"]
     readonly_fields = [
         "document",
@@ -59,12 +52,3 @@ class ShareLinkAdmin(admin.ModelAdmin):
         "token_hash",
         "password",
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
+from accounts.admin_site import ReadOnlyAdmin
+
 from .models import Attestation, TransitionLog
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(TransitionLog)

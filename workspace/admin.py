@@ -5,26 +5,16 @@ Deleting a workspace is not offered: no service removes its documents' files and
 entries yet, and a row deletion would leave them behind.
 """
 
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from accounts.admin_site import ReadOnlyAdmin, admin_batch
 
 from .errors import WorkspaceError
 from .models import Activity, Membership, Workspace
 from .permissions import can_grant_institution
 from .services import workspace_set_institution
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,16 +52,16 @@ class WorkspaceAdmin(ReadOnlyAdmin):
         return can_grant_institution(request.user)
 
     def _set_institution(self, request, queryset, granted: bool) -> None:
-        try:
-            with transaction.atomic():
-                for workspace in queryset:
-                    workspace_set_institution(
-                        actor=request.user, workspace=workspace, granted=granted
-                    )
-        except WorkspaceError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return
-        self.message_user(request, _("Statut d'institution mis à jour."), messages.SUCCESS)
+        admin_batch(
+            self,
+            request,
+            queryset,
+            lambda workspace: workspace_set_institution(
+                actor=request.user, workspace=workspace, granted=granted
+            ),
+            errors=WorkspaceError,
+            done=_("Statut d'institution mis à jour."),
+        )
 
     @admin.action(
         description=gettext_lazy("Accorder le statut d'institution"), permissions=["institution"]
