@@ -16,6 +16,7 @@ from territories.selectors import commune_list
 
 from .models import User
 from .services import user_set_password
+from .throttling import mail_to_address_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +120,21 @@ class AccountPasswordResetForm(PasswordResetForm):
 
     unknown_email_template_name = "accounts/email/password_reset_unknown.txt"
 
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs
+    ) -> None:
+        # Django's path for an address with an account: capped like every account e-mail.
+        if mail_to_address_allowed(to_email):
+            super().send_mail(
+                subject_template_name, email_template_name, context, from_email, to_email, **kwargs
+            )
+
     def save(self, *args, **kwargs) -> None:
         email = self.cleaned_data["email"]
         if any(True for _user in self.get_users(email)):
             return super().save(*args, **kwargs)
+        if not mail_to_address_allowed(email):
+            return None
         request = kwargs.get("request")
         site = get_current_site(request)
         context = {

@@ -23,6 +23,7 @@ from workspace.activity import activity_record
 from .api_tokens import api_tokens_revoke_all
 from .models import PlatformRole, User
 from .permissions import can_manage_user, can_set_platform_role
+from .throttling import mail_to_address_allowed
 from .tokens import email_confirmation_token
 
 # Platform roles that reach the admin, and the group carrying their model permissions there.
@@ -76,6 +77,8 @@ def _confirmation_url(user: User, base_url: str) -> str:
 def user_send_confirmation(*, user: User, base_url: str) -> None:
     url = _confirmation_url(user, base_url)
     body = render_to_string("accounts/email/confirm.txt", {"user": user, "url": url})
+    if not mail_to_address_allowed(user.email):
+        return
     transaction.on_commit(
         lambda: send_mail(_("Confirmez votre adresse – Fabrique"), body, None, [user.email])
     )
@@ -84,6 +87,8 @@ def user_send_confirmation(*, user: User, base_url: str) -> None:
 def _send_signup_attempt_notice(*, user: User, base_url: str) -> None:
     """Someone signed up with an address that has an account: its owner learns it by e-mail,
     the visitor sees the same page as for a new address."""
+    if not mail_to_address_allowed(user.email):
+        return
     url = _confirmation_url(user, base_url) if _may_confirm(user) else ""
     body = render_to_string(
         "accounts/email/signup_attempt.txt",

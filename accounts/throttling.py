@@ -8,6 +8,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
@@ -79,6 +80,8 @@ def retry_message(retry_at: datetime, *, what: str = "login") -> str:
         lead = _("Trop de mots de passe essayés pour ce lien.")
     elif what == "rate":
         lead = _("Trop de demandes en peu de temps.")
+    elif what == "invitations":
+        lead = _("Vous avez envoyé beaucoup d'invitations aujourd'hui.")
     else:
         lead = _("Trop de tentatives de connexion infructueuses.")
     return f"{lead} {wait}"
@@ -339,3 +342,22 @@ def attempts_purge_expired(*, now: datetime | None = None) -> int:
     ).delete()
     windows, _ = AttemptCounter.objects.filter(expires_at__lt=now).delete()
     return failures + windows
+
+
+# --- e-mails the forms send -----------------------------------------------------------------
+
+
+def mail_to_address_allowed(email: str) -> bool:
+    """Whether one more account e-mail (confirmation, sign-up notice, reset, invitation) may go
+    to this address in this hour. The forms that send them answer anyone, and must answer the
+    same whatever the address: past the cap the e-mail is dropped silently, so nobody can use
+    Fabrique to flood a mailbox, and the page still tells nothing."""
+    limit = Limit("mail-to", settings.FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR, timedelta(hours=1))
+    return attempts_check([(limit, email.strip().lower())]) is None
+
+
+def invitations_retry_at(user: Any) -> datetime | None:
+    """Count one invitation sent by this account; when it may send again if it is over its
+    daily cap (an owner's account used to send mail to many addresses), else None."""
+    limit = Limit("invite-by", settings.FABRIQUE_INVITATIONS_PER_USER_PER_DAY, timedelta(days=1))
+    return attempts_check([(limit, str(user.pk))])

@@ -58,9 +58,12 @@ def _suspicious_to_api(exc: SuspiciousOperation) -> exceptions.APIException:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(
+        response = Response(
             {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code
         )
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -47,3 +47,16 @@ class MemberGone(WorkspaceError):
 
     def __init__(self) -> None:
         super().__init__(str(_("Cette personne ne fait plus partie de l'espace.")))
+
+
+class InvitationsExhausted(WorkspaceError):
+    """An account sent its daily share of invitations: each one is an e-mail to anyone."""
+
+    status_code = 429
+    code = "throttled"
+
+    def __init__(self, *, retry_at) -> None:
+        from accounts.throttling import retry_message, seconds_until
+
+        super().__init__(retry_message(retry_at, what="invitations"))
+        self.retry_after = seconds_until(retry_at)

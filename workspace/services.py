@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from accounts.throttling import invitations_retry_at, mail_to_address_allowed
 from territories.models import Territory
 
 from .activity import activity_record
 from .errors import (
     InvitationInvalid,
+    InvitationsExhausted,
     LastOwnerError,
     MemberGone,
     MembershipExists,
@@ -267,6 +269,9 @@ def membership_invite(
         raise ValidationError({"role": _("Rôle inconnu.")})
     email = User.objects.normalize_email(email.strip()).lower()
     validate_email(email)
+    retry_at = invitations_retry_at(actor)
+    if retry_at is not None:
+        raise InvitationsExhausted(retry_at=retry_at)
     token = signing.dumps(
         {"w": workspace.pk, "e": email, "r": role, "by": actor.pk}, salt=INVITATION_SALT
     )
@@ -285,7 +290,8 @@ def membership_invite(
         "workspace": workspace.name
     }
     activity_record(actor=actor, verb="membership.invited", target=workspace, data={"role": role})
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    if mail_to_address_allowed(email):
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
 
 
 def invitation_read(*, token: str) -> dict[str, Any]:

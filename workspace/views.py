@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .activity import activity_list_for_workspace
-from .errors import InvitationInvalid, WorkspaceError
+from .errors import InvitationInvalid, InvitationsExhausted, WorkspaceError
 from .forms import MemberAddForm, MemberRoleForm, WorkspaceForm
 from .models import Role
 from .permissions import can_change_workspace, can_manage_members, can_view_members, workspace_role
@@ -96,23 +96,32 @@ def workspace_members(request, slug: str):
         raise PermissionDenied
     manage = can_manage_members(request.user, workspace)
     form = MemberAddForm(request.POST or None)
+    status = None
     if request.method == "POST":
         if not manage:
             raise PermissionDenied
         if form.is_valid():
             # The same answer for every address (account or not): the e-mail does the rest.
-            membership_invite(
-                actor=request.user,
-                workspace=workspace,
-                base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )
-            messages.success(
-                request,
-                _("Invitation envoyée à %(email)s : la personne rejoindra l'espace en l'acceptant.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("workspace:members", slug=workspace.slug)
+            try:
+                membership_invite(
+                    actor=request.user,
+                    workspace=workspace,
+                    base_url=request.build_absolute_uri("/"),
+                    **form.cleaned_data,
+                )
+            except InvitationsExhausted as error:
+                form.add_error(None, error.message)
+                status = 429
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Invitation envoyée à %(email)s : la personne rejoindra l'espace en "
+                        "l'acceptant."
+                    )
+                    % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("workspace:members", slug=workspace.slug)
     members = [
         (m, MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.user_id}"))
         for m in membership_list(workspace=workspace)
@@ -121,6 +130,7 @@ def workspace_members(request, slug: str):
         request,
         "workspace/members.html",
         {"workspace": workspace, "members": members, "form": form, "can_manage": manage},
+        status=status,
     )
 
 

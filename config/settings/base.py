@@ -296,6 +296,10 @@ FABRIQUE_SHARE_LINK_ATTEMPTS_PER_LINK = env_int("FABRIQUE_SHARE_LINK_ATTEMPTS_PE
 FABRIQUE_SHARE_LINK_ATTEMPTS_PER_IP = env_int("FABRIQUE_SHARE_LINK_ATTEMPTS_PER_IP", 10)
 FABRIQUE_SHARE_LINK_COOLOFF_MINUTES = env_int("FABRIQUE_SHARE_LINK_COOLOFF_MINUTES", 15)
 # API tokens: lifetime, and how many devices an account may hold tokens for at once.
+# Account e-mails (confirmation, notices, resets, invitations) one address may receive per
+# hour, and invitations one account may send per day: the forms must not become a mail cannon.
+FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR = env_int("FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR", 5)
+FABRIQUE_INVITATIONS_PER_USER_PER_DAY = env_int("FABRIQUE_INVITATIONS_PER_USER_PER_DAY", 50)
 FABRIQUE_API_TOKEN_TTL_HOURS = env_int("FABRIQUE_API_TOKEN_TTL_HOURS", 720)
 FABRIQUE_API_TOKENS_PER_USER = env_int("FABRIQUE_API_TOKENS_PER_USER", 10)
 

@@ -306,3 +306,53 @@ def test_the_platform_total_is_bounded_for_everyone(settings):
         assert response.status_code == 403
         assert response.json()["code"] == "workspace_limit"
     assert Workspace.objects.count() == settings.FABRIQUE_MAX_WORKSPACES_TOTAL
+
+
+@override_settings(FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR=3)
+@pytest.mark.parametrize("known", [True, False])
+def test_the_forms_cannot_flood_a_mailbox(client, known, django_capture_on_commit_callbacks):
+    """GIVEN a victim's address WHEN someone asks again and again for a password reset and
+    signs up with it THEN the victim gets at most the hourly cap of e-mails, and the page
+    answers the same every time (the cap says nothing about the account either)."""
+    victim = "victime@example.org"
+    if known:
+        UserFactory(email=victim)
+    answers = set()
+    for _n in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:password_reset"), {"email": victim})
+        answers.add((response.status_code, response.get("Location")))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:signup"), {**SIGNUP, "email": victim})
+    assert len(answers) == 1
+    assert len([m for m in mail.outbox if m.to == [victim]]) == 3
+
+
+@override_settings(FABRIQUE_INVITATIONS_PER_USER_PER_DAY=2)
+def test_an_owner_sends_a_bounded_number_of_invitations_a_day(
+    client, make_workspace, django_capture_on_commit_callbacks
+):
+    workspace, actors = make_workspace()
+    api = client_for(actors["owner"])
+    url = f"/api/v1/workspaces/{workspace.slug}/members/"
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(url, {"email": f"p{n}@example.org", "role": "reader"})
+        assert response.status_code == 201
+    response = api.post(url, {"email": "p3@example.org", "role": "reader"})
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled" and "invitations" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
+    client.force_login(actors["owner"])
+    page = client.post(
+        reverse("workspace:members", args=[workspace.slug]),
+        {"email": "p4@example.org", "role": "reader"},
+    )
+    assert page.status_code == 429 and "invitations" in page.content.decode()
+    assert [m.to for m in mail.outbox] == [["p0@example.org"], ["p1@example.org"]]
+    # Another owner is not held back by this one's sending.
+    other = MembershipFactory(workspace=workspace, role=Role.OWNER).user
+    assert (
+        client_for(other).post(url, {"email": "p5@example.org", "role": "reader"}).status_code
+        == 201
+    )
