@@ -42,6 +42,19 @@ def territory_create(*, name: str, kind: str, parent: Territory | None = None) -
 
 
 @transaction.atomic
+def territory_update(
+    *, territory: Territory, name: str, kind: str, parent: Territory | None
+) -> Territory:
+    """Rename or re-place a territory (staff, in the admin). The slug stays: it is the
+    territory's address in URLs, feeds, filters and sheet versions."""
+    locked = Territory.objects.select_for_update().get(pk=territory.pk)
+    locked.name, locked.kind, locked.parent = name, kind, parent
+    locked.full_clean()
+    locked.save(update_fields=["name", "kind", "parent"])
+    return locked
+
+
+@transaction.atomic
 def territories_load_reference(path: Path = COMMUNES_CSV) -> int:
     """Idempotently load the metropole and its communes from the reference CSV; returns rows created."""
     created = 0
@@ -67,6 +80,16 @@ def theme_create(*, name: str, description: str = "") -> Theme:
     theme.full_clean()
     theme.save()
     return theme
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, name: str, description: str) -> Theme:
+    """Rename or describe a theme; the slug stays (see territory_update)."""
+    locked = Theme.objects.select_for_update().get(pk=theme.pk)
+    locked.name, locked.description = name, description
+    locked.full_clean()
+    locked.save(update_fields=["name", "description"])
+    return locked
 
 
 @transaction.atomic

@@ -353,3 +353,34 @@ def test_admin_user_creation_goes_through_the_service(client, actor_kind, status
         assert created.is_active and created.email_confirmed_at is not None
         assert created.check_password(NEW_PASSWORD) and not created.is_staff
         assert Activity.objects.filter(verb="user.created", actor=actor).exists()
+
+
+@pytest.mark.parametrize(("app", "model"), [("territories", "territory"), ("territories", "theme")])
+def test_territories_and_themes_are_edited_through_the_services_and_never_deleted(
+    client, app, model
+):
+    """GIVEN staff in the admin WHEN they rename a commune or a theme THEN the service saves it,
+    slug untouched; and no deletion is offered (a theme deleted from under its sheets would
+    change them without a version or a re-index)."""
+    from projects.models import ProjectSheet
+    from territories.models import Territory, Theme
+
+    staff = _make("staff")
+    obj = (
+        Territory.objects.get(slug="illkirch-graffenstaden")
+        if model == "territory"
+        else Theme.objects.get(slug="mobilite")
+    )
+    client.force_login(staff)
+    change = reverse(f"admin:{app}_{model}_change", args=[obj.pk])
+    data = {"name": "Nouveau nom", "description": "", "kind": getattr(obj, "kind", "")}
+    if model == "territory":
+        data["parent"] = obj.parent_id or ""
+    with_sheets = ProjectSheet.objects.count()
+    assert client.post(change, data).status_code == 302
+    obj.refresh_from_db()
+    assert obj.name == "Nouveau nom" and obj.slug in ("illkirch-graffenstaden", "mobilite")
+    delete = reverse(f"admin:{app}_{model}_delete", args=[obj.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert ProjectSheet.objects.count() == with_sheets
