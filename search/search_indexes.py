@@ -13,8 +13,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from haystack import indexes
 
+from documents.models import Document
 from projects.models import FramingNote, ProjectSheet
 from projects.permissions import can_view_sheet
+from projects.selectors import sheet_visibility_q
 from workspace.models import Workspace
 from workspace.selectors import workspace_visibility_q
 
@@ -124,7 +126,7 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
     ) -> set[int]:
         return set(
             ProjectSheet.objects.filter(
-                _sheet_visibility_q(user),
+                sheet_visibility_q(user),
                 _sheet_filters_q(filters),
                 _workspace_filter_q(filters, "workspace__"),
                 pk__in=list(pks),
@@ -187,7 +189,7 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
     ) -> set[int]:
         return set(
             FramingNote.objects.filter(
-                _sheet_visibility_q(user, prefix="sheet__"),
+                sheet_visibility_q(user, prefix="sheet__"),
                 _sheet_filters_q(filters, prefix="sheet__"),
                 _workspace_filter_q(filters, "sheet__workspace__"),
                 status=FramingNote.Status.PUBLISHED,
@@ -228,110 +230,88 @@ def _workspace_filter_q(filters: dict[str, str | None] | None, prefix: str) -> Q
     return Q(**{f"{prefix}slug": slug}) if slug else Q()
 
 
-def _sheet_visibility_q(user: Any, prefix: str = "") -> Q:
-    """The projects app's rule when it offers one, else the same rule built here."""
-    try:
-        from projects.selectors import sheet_visibility_q
-    except ImportError:  # pragma: no cover - projects' selector not there yet
-        from workspace.selectors import workspace_member_ids_q, workspace_visibility_q
+class DocumentIndex(FabriqueIndex, indexes.Indexable):
+    """Documents not in the trash: title, description and the current file's text."""
 
-        ws = f"{prefix}workspace__"
-        return (Q(**{f"{prefix}is_public": True}) & workspace_visibility_q(user, prefix=ws)) | (
-            workspace_member_ids_q(user, prefix=ws)
+    type_name = "document"
+    mime_type = indexes.CharField(indexed=False, null=True, stored=False)
+
+    def get_model(self):
+        return Document
+
+    def index_queryset(self, using=None) -> QuerySet:
+        return (
+            Document.objects.filter(trashed_at__isnull=True)
+            .select_related(
+                "workspace",
+                "current_revision",
+                "sheet",
+                "sheet__territory",
+            )
+            .prefetch_related("sheet__themes")
+            .order_by("pk")
         )
-    return sheet_visibility_q(user, prefix=prefix)
 
+    def prepare(self, obj) -> dict:
+        data = super().prepare(obj)
+        data.update(_sheet_filters(obj.sheet))
+        return data
 
-try:  # documents land in parallel; without their model there is simply no document index
-    from documents.models import Document
-except ImportError:  # pragma: no cover
-    Document = None
+    def prepare_text(self, obj) -> str:
+        revision = obj.current_revision
+        return _join(
+            obj.title,
+            obj.description,
+            revision.original_name if revision else "",
+            revision.extracted_text if revision else "",
+        )
 
+    def prepare_mime_type(self, obj) -> str | None:
+        return obj.current_revision.mime_type if obj.current_revision_id else None
 
-if Document is not None:
+    def prepare_workspace_id(self, obj) -> int:
+        return obj.workspace_id
 
-    class DocumentIndex(FabriqueIndex, indexes.Indexable):
-        """Documents not in the trash: title, description and the current file's text."""
+    def prepare_workspace(self, obj) -> str:
+        return obj.workspace.slug
 
-        type_name = "document"
-        mime_type = indexes.CharField(indexed=False, null=True, stored=False)
+    def prepare_public(self, obj) -> bool:
+        from documents.permissions import can_view_document
 
-        def get_model(self):
-            return Document
+        return can_view_document(None, obj)
 
-        def index_queryset(self, using=None) -> QuerySet:
-            return (
-                Document.objects.filter(trashed_at__isnull=True)
-                .select_related(
-                    "workspace",
-                    "current_revision",
-                    "sheet",
-                    "sheet__territory",
-                )
-                .prefetch_related("sheet__themes")
-                .order_by("pk")
-            )
+    def visible_pks(
+        self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+    ) -> set[int]:
+        from documents.selectors import document_visibility_q
 
-        def prepare(self, obj) -> dict:
-            data = super().prepare(obj)
-            data.update(_sheet_filters(obj.sheet))
-            return data
+        sheet_filters = _sheet_filters_q(filters, prefix="sheet__")
+        if sheet_filters:
+            # A document matches a stage, territory or theme only through its sheet, and
+            # only when `user` may see that sheet: a public document must not tell that
+            # its members-only sheet is, say, in consultation.
+            sheet_filters &= sheet_visibility_q(user, prefix="sheet__")
+        workspace_filter = _workspace_filter_q(filters, "workspace__")
+        if workspace_filter:
+            # Likewise a document shared with one person names its workspace only to
+            # those who may see that workspace.
+            workspace_filter &= workspace_visibility_q(user, prefix="workspace__")
+        return set(
+            Document.objects.filter(
+                document_visibility_q(user),
+                sheet_filters,
+                workspace_filter,
+                trashed_at__isnull=True,
+                pk__in=list(pks),
+            ).values_list("pk", flat=True)
+        )
 
-        def prepare_text(self, obj) -> str:
-            revision = obj.current_revision
-            return _join(
-                obj.title,
-                obj.description,
-                revision.original_name if revision else "",
-                revision.extracted_text if revision else "",
-            )
+    def result_title(self, obj) -> str:
+        return obj.title
 
-        def prepare_mime_type(self, obj) -> str | None:
-            return obj.current_revision.mime_type if obj.current_revision_id else None
-
-        def prepare_workspace_id(self, obj) -> int:
-            return obj.workspace_id
-
-        def prepare_workspace(self, obj) -> str:
-            return obj.workspace.slug
-
-        def prepare_public(self, obj) -> bool:
-            from documents.permissions import can_view_document
-
-            return can_view_document(None, obj)
-
-        def visible_pks(
-            self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
-        ) -> set[int]:
-            from documents.selectors import document_visibility_q
-
-            sheet_filters = _sheet_filters_q(filters, prefix="sheet__")
-            if sheet_filters:
-                # A document matches a stage, territory or theme only through its sheet, and
-                # only when `user` may see that sheet: a public document must not tell that
-                # its members-only sheet is, say, in consultation.
-                sheet_filters &= _sheet_visibility_q(user, prefix="sheet__")
-            workspace_filter = _workspace_filter_q(filters, "workspace__")
-            if workspace_filter:
-                # Likewise a document shared with one person names its workspace only to
-                # those who may see that workspace.
-                workspace_filter &= workspace_visibility_q(user, prefix="workspace__")
-            return set(
-                Document.objects.filter(
-                    document_visibility_q(user),
-                    sheet_filters,
-                    workspace_filter,
-                    trashed_at__isnull=True,
-                    pk__in=list(pks),
-                ).values_list("pk", flat=True)
-            )
-
-        def result_title(self, obj) -> str:
-            return obj.title
-
-        def snippet_text(self, obj) -> str:
-            revision = obj.current_revision
-            return _join(obj.description, revision.extracted_text if revision else "") or obj.title
+    def snippet_text(self, obj) -> str:
+        revision = obj.current_revision
+        return _join(obj.description, revision.extracted_text if revision else "") or obj.title
 
 
 def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, Any]]:
@@ -342,9 +322,9 @@ def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, 
     unified = connections["default"].get_unified_index()
     if model is ProjectSheet:
         lookup = "sheet_id__in"
-        targets = [FramingNote] + ([Document] if Document is not None else [])
+        targets = [FramingNote, Document]
     elif model is Workspace:
-        targets = [ProjectSheet, FramingNote] + ([Document] if Document is not None else [])
+        targets = [ProjectSheet, FramingNote, Document]
         lookup = None
     else:
         return []
@@ -373,8 +353,6 @@ def workspace_index_targets(workspace_id: int, *, delete: bool = False) -> list[
     notes = FramingNote.objects.filter(sheet__workspace_id=workspace_id).values_list(
         "pk", flat=True
     )
-    if Document is None:  # pragma: no cover
-        return [(ProjectSheet, sheets)] + ([(FramingNote, notes)] if delete else [])
     documents = Document.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
     if delete:
         return [(ProjectSheet, sheets), (FramingNote, notes), (Document, documents)]

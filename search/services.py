@@ -14,6 +14,8 @@ from haystack.inputs import AutoQuery
 from haystack.query import SQ, SearchQuerySet
 
 from config.api import DomainError
+from documents.models import Document
+from documents.selectors import document_visibility_q
 
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_state
@@ -124,11 +126,6 @@ def _visibility_sq(user: Any) -> SQ | None:
 
 def _granted_document_keys(user: Any, member_ids: list[int]) -> list[str]:
     """Documents visible to `user` only through a per-document grant (few, by nature)."""
-    try:
-        from documents.models import Document
-        from documents.selectors import document_visibility_q
-    except ImportError:  # pragma: no cover - documents app not there yet
-        return []
     pks = (
         Document.objects.filter(document_visibility_q(user), trashed_at__isnull=True)
         .exclude(visibility="public", workspace__visibility="public")
