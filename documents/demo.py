@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.core.files.base import ContentFile
 
@@ -87,3 +88,20 @@ def seed() -> int:
         )
         created += 1
     return created
+
+
+def sheet_document_attach(sheet: Any, actor: Any) -> Document:
+    """The public consultation file of a demo sheet (the workflow demo files it when the
+    consultation opens, as a service would)."""
+    from .services import document_create
+
+    name = f"{sheet.slug}-dossier.pdf"
+    return document_create(
+        actor=actor,
+        workspace=sheet.workspace,
+        file=ContentFile(tiny_pdf(f"Dossier public - {sheet.slug}"), name=name),
+        name=name,
+        title=f"Dossier de concertation — {sheet.title}",
+        visibility="public",
+        sheet=sheet,
+    )

@@ -1,21 +1,17 @@
-"""Demo project sheets at several stages, as API.md describes (idempotent: looked up by slug)."""
+"""Demo project sheets, their edits and framing notes, as API.md describes (idempotent: looked
+up by slug). The workflow app's demo then moves them to several stages (`workflow/demo.py`)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from accounts.demo import demo_user
-from config.api import DomainError
 from territories.models import Territory, Theme
 from workspace.models import Workspace
 
 from .models import ProjectSheet
 from .services import framing_note_create, sheet_create, sheet_update
 
-log = logging.getLogger(__name__)
-
-AGENT = "agent@demo.fabrique.test"
 ELUE = "elue@demo.fabrique.test"
 
 JURA_SUMMARY = (
@@ -56,29 +52,6 @@ INITIATIVE = {
     "objectives": "- Sécuriser le trajet des enfants\n- Réduire la vitesse\n- Planter des arbres",
     "initiators_contact": "Collectif vélo Neudorf — contact@velo-neudorf.example",
 }
-CONSULTATION = {
-    "questions": "Quel tracé ? Quels aménagements près de l'école ? Quelles plantations ?",
-    "modalities_places": "Deux ateliers au centre socio-culturel et un questionnaire en ligne.",
-    "calendar_start": "2026-03-02",
-    "calendar_end": "2026-04-30",
-}
-REALISATION = {
-    "decisions": "Piste bidirectionnelle côté pair ; zone 30 devant l'école.",
-    "response_to_contributions": (
-        "Le tracé côté pair reprend la proposition majoritaire des ateliers ; la demande de "
-        "fermeture totale à la circulation n'est pas retenue (accès des secours)."
-    ),
-    "budget": "Travaux de voirie et plantations.",
-    "budget_amount": "172000",
-    "milestones": "- Études : juin\n- Travaux : juillet–août\n- Mise en service : rentrée",
-}
-EVALUATION = {
-    "outcomes": "Objectif de sécurité atteint : plus aucun accident signalé depuis l'ouverture.",
-    "indicators": "Comptages : +45 % de vélos le matin ; vitesse moyenne 27 km/h.",
-    "lessons": "Associer l'école dès le début a beaucoup aidé.",
-    "promised_vs_delivered_level": "Promis : concertation. Tenu : concertation.",
-}
-
 SHEETS: list[dict[str, Any]] = [
     {
         "slug": "piste-cyclable-rue-du-jura",
@@ -100,10 +73,7 @@ SHEETS: list[dict[str, Any]] = [
                 "Ajout du calendrier",
             )
         ],
-        # Everything to open the consultation except the official's framing note.
-        "attest": ["plain_language"],
         "framing": False,
-        "steps": [],
     },
     {
         "slug": "stationnement-velos-gare-centrale",
@@ -115,9 +85,7 @@ SHEETS: list[dict[str, Any]] = [
         "territory": "strasbourg",
         "themes": ["mobilite"],
         "sections": INITIATIVE,
-        "attest": ["plain_language"],
         "framing": True,
-        "steps": [("open_consultation", CONSULTATION)],
     },
     {
         "slug": "zone-30-ecoles-schiltigheim",
@@ -129,10 +97,7 @@ SHEETS: list[dict[str, Any]] = [
         "territory": "schiltigheim",
         "themes": ["mobilite"],
         "sections": INITIATIVE,
-        "attest": ["plain_language"],
         "framing": True,
-        "document": True,
-        "steps": [("open_consultation", CONSULTATION), ("start_realisation", REALISATION)],
     },
     {
         "slug": "velorue-quai-des-bateliers",
@@ -144,14 +109,7 @@ SHEETS: list[dict[str, Any]] = [
         "territory": "strasbourg",
         "themes": ["mobilite"],
         "sections": INITIATIVE,
-        "attest": ["plain_language", "accessible_restitution", "restitution_document"],
         "framing": True,
-        "document": True,
-        "steps": [
-            ("open_consultation", CONSULTATION),
-            ("start_realisation", REALISATION),
-            ("start_evaluation", EVALUATION),
-        ],
     },
     {
         "slug": "parking-velos-place-du-marche",
@@ -163,9 +121,7 @@ SHEETS: list[dict[str, Any]] = [
         "territory": "strasbourg",
         "themes": ["mobilite"],
         "sections": {},
-        "attest": [],
         "framing": False,
-        "steps": [("abandon:Les arceaux ont été installés par la Ville entre-temps.", None)],
     },
     {
         "slug": "vegetaliser-la-cour-ecole",
@@ -177,80 +133,9 @@ SHEETS: list[dict[str, Any]] = [
         "territory": "illkirch-graffenstaden",
         "themes": ["environnement"],
         "sections": {"objectives": "Une cour plus fraîche en été."},
-        "attest": [],
         "framing": False,
-        "steps": [],
     },
 ]
-
-
-def _workflow() -> Any:
-    try:
-        from workflow import services
-    except ImportError:
-        return None
-    return services
-
-
-def _attest(sheet: ProjectSheet, codes: list[str]) -> None:
-    workflow = _workflow()
-    if workflow is None or not hasattr(workflow, "attestation_create"):
-        return
-    for code in codes:
-        try:
-            workflow.attestation_create(actor=demo_user(AGENT), sheet=sheet, code=code)
-        except DomainError as error:
-            log.info("demo: attestation %s on %s skipped: %s", code, sheet.slug, error.message)
-
-
-def _attach_document(sheet: ProjectSheet, actor: Any) -> None:
-    try:
-        from django.core.files.base import ContentFile
-
-        from documents.demo import tiny_pdf
-        from documents.services import document_create
-    except ImportError:
-        return
-    name = f"{sheet.slug}-dossier.pdf"
-    document_create(
-        actor=actor,
-        workspace=sheet.workspace,
-        file=ContentFile(tiny_pdf(f"Dossier public - {sheet.slug}"), name=name),
-        name=name,
-        title=f"Dossier de concertation — {sheet.title}",
-        visibility="public",
-        sheet=sheet,
-    )
-
-
-def _advance(sheet: ProjectSheet, spec: dict, author: Any) -> ProjectSheet:
-    workflow = _workflow()
-    if workflow is None or not hasattr(workflow, "sheet_transition"):
-        return sheet
-    for name, sections in spec["steps"]:
-        note = ""
-        if ":" in name:
-            name, note = name.split(":", 1)
-        try:
-            sheet = workflow.sheet_transition(
-                actor=demo_user(AGENT), sheet=sheet, name=name, note=note
-            )
-        except DomainError as error:
-            log.warning("demo: %s on %s refused: %s", name, sheet.slug, error.message)
-            return sheet
-        if sections:
-            sheet = sheet_update(
-                actor=author,
-                sheet=sheet,
-                base_version=sheet.current_version.number,
-                sections=sections,
-                change_note=f"Étape « {sheet.get_stage_display()} » renseignée",
-            )
-            if spec.get("document") and name == "open_consultation":
-                _attach_document(sheet, author)
-            if name == "start_realisation":
-                _attest(sheet, [c for c in spec["attest"] if c != "plain_language"])
-    return sheet
 
 
 def seed() -> int:
@@ -282,10 +167,7 @@ def seed() -> int:
                 body=sheet.current_version.body + change["body_append"],
                 change_note=note,
             )
-        if "plain_language" in spec["attest"]:
-            _attest(sheet, ["plain_language"])
         if spec["framing"]:
             framing_note_create(actor=demo_user(ELUE), sheet=sheet, publish=True, **FRAMING)
-        _advance(sheet, spec, author)
         created += 1
     return created

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "documents",
     "workflow",
     "search",
+    # The top floor: composes the apps above (demo data, pages gathering several apps).
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -4,9 +4,12 @@ import pytest
 
 from accounts import demo as accounts_demo
 from config.api import ConflictError
+from documents import demo as documents_demo
 from projects import demo
 from projects.models import ProjectSheet, Stage
 from projects.services import framing_note_create
+from workflow import demo as workflow_demo
+from workflow import services as workflow
 from workspace import demo as workspace_demo
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +27,10 @@ def test_seed_creates_sheets_at_several_stages_and_is_idempotent():
     assert jura.territory.slug == "strasbourg"
     assert [t.slug for t in jura.themes.all()] == ["mobilite"]
     assert jura.current_version.number == 2
+    assert documents_demo.seed() > 0
+    assert workflow_demo.seed() == len(workflow_demo.PATHS)
+    assert workflow_demo.seed() == 0
     stages = set(ProjectSheet.objects.values_list("stage", flat=True))
-    workflow = pytest.importorskip("workflow.services")
     assert {"initiative", "consultation", "realisation", "evaluation", "abandoned"} <= stages
     agent = accounts_demo.demo_user("agent@demo.fabrique.test")
     with pytest.raises(ConflictError) as refused:

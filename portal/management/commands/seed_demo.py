@@ -1,0 +1,31 @@
+"""Create the demo accounts, workspaces and content described in API.md (idempotent)."""
+
+from collections.abc import Callable
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from documents import demo as documents_demo
+from projects import demo as projects_demo
+from workflow import demo as workflow_demo
+from workspace import demo as workspace_demo
+
+# Each app seeds its own floor, from the bottom up: a step only uses what the steps before made.
+DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
+    ("accounts", accounts_demo.seed),
+    ("workspace", workspace_demo.seed),
+    ("projects", projects_demo.seed),
+    ("documents", documents_demo.seed),
+    ("workflow", workflow_demo.seed),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo data; running it twice changes nothing."
+
+    def handle(self, *args, **options):
+        for name, step in DEMO_STEPS:
+            with transaction.atomic():
+                created = step()
+            self.stdout.write(f"{name}.demo.seed: {created}")
