@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -43,14 +44,14 @@ from .services import (
     sheet_version_restore,
 )
 
+# Read-only summaries that the apps built on projects add to the sheet detail (the workflow
+# app's "checklist"), registered from their AppConfig.ready(): projects never imports them.
+SHEET_DETAIL_FIELDS: dict[str, Callable[[], serializers.Field]] = {}
 
-def checklist_summary(sheet: ProjectSheet) -> list[dict]:
-    """The workflow app's per-stage completeness, when that app provides it."""
-    try:
-        from workflow.checklist import checklist_summary as summary
-    except ImportError:
-        return []
-    return summary(sheet)
+
+def sheet_detail_field_register(name: str, field: Callable[[], serializers.Field]) -> None:
+    """`field` makes a read-only serializer field whose source is the sheet itself."""
+    SHEET_DETAIL_FIELDS[name] = field
 
 
 # --- framing notes ---
@@ -150,7 +151,6 @@ class SheetDetailSerializer(SheetListSerializer):
     body = serializers.SerializerMethodField()
     sections = serializers.SerializerMethodField()
     framing_notes = serializers.SerializerMethodField()
-    checklist = serializers.SerializerMethodField()
     abandon_reason = serializers.CharField(read_only=True)
 
     class Meta(SheetListSerializer.Meta):
@@ -159,10 +159,16 @@ class SheetDetailSerializer(SheetListSerializer):
             "sections",
             "abandon_reason",
             "framing_notes",
-            "checklist",
             "created",
         ]
         read_only_fields = fields
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        created = fields.pop("created")
+        fields.update({name: make() for name, make in SHEET_DETAIL_FIELDS.items()})
+        fields["created"] = created
+        return fields
 
     def get_body(self, obj: ProjectSheet) -> str:
         return obj.current_version.body if obj.current_version_id else ""
@@ -174,9 +180,6 @@ class SheetDetailSerializer(SheetListSerializer):
         user = self.context["request"].user
         notes = framing_note_list_visible(user=user, sheet=obj)
         return FramingNoteSerializer(notes, many=True).data
-
-    def get_checklist(self, obj: ProjectSheet) -> list[dict]:
-        return checklist_summary(obj)
 
 
 def _section_fields() -> dict[str, serializers.Field]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -18,6 +18,18 @@ from .selectors import (
     transition_options,
 )
 from .services import attestation_create, attestation_withdraw, sheet_transition
+
+
+@extend_schema_field({"type": "array", "items": {"type": "object", "additionalProperties": {}}})
+class SheetChecklistSummaryField(serializers.Field):
+    """The per-stage completeness that the sheet detail shows (registered in `apps.py` on the
+    projects app's sheet detail, which does not import this app)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> list[dict]:
+        return checklist_summary(value)
 
 
 class ChecklistItemSerializer(serializers.Serializer):

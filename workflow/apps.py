@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = _("Étapes et qualité")
+
+    def ready(self) -> None:
+        _show_checklist_on_sheet_detail()
+
+
+def _show_checklist_on_sheet_detail() -> None:
+    # The sheet detail (projects' API) shows this app's checklist summary: registered from here
+    # because projects sits below workflow and does not import it.
+    from projects.api import sheet_detail_field_register
+
+    from .api import SheetChecklistSummaryField
+
+    sheet_detail_field_register("checklist", SheetChecklistSummaryField)

@@ -34,6 +34,16 @@ def test_checklist_is_public_on_a_public_sheet(ready_sheet):
     assert {"code", "label", "kind", "required", "satisfied"} <= set(initiative["items"][0])
 
 
+def test_sheet_detail_carries_the_same_checklist_as_the_workflow_endpoint(ready_sheet):
+    """GIVEN a sheet WHEN the projects API serves its detail THEN its "checklist" is the
+    workflow app's summary (registered by workflow: projects does not import it)."""
+    sheet, _ = ready_sheet
+    client = client_for(None)
+    detail = client.get(f"/api/v1/sheets/{sheet.pk}/").json()
+    assert detail["checklist"] == client.get(url(sheet, "checklist/")).json()
+    assert detail["checklist"][0]["completeness"] == 100
+
+
 @pytest.mark.parametrize("tail", ["checklist/", "transitions/", "history/"])
 @pytest.mark.parametrize(
     ("actor", "status"),
