@@ -1,7 +1,9 @@
-"""Sheets built through the services, so tests exercise the same path as users."""
+"""Sheets for the projects tests: `tests.factories.SheetFactory` with a long summary, a body,
+Strasbourg and the mobility theme, and a slug made from the title as the service makes it."""
 
-from projects.services import sheet_create, sheet_update
+from projects.services import sheet_update
 from territories.models import Territory, Theme
+from tests.factories import SheetFactory
 
 LONG_SUMMARY = (
     "Les habitant·es du quartier demandent une piste cyclable protégée rue du Jura, entre la "
@@ -13,14 +15,15 @@ LONG_SUMMARY = (
 
 def make_sheet(workspace, actor, *, title="Piste cyclable", is_public=True, **extra):
     fields = {
+        "slug": None,
         "summary": LONG_SUMMARY,
         "body": "Première ligne\nDeuxième ligne\n",
         "territory": Territory.objects.filter(slug="strasbourg").first(),
         "themes": list(Theme.objects.filter(slug="mobilite")),
     }
     fields.update(extra)
-    return sheet_create(
-        actor=actor, workspace=workspace, title=title, is_public=is_public, **fields
+    return SheetFactory(
+        workspace=workspace, author=actor, title=title, is_public=is_public, **fields
     )
 
 
