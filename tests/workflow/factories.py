@@ -1,19 +1,16 @@
-"""Sheets for the workflow tests, made directly so they do not depend on the projects services."""
+"""Sheets for the workflow tests: `tests.factories` sheets with complete sections, placed at a
+stage, with the attestations and documents each stage's checklist asks for."""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
 from accounts.models import PlatformRole
 from projects.models import FramingNote, ProjectSheet, SheetVersion
 from territories.models import Territory, Theme
-from tests.factories import UserFactory
-
-_seq = itertools.count(1)
+from tests.factories import DocumentFactory, FramingNoteFactory, SheetFactory, UserFactory
 
 LONG_SUMMARY = (
     "La rue du Jura est traversée chaque jour par des centaines d'élèves à vélo, sans "
@@ -77,39 +74,24 @@ def make_sheet(
     themes: list[Theme] | None = None,
     author=None,
 ) -> ProjectSheet:
-    """A sheet with version 1 as its current version.
+    """A sheet with version 1 as its current version (`tests.factories.SheetFactory`).
 
     `complete=True` fills every section, territory and theme (computed items of every stage
     except those needing framing notes, documents or attestations).
     """
-    n = next(_seq)
     if complete:
         territory = territory or Territory.objects.order_by("pk").first()
         themes = themes if themes is not None else [Theme.objects.order_by("pk").first()]
-    sheet = ProjectSheet(
+    return SheetFactory(
         workspace=workspace,
-        slug=f"fiche-{n}",
-        title=f"Fiche {n}",
-        territory=territory,
+        stage=stage,
         is_public=is_public,
-        created_by=author,
-    )
-    sheet.save()
-    if stage != "initiative":
-        # The stage field is protected: tests place a sheet directly with an UPDATE.
-        ProjectSheet.objects.filter(pk=sheet.pk).update(stage=stage)
-    version = SheetVersion.objects.create(
-        sheet=sheet,
-        number=1,
-        title=sheet.title,
         summary=summary if summary is not None else (LONG_SUMMARY if complete else "Court."),
-        sections=sections if sections is not None else (all_sections() if complete else {}),
-        author=author,
+        placed_sections=sections if sections is not None else (all_sections() if complete else {}),
+        territory=territory,
+        themes=[t for t in themes or [] if t is not None],
+        **({"author": author} if author is not None else {}),
     )
-    ProjectSheet.objects.filter(pk=sheet.pk).update(current_version=version)
-    if themes:
-        sheet.themes.set([t for t in themes if t is not None])
-    return ProjectSheet.objects.select_related("workspace", "current_version").get(pk=sheet.pk)
 
 
 def add_version(sheet: ProjectSheet, **changes: Any) -> SheetVersion:
@@ -126,15 +108,10 @@ def add_version(sheet: ProjectSheet, **changes: Any) -> SheetVersion:
 
 
 def make_framing(sheet: ProjectSheet, *, published: bool = True, author=None) -> FramingNote:
-    author = author or UserFactory(platform_role=PlatformRole.OFFICIAL)
-    return FramingNote.objects.create(
+    return FramingNoteFactory(
         sheet=sheet,
-        author=author,
-        political_intent="Sécuriser les trajets.",
-        participation_level="concert",
-        use_of_contributions="Chaque avis reçoit une réponse.",
         status=FramingNote.Status.PUBLISHED if published else FramingNote.Status.DRAFT,
-        published_at=timezone.now() if published else None,
+        **({"author": author} if author is not None else {}),
     )
 
 
@@ -164,11 +141,7 @@ def make_ready(sheet: ProjectSheet, stage: str) -> None:
 
 def make_public_document(sheet: ProjectSheet):
     """A public document attached to the sheet."""
-    from documents.models import Document
-
-    return Document.objects.create(
-        workspace=sheet.workspace, sheet=sheet, title="Dossier de concertation", visibility="public"
-    )
+    return DocumentFactory(sheet=sheet, title="Dossier de concertation", visibility="public")
 
 
 def queries_count() -> int:
