@@ -53,7 +53,8 @@ def admin_batch(model_admin, request, queryset, write, *, errors, done) -> None:
 
     try:
         with transaction.atomic():
-            for obj in queryset.select_for_update():
+            # Only the selected rows: the admin joins nullable relations (territory, commune).
+            for obj in queryset.select_for_update(of=("self",)):
                 write(obj)
     except errors as error:
         model_admin.message_user(request, getattr(error, "message", str(error)), messages.ERROR)
