@@ -1,7 +1,8 @@
 """Sheets, framing notes and documents for search tests, written with their outbox rows.
 
-They mirror what the owning apps' services do (row changes + `index_enqueue` in one
-transaction) without depending on those services' permission rules.
+Sheets, notes and documents come from `tests.factories` (written by the workspace's owner);
+the changes below mirror what the owning services do (row changes + `index_enqueue` in one
+transaction) so that a test can move one field at a time.
 """
 
 from __future__ import annotations
@@ -10,16 +11,25 @@ import itertools
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from accounts.models import User
+from documents.demo import tiny_pdf
+from documents.models import DocumentRevision
 from projects.models import FramingNote, ProjectSheet, SheetVersion
 from search.outbox import index_enqueue
 from territories.models import Territory, Theme
+from tests.factories import DocumentFactory, FramingNoteFactory, SheetFactory, member
+from workspace.models import Membership, Role
 
 _seq = itertools.count(1)
 
 
-@transaction.atomic
+def _writer(workspace) -> User:
+    """The workspace's owner writes the search tests' sheets and documents (threads share it)."""
+    owner = Membership.objects.filter(workspace=workspace, role=Role.OWNER).first()
+    return owner.user if owner else member(workspace, Role.OWNER)
+
+
 def make_sheet(
     workspace,
     *,
@@ -32,25 +42,19 @@ def make_sheet(
     themes: tuple[str, ...] = (),
     sections: dict | None = None,
 ) -> ProjectSheet:
-    n = next(_seq)
-    sheet = ProjectSheet(
+    return SheetFactory(
         workspace=workspace,
-        slug=f"fiche-{n}-{timezone.now().timestamp():.0f}",
+        author=_writer(workspace),
+        slug=None,  # made from the title by the service
         title=title,
+        summary=summary,
+        body=body,
         is_public=is_public,
         stage=stage,
         territory=Territory.objects.get(slug=territory) if territory else None,
+        themes=list(Theme.objects.filter(slug__in=themes)),
+        placed_sections=sections or {},
     )
-    sheet.save()
-    if themes:
-        sheet.themes.set(Theme.objects.filter(slug__in=themes))
-    version = SheetVersion.objects.create(
-        sheet=sheet, number=1, title=title, summary=summary, body=body, sections=sections or {}
-    )
-    sheet.current_version = version
-    sheet.save(update_fields=["current_version"])
-    index_enqueue(sheet)
-    return sheet
 
 
 @transaction.atomic
@@ -84,13 +88,12 @@ def sheet_delete(sheet: ProjectSheet) -> None:
 
 @transaction.atomic
 def make_framing_note(sheet: ProjectSheet, *, intent: str, published: bool = True) -> FramingNote:
-    note = FramingNote.objects.create(
+    note = FramingNoteFactory(
         sheet=sheet,
         political_intent=intent,
         participation_level="consult",
         use_of_contributions="Les contributions seront lues.",
         status="published" if published else "draft",
-        published_at=timezone.now() if published else None,
     )
     index_enqueue(note)
     return note
@@ -105,30 +108,22 @@ def make_document(
     text: str = "",
     visibility: str = "public",
     sheet: ProjectSheet | None = None,
-    mime_type: str = "application/pdf",
 ):
-    from documents.models import Document, DocumentRevision
-
-    document = Document.objects.create(
+    """A document whose file (a PDF) reads `text`; the text is also placed as the extraction
+    worker leaves it, since that worker runs only after a commit."""
+    document = DocumentFactory(
         workspace=workspace,
+        uploader=_writer(workspace),
+        name=f"fichier-{next(_seq)}.pdf",
+        content=tiny_pdf(text),
         title=title,
         description=description,
         visibility=visibility,
         sheet=sheet,
     )
-    n = next(_seq)
-    revision = DocumentRevision.objects.create(
-        document=document,
-        number=1,
-        original_name=f"fichier-{n}.pdf",
-        storage_key=f"test/{n}-{timezone.now().timestamp()}",
-        size=100,
-        sha256="0" * 64,
-        mime_type=mime_type,
-        extraction_status="done",
-        extracted_text=text,
+    DocumentRevision.objects.filter(pk=document.current_revision_id).update(
+        extraction_status="done", extracted_text=text
     )
-    Document.objects.filter(pk=document.pk).update(current_revision=revision)
     document.refresh_from_db()
     index_enqueue(document)
     return document
