@@ -6,15 +6,26 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-board bench-search bench-dos clean
+.PHONY: install lock run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-board bench-search bench-dos clean
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# Runtime packages, then the development tools, each exactly as locked and checked against the
+# hashes of PyPI's files. A production deployment installs requirements.lock alone.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-compile both lock files from pyproject.toml after a dependency change (versions already
+# locked are kept; add --upgrade-package NAME to move one). The dev lock is constrained by the
+# runtime lock, so both always agree.
+lock: install
+	$(PY) -m uv pip compile --quiet pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
+	$(PY) -m uv pip compile --quiet pyproject.toml --python-version 3.11 --generate-hashes --extra dev \
+		-c requirements.lock -o requirements-dev.lock
 
 migrate: install
 	mkdir -p var
@@ -37,8 +48,12 @@ run: seed
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n auto
 
+# Lint, formatting, and the types of every app's services, selectors and permissions (the
+# modules are chosen in pyproject.toml's [tool.mypy]; results cached in .mypy_cache).
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m mypy
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -3,6 +3,8 @@ platform roles. Every change of who may reach the admin or act as someone goes t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -27,7 +29,7 @@ from .throttling import mail_to_address_allowed
 from .tokens import email_confirmation_token
 
 # Platform roles that reach the admin, and the group carrying their model permissions there.
-ADMIN_GROUPS = {
+ADMIN_GROUPS: dict[str, str] = {
     PlatformRole.STAFF: "platform-staff",
     PlatformRole.MODERATOR: "platform-moderators",
 }
@@ -154,7 +156,7 @@ def user_confirm_email(*, user: User, token: str) -> User:
 
 
 @transaction.atomic
-def user_update_profile(*, actor: User, user: User, **fields) -> User:
+def user_update_profile(*, actor: User, user: User, **fields: Any) -> User:
     if actor.pk != user.pk and not can_manage_user(actor, user):
         raise AccountPermissionDenied(_("Vous ne pouvez modifier que votre propre profil."))
     allowed = {"display_name", "commune", "bio", "mandate", "response_delay_days"}

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from workspace.models import Workspace
 from workspace.permissions import has_role_perm
 
 from .models import Document, Visibility
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _active(user: Any) -> bool:
+    from accounts.models import User
+
+
+def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def can_view_document(user: Any, document: Document) -> bool:
+def can_view_document(user: User | AnonymousUser, document: Document) -> bool:
     """Public documents of public workspaces for everyone; the rest for members and grantees.
 
     Trashed documents are only seen by those who may restore them (through the trash).
@@ -31,11 +36,11 @@ def can_view_document(user: Any, document: Document) -> bool:
     )
 
 
-def can_add_document(user: Any, workspace: Workspace) -> bool:
+def can_add_document(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return _active(user) and has_role_perm(user, "documents.add_document", workspace)
 
 
-def can_add_revision(user: Any, document: Document) -> bool:
+def can_add_revision(user: User | AnonymousUser, document: Document) -> bool:
     return (
         _active(user)
         and not document.is_trashed
@@ -43,19 +48,19 @@ def can_add_revision(user: Any, document: Document) -> bool:
     )
 
 
-def can_change_document(user: Any, document: Document) -> bool:
+def can_change_document(user: User | AnonymousUser, document: Document) -> bool:
     return _active(user) and has_role_perm(user, "documents.change_document", document)
 
 
-def can_trash_document(user: Any, document: Document) -> bool:
+def can_trash_document(user: User | AnonymousUser, document: Document) -> bool:
     return _active(user) and has_role_perm(user, "documents.delete_document", document)
 
 
-def can_restore_document(user: Any, document: Document) -> bool:
+def can_restore_document(user: User | AnonymousUser, document: Document) -> bool:
     return _active(user) and has_role_perm(user, "documents.restore_document", document)
 
 
-def can_manage_share_links(user: Any, document: Document) -> bool:
+def can_manage_share_links(user: User | AnonymousUser, document: Document) -> bool:
     return (
         _active(user)
         and not document.is_trashed
@@ -63,5 +68,5 @@ def can_manage_share_links(user: Any, document: Document) -> bool:
     )
 
 
-def can_view_trash(user: Any, workspace: Workspace) -> bool:
+def can_view_trash(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return _active(user) and has_role_perm(user, "documents.restore_document", workspace)

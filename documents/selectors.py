@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
@@ -17,6 +17,11 @@ from workspace.selectors import workspace_member_ids_q
 from .models import Document, DocumentRevision, DocumentUserObjectPermission, ShareLink, Visibility
 from .permissions import can_view_document
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 SORTS = {
     "recent": ["-updated", "-id"],
     "oldest": ["updated", "id"],
@@ -26,7 +31,7 @@ SORTS = {
 }
 
 
-def document_visibility_q(user: Any) -> Q:
+def document_visibility_q(user: User | AnonymousUser) -> Q:
     """One filter: public-in-public, or member of the workspace, or granted this document."""
     public = Q(visibility=Visibility.PUBLIC, workspace__visibility=Workspace.Visibility.PUBLIC)
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -41,7 +46,7 @@ def document_visibility_q(user: Any) -> Q:
 
 def document_list_visible(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     workspace: Workspace | None = None,
     q: str = "",
     mime_type: str = "",
@@ -66,7 +71,9 @@ def document_list_visible(
     ).order_by(*SORTS.get(sort, SORTS["recent"]))
 
 
-def document_get_visible(*, user: Any, pk: int, include_trashed: bool = False) -> Document:
+def document_get_visible(
+    *, user: User | AnonymousUser, pk: int, include_trashed: bool = False
+) -> Document:
     """The document if the user may see it; 404 otherwise (never reveal what exists)."""
     document = (
         Document.objects.select_related(
@@ -82,7 +89,7 @@ def document_get_visible(*, user: Any, pk: int, include_trashed: bool = False) -
     return document
 
 
-def document_sheet_for(*, user: Any, document: Document) -> ProjectSheet | None:
+def document_sheet_for(*, user: User | AnonymousUser, document: Document) -> ProjectSheet | None:
     """The sheet `document` is filed under, if `user` may see that sheet; None otherwise.
 
     A public document may be filed under a members-only sheet: to those who may not see the
@@ -95,7 +102,7 @@ def document_sheet_for(*, user: Any, document: Document) -> ProjectSheet | None:
     return sheet
 
 
-def document_workspace_for(*, user: Any, document: Document) -> Workspace | None:
+def document_workspace_for(*, user: User | AnonymousUser, document: Document) -> Workspace | None:
     """The workspace of `document`, if `user` may see it; None for a person the document alone
     was shared with, inside a private workspace (whose name stays unknown to them)."""
     workspace = document.workspace

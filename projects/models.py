@@ -40,6 +40,9 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
     effects). Calling them directly skips those checks.
     """
 
+    # Set on a board page by workflow.selectors.board_page_completeness.
+    completeness: int | None
+
     workspace = models.ForeignKey(
         "workspace.Workspace", on_delete=models.CASCADE, related_name="sheets"
     )
@@ -186,6 +189,10 @@ class SheetVersion(models.Model):
 
 class FramingNote(models.Model):
     """An official's framing of a consultation; immutable once published."""
+
+    # Set on display by projects.selectors.framing_note_list_visible.
+    is_current: bool
+    superseded_by: "FramingNote | None"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")

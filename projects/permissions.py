@@ -7,17 +7,22 @@ platform role (only officials write framing notes).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from workspace.models import Workspace
 from workspace.permissions import has_role_perm
 
 from .models import STAGE_ORDER, FramingNote, ProjectSheet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 READ_ONLY_STAGES = frozenset({"archived", "abandoned"})
 
 
-def _active(user: Any) -> bool:
+def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
@@ -25,30 +30,30 @@ def is_publicly_visible(sheet: ProjectSheet) -> bool:
     return sheet.is_public and sheet.workspace.is_public
 
 
-def can_view_sheet(user: Any, sheet: ProjectSheet) -> bool:
+def can_view_sheet(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     if is_publicly_visible(sheet):
         return True
     return has_role_perm(user, "projects.view_projectsheet", sheet)
 
 
-def can_create_sheet(user: Any, workspace: Workspace) -> bool:
+def can_create_sheet(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return _active(user) and has_role_perm(user, "projects.add_projectsheet", workspace)
 
 
-def has_sheet_editor_role(user: Any, sheet: ProjectSheet) -> bool:
+def has_sheet_editor_role(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     """Editor or owner of the sheet's workspace, whatever the stage."""
     return _active(user) and has_role_perm(user, "projects.change_projectsheet", sheet)
 
 
-def can_edit_sheet(user: Any, sheet: ProjectSheet) -> bool:
+def can_edit_sheet(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     return sheet.stage not in READ_ONLY_STAGES and has_sheet_editor_role(user, sheet)
 
 
-def can_restore_version(user: Any, sheet: ProjectSheet) -> bool:
+def can_restore_version(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     return can_edit_sheet(user, sheet)
 
 
-def can_write_framing_note(user: Any, sheet: ProjectSheet) -> bool:
+def can_write_framing_note(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     """Officials frame the sheets they can see, while the project is still running."""
     return (
         _active(user)
@@ -58,14 +63,14 @@ def can_write_framing_note(user: Any, sheet: ProjectSheet) -> bool:
     )
 
 
-def can_view_framing_note(user: Any, note: FramingNote) -> bool:
+def can_view_framing_note(user: User | AnonymousUser, note: FramingNote) -> bool:
     """Published notes are as visible as their sheet; a draft only to its author."""
     if note.status == FramingNote.Status.PUBLISHED:
         return can_view_sheet(user, note.sheet)
     return _active(user) and (note.author_id == user.pk or user.is_superuser)
 
 
-def can_change_framing_note(user: Any, note: FramingNote) -> bool:
+def can_change_framing_note(user: User | AnonymousUser, note: FramingNote) -> bool:
     return (
         note.status == FramingNote.Status.DRAFT
         and _active(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -14,8 +14,13 @@ from .diff import FieldDiff, version_diff
 from .models import FramingNote, ProjectSheet, SheetVersion
 from .permissions import can_view_sheet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def sheet_visibility_q(user: Any, prefix: str = "") -> Q:
+    from accounts.models import User
+
+
+def sheet_visibility_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Q for "the sheet at `prefix` is visible to `user`" (search and other apps reuse it).
 
     Public sheets of public workspaces, plus every sheet of the user's workspaces; one subquery
@@ -29,7 +34,7 @@ def sheet_visibility_q(user: Any, prefix: str = "") -> Q:
     )
 
 
-def sheet_list_visible(*, user: Any) -> QuerySet[ProjectSheet]:
+def sheet_list_visible(*, user: User | AnonymousUser) -> QuerySet[ProjectSheet]:
     return (
         ProjectSheet.objects.filter(sheet_visibility_q(user))
         .select_related("workspace", "territory", "current_version")
@@ -63,11 +68,15 @@ def sheet_list_filter(
     return qs
 
 
-def sheet_list_for_workspace(*, user: Any, workspace: Workspace) -> QuerySet[ProjectSheet]:
+def sheet_list_for_workspace(
+    *, user: User | AnonymousUser, workspace: Workspace
+) -> QuerySet[ProjectSheet]:
     return sheet_list_visible(user=user).filter(workspace=workspace)
 
 
-def sheet_get_visible(*, user: Any, pk: int, for_detail: bool = True) -> ProjectSheet:
+def sheet_get_visible(
+    *, user: User | AnonymousUser, pk: int, for_detail: bool = True
+) -> ProjectSheet:
     """The sheet if the user may see it; 404 otherwise, so private sheets stay unknown."""
     qs = ProjectSheet.objects.select_related(
         "workspace", "territory", "current_version", "current_version__author", "created_by"
@@ -131,7 +140,9 @@ def sheet_version_diff(
     return old, new, version_diff(old, new)
 
 
-def framing_note_list_visible(*, user: Any, sheet: ProjectSheet) -> list[FramingNote]:
+def framing_note_list_visible(
+    *, user: User | AnonymousUser, sheet: ProjectSheet
+) -> list[FramingNote]:
     """Published notes newest first (the first is current, the others superseded), then the
     caller's own drafts."""
     mine = Q()
@@ -155,7 +166,9 @@ def framing_note_list_visible(*, user: Any, sheet: ProjectSheet) -> list[Framing
     return published + drafts
 
 
-def framing_note_get_visible(*, user: Any, sheet: ProjectSheet, pk: int) -> FramingNote:
+def framing_note_get_visible(
+    *, user: User | AnonymousUser, sheet: ProjectSheet, pk: int
+) -> FramingNote:
     from .permissions import can_view_framing_note
 
     note = FramingNote.objects.select_related("author", "sheet").filter(sheet=sheet, pk=pk).first()

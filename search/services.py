@@ -6,7 +6,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,11 @@ from documents.selectors import document_visibility_q
 
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_state
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +109,7 @@ def _indexes() -> dict[str, Any]:
     return found
 
 
-def _visibility_sq(user: Any) -> SQ | None:
+def _visibility_sq(user: User | AnonymousUser | None) -> SQ | None:
     """What the index may return to `user`: public content, their workspaces' content, and
     documents granted to them. None = no restriction (superuser). The database check that
     follows is the authority; this only keeps the candidate list relevant."""
@@ -124,7 +129,7 @@ def _visibility_sq(user: Any) -> SQ | None:
     return condition
 
 
-def _granted_document_keys(user: Any, member_ids: list[int]) -> list[str]:
+def _granted_document_keys(user: User | AnonymousUser, member_ids: list[int]) -> list[str]:
     """Documents visible to `user` only through a per-document grant (few, by nature)."""
     pks = (
         Document.objects.filter(document_visibility_q(user), trashed_at__isnull=True)
@@ -137,7 +142,7 @@ def _granted_document_keys(user: Any, member_ids: list[int]) -> list[str]:
 
 def search_query(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     q: str,
     type: str | None = None,  # noqa: A002 - the API's parameter name
     stage: str | None = None,

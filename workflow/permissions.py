@@ -15,11 +15,16 @@ transition service all ask them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from projects.models import ProjectSheet
 from workspace.models import Role
 from workspace.permissions import institution_is_granted, workspace_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 TRANSITIONS = (
     "open_consultation",
@@ -39,15 +44,15 @@ INSTITUTION_OWNER_TRANSITIONS = frozenset(
 NOTE_REQUIRED_TRANSITIONS = frozenset({"abandon", "step_back"})
 
 
-def _active(user: Any) -> bool:
+def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_workflow_staff(user: Any) -> bool:
+def is_workflow_staff(user: User | AnonymousUser) -> bool:
     return _active(user) and bool(getattr(user, "is_platform_staff", False))
 
 
-def can_run_transition(user: Any, sheet: ProjectSheet, name: str) -> bool:
+def can_run_transition(user: User | AnonymousUser, sheet: ProjectSheet, name: str) -> bool:
     if not _active(user) or name not in TRANSITIONS:
         return False
     if is_workflow_staff(user):
@@ -61,9 +66,9 @@ def can_run_transition(user: Any, sheet: ProjectSheet, name: str) -> bool:
     )
 
 
-def can_attest(user: Any, sheet: ProjectSheet) -> bool:
+def can_attest(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     return is_workflow_staff(user)
 
 
-def can_view_board(user: Any) -> bool:
+def can_view_board(user: User | AnonymousUser) -> bool:
     return is_workflow_staff(user)

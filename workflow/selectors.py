@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -29,14 +29,19 @@ from .permissions import (
     can_run_transition,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def sheet_get_visible(*, user: Any, pk: int) -> ProjectSheet:
+    from accounts.models import User
+
+
+def sheet_get_visible(*, user: User | AnonymousUser, pk: int) -> ProjectSheet:
     """The sheet if the user may see it; 404 otherwise (the projects app's rule, reused)."""
     return projects_selectors.sheet_get_visible(user=user, pk=pk, for_detail=False)
 
 
 def transition_options(
-    *, user: Any, sheet: ProjectSheet, state: dict[str, bool] | None = None
+    *, user: User | AnonymousUser, sheet: ProjectSheet, state: dict[str, bool] | None = None
 ) -> list[dict[str, Any]]:
     """The transitions available from the sheet's stage, each with whether `user` may run it now.
 
@@ -107,7 +112,7 @@ BOARD_STAGES = [*STAGE_ORDER, Stage.ARCHIVED, Stage.ABANDONED]
 
 def board_sheet_list(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     territory: str | None = None,
     theme: str | None = None,
     workspace: str | None = None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +14,13 @@ from projects.models import STAGE_ORDER, ProjectSheet, Stage
 from search.outbox import index_enqueue
 from workspace.activity import activity_record
 
-from .checklist import ITEMS_BY_CODE, checklist_state, checklist_summary, transition_missing
+from .checklist import (
+    ITEMS_BY_CODE,
+    ChecklistItem,
+    checklist_state,
+    checklist_summary,
+    transition_missing,
+)
 from .errors import (
     AttestationExists,
     AttestationMissing,
@@ -63,7 +68,7 @@ def _schedule_effects(sheet: ProjectSheet) -> None:
 @transaction.atomic
 def sheet_transition(
     *,
-    actor: User | Any,
+    actor: User,
     sheet: ProjectSheet,
     name: str,
     note: str = "",
@@ -155,7 +160,7 @@ def sheet_transition(
     return locked
 
 
-def _item_for_attestation(code: str):
+def _item_for_attestation(code: str) -> ChecklistItem:
     item = ITEMS_BY_CODE.get(code)
     if item is None:
         raise UnknownChecklistItem(_("Élément de la démarche qualité inconnu."))
@@ -165,7 +170,7 @@ def _item_for_attestation(code: str):
 
 
 @transaction.atomic
-def attestation_create(*, actor: User | Any, sheet: ProjectSheet, code: str) -> Attestation:
+def attestation_create(*, actor: User, sheet: ProjectSheet, code: str) -> Attestation:
     if not can_attest(actor, sheet):
         raise AttestationNotAllowed(_("Seul·es les agents attestent la démarche qualité."))
     item = _item_for_attestation(code)
@@ -181,7 +186,7 @@ def attestation_create(*, actor: User | Any, sheet: ProjectSheet, code: str) -> 
 
 
 @transaction.atomic
-def attestation_withdraw(*, actor: User | Any, sheet: ProjectSheet, code: str) -> Attestation:
+def attestation_withdraw(*, actor: User, sheet: ProjectSheet, code: str) -> Attestation:
     if not can_attest(actor, sheet):
         raise AttestationNotAllowed(_("Seul·es les agents attestent la démarche qualité."))
     _item_for_attestation(code)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .models import Membership, Role, Workspace
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 READER_PERMS = frozenset(
@@ -62,7 +64,7 @@ def workspace_of(obj: Any) -> Workspace | None:
     return getattr(obj, "workspace", None)
 
 
-def workspace_role(user: User | Any, workspace: Workspace) -> str | None:
+def workspace_role(user: User | AnonymousUser | None, workspace: Workspace) -> str | None:
     """The user's role in the workspace, cached on the user object (one query per request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -73,7 +75,7 @@ def workspace_role(user: User | Any, workspace: Workspace) -> str | None:
     return cache.get(workspace.pk)
 
 
-def workspace_roles_forget(user: Any) -> None:
+def workspace_roles_forget(user: User | AnonymousUser | None) -> None:
     """Drop the per-request role cache after a membership change."""
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -83,7 +85,7 @@ def role_at_least(role: str | None, minimum: str) -> bool:
     return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role(minimum)]
 
 
-def has_role_perm(user: Any, perm: str, obj: Any) -> bool:
+def has_role_perm(user: User | AnonymousUser, perm: str, obj: Any) -> bool:
     """Membership-role answer to `user.has_perm(perm, obj)`; the auth backend delegates here."""
     workspace = workspace_of(obj)
     if workspace is None:
@@ -96,27 +98,27 @@ def has_role_perm(user: Any, perm: str, obj: Any) -> bool:
     return workspace.is_public and perm in PUBLIC_PERMS
 
 
-def can_view_workspace(user: Any, workspace: Workspace) -> bool:
+def can_view_workspace(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return has_role_perm(user, "workspace.view_workspace", workspace)
 
 
-def can_view_members(user: Any, workspace: Workspace) -> bool:
+def can_view_members(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return has_role_perm(user, "workspace.view_members", workspace)
 
 
-def can_change_workspace(user: Any, workspace: Workspace) -> bool:
+def can_change_workspace(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return has_role_perm(user, "workspace.change_workspace", workspace)
 
 
-def can_manage_members(user: Any, workspace: Workspace) -> bool:
+def can_manage_members(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return has_role_perm(user, "workspace.manage_members", workspace)
 
 
-def can_create_workspace(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def can_create_workspace(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def can_grant_institution(user: Any) -> bool:
+def can_grant_institution(user: User | AnonymousUser | None) -> bool:
     """The institution kind carries workflow rights: only active platform staff grant it."""
     return bool(can_create_workspace(user) and getattr(user, "is_platform_staff", False))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -10,8 +10,13 @@ from django.http import Http404
 from .models import Membership, Workspace
 from .permissions import can_view_workspace
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def workspace_visibility_q(user: Any, prefix: str = "") -> Q:
+    from accounts.models import User
+
+
+def workspace_visibility_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Q for "the workspace at `prefix` is visible to `user`": public, or one of theirs.
 
     One subquery on the membership index, whatever the number of workspaces; other apps reuse it
@@ -26,7 +31,7 @@ def workspace_visibility_q(user: Any, prefix: str = "") -> Q:
     return public | Q(**{f"{prefix}id__in": mine})
 
 
-def workspace_member_ids_q(user: Any, prefix: str = "") -> Q:
+def workspace_member_ids_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Q for "the user is a member of the workspace at `prefix`" (for members-only content)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
@@ -36,17 +41,17 @@ def workspace_member_ids_q(user: Any, prefix: str = "") -> Q:
     return Q(**{f"{prefix}id__in": mine})
 
 
-def workspace_list_visible(*, user: Any) -> QuerySet[Workspace]:
+def workspace_list_visible(*, user: User | AnonymousUser) -> QuerySet[Workspace]:
     return Workspace.objects.filter(workspace_visibility_q(user)).select_related("territory")
 
 
-def workspace_list_for_member(*, user: Any) -> QuerySet[Workspace]:
-    if not getattr(user, "is_authenticated", False):
+def workspace_list_for_member(*, user: User | AnonymousUser) -> QuerySet[Workspace]:
+    if not user.is_authenticated:
         return Workspace.objects.none()
     return Workspace.objects.filter(memberships__user=user).select_related("territory")
 
 
-def workspace_get_visible(*, user: Any, slug: str) -> Workspace:
+def workspace_get_visible(*, user: User | AnonymousUser, slug: str) -> Workspace:
     """The workspace if the user may see it; 404 otherwise, so private ones stay unknown."""
     workspace = Workspace.objects.select_related("territory").filter(slug=slug).first()
     if workspace is None or not can_view_workspace(user, workspace):

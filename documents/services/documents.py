@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,10 @@ from ..permissions import (
 from ..storage import storage_delete, storage_key_new, storage_put
 from ..validation import CheckedFile, check_upload
 from .hooks import schedule_extraction, schedule_file_delete, search_enqueue
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from projects.models import ProjectSheet
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +68,7 @@ def _discard(key: str) -> None:
 
 
 def _new_revision(
-    *, document: Document, actor: Any, checked: CheckedFile, key: str, number: int
+    *, document: Document, actor: User, checked: CheckedFile, key: str, number: int
 ) -> DocumentRevision:
     revision = DocumentRevision(
         document=document,
@@ -88,14 +92,14 @@ def _default_title(original_name: str) -> str:
 
 def document_create(
     *,
-    actor: Any,
+    actor: User,
     workspace: Workspace,
     file: IO[bytes],
     name: str | None = None,
     title: str = "",
     description: str = "",
     visibility: str = Visibility.MEMBERS,
-    sheet: Any = None,
+    sheet: ProjectSheet | None = None,
 ) -> Document:
     """Check, store, then create the document and its revision 1 in one transaction.
 
@@ -152,7 +156,7 @@ def _next_number(document: Document) -> int:
 
 
 def document_revision_add(
-    *, actor: Any, document: Document, file: IO[bytes], name: str | None = None
+    *, actor: User, document: Document, file: IO[bytes], name: str | None = None
 ) -> DocumentRevision:
     """Upload a new file as revision N+1; numbers stay unique under parallel uploads."""
     if not can_add_revision(actor, document):
@@ -188,7 +192,7 @@ def document_revision_add(
 
 
 @transaction.atomic
-def document_revision_restore(*, actor: Any, document: Document, number: int) -> DocumentRevision:
+def document_revision_restore(*, actor: User, document: Document, number: int) -> DocumentRevision:
     """Make an older revision current again by copying it as revision N+1 (same stored bytes)."""
     if not can_add_revision(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas restaurer de version."))
@@ -229,7 +233,7 @@ def document_revision_restore(*, actor: Any, document: Document, number: int) ->
 
 
 @transaction.atomic
-def document_update(*, actor: Any, document: Document, **fields: Any) -> Document:
+def document_update(*, actor: User, document: Document, **fields: Any) -> Document:
     """Change title, description, visibility or sheet (editor+).
 
     `sheet` attaches the document to a project sheet of the same workspace, or detaches it
@@ -277,7 +281,7 @@ def document_update(*, actor: Any, document: Document, **fields: Any) -> Documen
 
 
 @transaction.atomic
-def document_trash(*, actor: Any, document: Document) -> Document:
+def document_trash(*, actor: User, document: Document) -> Document:
     if not can_trash_document(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas supprimer ce document."))
     locked = _lock_document(document)
@@ -290,7 +294,7 @@ def document_trash(*, actor: Any, document: Document) -> Document:
 
 
 @transaction.atomic
-def document_restore(*, actor: Any, document: Document) -> Document:
+def document_restore(*, actor: User, document: Document) -> Document:
     """Bring a document back from the trash, within the retention period."""
     if not can_restore_document(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas restaurer ce document."))
@@ -310,7 +314,7 @@ def document_restore(*, actor: Any, document: Document) -> Document:
 
 
 @transaction.atomic
-def document_purge(*, actor: Any, document: Document) -> None:
+def document_purge(*, actor: User | None, document: Document) -> None:
     """Delete a trashed document for good: rows now, files once the deletion is committed.
 
     `actor` is None when the retention command purges; people purge only from the trash.

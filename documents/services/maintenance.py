@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..models import DocumentRevision
 from ..storage import document_storage, storage_delete
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
-def storage_orphan_delete(*, actor=None, key: str, stored_before: datetime) -> bool:
+def storage_orphan_delete(*, actor: User | None = None, key: str, stored_before: datetime) -> bool:
     """Delete the stored file `key` if no revision references it and it was stored before
     `stored_before`; True if deleted.
 

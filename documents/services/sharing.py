@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -20,6 +20,9 @@ from workspace.activity import activity_record
 from ..errors import DocumentError, DocumentPermissionDenied, DocumentStateError, ShareLinkLocked
 from ..models import Document, ShareLink
 from ..permissions import can_manage_share_links
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SHARE_LINK_MAX_DAYS = 365
 
@@ -42,7 +45,7 @@ def share_link_password_validate(password: str) -> None:
 @transaction.atomic
 def share_link_create(
     *,
-    actor: Any,
+    actor: User,
     document: Document,
     expires_at: datetime,
     password: str = "",
@@ -82,7 +85,7 @@ def share_link_create(
 
 
 @transaction.atomic
-def share_link_revoke(*, actor: Any, link: ShareLink) -> ShareLink:
+def share_link_revoke(*, actor: User, link: ShareLink) -> ShareLink:
     if not can_manage_share_links(actor, link.document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas révoquer ce lien."))
     locked = ShareLink.objects.select_for_update().get(pk=link.pk)
@@ -139,7 +142,7 @@ def share_link_check_password(*, link: ShareLink, password: str, client_ip: str)
 
 
 @transaction.atomic
-def document_grant_view(*, actor: Any, document: Document, user: Any) -> None:
+def document_grant_view(*, actor: User, document: Document, user: User) -> None:
     """Let one person outside the workspace see this document (editor+)."""
     if not can_manage_share_links(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas partager ce document."))
@@ -154,7 +157,7 @@ def document_grant_view(*, actor: Any, document: Document, user: Any) -> None:
 
 
 @transaction.atomic
-def document_revoke_view(*, actor: Any, document: Document, user: Any) -> None:
+def document_revoke_view(*, actor: User, document: Document, user: User) -> None:
     if not can_manage_share_links(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas modifier ce partage."))
     remove_perm("documents.view_document", user, document)

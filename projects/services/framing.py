@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,9 @@ from ..errors import FramingNoteImmutable, FramingNotePermissionDenied
 from ..models import FramingNote, ProjectSheet
 from ..permissions import can_write_framing_note
 from ._index import index_enqueue
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NOTE_FIELDS = frozenset(
     {
@@ -28,14 +31,14 @@ NOTE_FIELDS = frozenset(
 )
 
 
-def _check_writer(actor: Any, sheet: ProjectSheet) -> None:
+def _check_writer(actor: User, sheet: ProjectSheet) -> None:
     if not can_write_framing_note(actor, sheet):
         raise FramingNotePermissionDenied(
             _("Seul·es les élu·es rédigent les notes de cadrage d'un projet en cours.")
         )
 
 
-def _publish(actor: Any, note: FramingNote) -> None:
+def _publish(actor: User, note: FramingNote) -> None:
     previous = (
         FramingNote.objects.filter(sheet_id=note.sheet_id, status=FramingNote.Status.PUBLISHED)
         .exclude(pk=note.pk)
@@ -60,7 +63,7 @@ def _publish(actor: Any, note: FramingNote) -> None:
 @transaction.atomic
 def framing_note_create(
     *,
-    actor: Any,
+    actor: User,
     sheet: ProjectSheet,
     political_intent: str,
     participation_level: str,
@@ -90,7 +93,7 @@ def framing_note_create(
     return note
 
 
-def _lock_draft(actor: Any, note: FramingNote) -> FramingNote:
+def _lock_draft(actor: User, note: FramingNote) -> FramingNote:
     locked = (
         FramingNote.objects.select_for_update(of=("self",))
         .select_related("sheet", "sheet__workspace")
@@ -107,7 +110,7 @@ def _lock_draft(actor: Any, note: FramingNote) -> FramingNote:
 
 
 @transaction.atomic
-def framing_note_update(*, actor: Any, note: FramingNote, **fields: Any) -> FramingNote:
+def framing_note_update(*, actor: User, note: FramingNote, **fields: Any) -> FramingNote:
     unknown = set(fields) - NOTE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -126,7 +129,7 @@ def framing_note_update(*, actor: Any, note: FramingNote, **fields: Any) -> Fram
 
 
 @transaction.atomic
-def framing_note_publish(*, actor: Any, note: FramingNote) -> FramingNote:
+def framing_note_publish(*, actor: User, note: FramingNote) -> FramingNote:
     """Publish a draft; it supersedes the note in force and can no longer change."""
     locked = _lock_draft(actor, note)
     _publish(actor, locked)

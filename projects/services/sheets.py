@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -18,6 +18,9 @@ from ..models import ProjectSheet, SheetVersion, Stage
 from ..permissions import READ_ONLY_STAGES, can_create_sheet, has_sheet_editor_role
 from ..sections import merge_sections
 from ._index import index_enqueue
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CONTENT_FIELDS = ("title", "summary", "body")
 SHEET_FIELDS = ("is_public", "territory", "themes")
@@ -44,7 +47,7 @@ def _meta(*, is_public: bool, territory: Territory | None, themes: Iterable[Them
 def _version_create(
     *,
     sheet: ProjectSheet,
-    actor: Any,
+    actor: User,
     number: int,
     content: dict,
     sections: dict,
@@ -72,7 +75,7 @@ def _version_create(
 @transaction.atomic
 def sheet_create(
     *,
-    actor: Any,
+    actor: User,
     workspace: Workspace,
     title: str,
     summary: str,
@@ -118,7 +121,7 @@ def sheet_create(
     return sheet
 
 
-def _lock_for_edit(actor: Any, sheet: ProjectSheet) -> ProjectSheet:
+def _lock_for_edit(actor: User, sheet: ProjectSheet) -> ProjectSheet:
     """Lock the sheet row so two edits (or an edit and a transition) run one after the other.
 
     Only the workspace (which never changes) is joined: on PostgreSQL a row re-read after
@@ -141,7 +144,7 @@ def _lock_for_edit(actor: Any, sheet: ProjectSheet) -> ProjectSheet:
 
 def _apply(
     *,
-    actor: Any,
+    actor: User,
     sheet: ProjectSheet,
     content: dict,
     sections: dict,
@@ -153,6 +156,7 @@ def _apply(
     restored_from: int | None = None,
 ) -> ProjectSheet:
     current = sheet.current_version
+    assert current is not None  # a sheet is created with its version 1
     meta = _meta(is_public=is_public, territory=territory, themes=themes)
     old_meta = current.meta or _meta(
         is_public=sheet.is_public, territory=sheet.territory, themes=sheet.themes.all()
@@ -198,7 +202,7 @@ def _apply(
 @transaction.atomic
 def sheet_update(
     *,
-    actor: Any,
+    actor: User,
     sheet: ProjectSheet,
     base_version: int,
     change_note: str = "",
@@ -214,6 +218,7 @@ def sheet_update(
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     locked = _lock_for_edit(actor, sheet)
     current = locked.current_version
+    assert current is not None  # a sheet is created with its version 1
     if int(base_version) != current.number:
         raise SheetConflict(current_version=current.number, base_version=int(base_version))
     content = {f: fields.get(f, getattr(current, f)) for f in CONTENT_FIELDS}
@@ -234,7 +239,7 @@ def sheet_update(
 
 @transaction.atomic
 def sheet_version_restore(
-    *, actor: Any, sheet: ProjectSheet, number: int, change_note: str = ""
+    *, actor: User, sheet: ProjectSheet, number: int, change_note: str = ""
 ) -> ProjectSheet:
     """A new version carrying version `number`'s content and settings; history stays whole."""
     locked = _lock_for_edit(actor, sheet)
