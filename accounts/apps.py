@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import periodic  # noqa: F401 - registers the worker's periodic jobs
+        from . import (
+            periodic,  # noqa: F401 - registers the worker's periodic jobs
+            verbs,  # noqa: F401 - declares this app's activity verbs
+        )
         from .signals import ensure_admin_groups
 
         # After every app, not only this one: the groups hold permissions of apps that migrate

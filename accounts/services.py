@@ -19,8 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from config.api import DomainError, ForbiddenError
+from events.services import event_record
 from territories.models import Territory
-from workspace.activity import activity_record
 
 from .api_tokens import api_tokens_revoke_all
 from .models import PlatformRole, User
@@ -195,7 +195,7 @@ def user_set_platform_role(*, actor: User | None, user: User, role: str) -> User
     _copy_back(locked, user, ["platform_role", "is_staff"])
     _forget_cached_permissions(locked, user)
     if previous != role:
-        activity_record(
+        event_record(
             actor=actor,
             verb="user.role_changed",
             target=locked,
@@ -227,7 +227,7 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     _copy_back(locked, user, ["is_active", "deactivated_at"])
     if not active:
         api_tokens_revoke_all(user=locked)
-    activity_record(
+    event_record(
         actor=actor, verb="user.activated" if active else "user.deactivated", target=locked
     )
     return user
@@ -247,7 +247,7 @@ def user_set_password(*, actor: User | None, user: User, password: str | None) -
     locked.save(update_fields=["password"])
     _copy_back(locked, user, ["password"])
     api_tokens_revoke_all(user=locked)
-    activity_record(actor=actor, verb="user.password_set", target=locked)
+    event_record(actor=actor, verb="user.password_set", target=locked)
     return user
 
 
@@ -262,7 +262,7 @@ def user_set_email(*, actor: User | None, user: User, email: str) -> User:
         return user
     locked.save(update_fields=["email"])
     _copy_back(locked, user, ["email"])
-    activity_record(
+    event_record(
         actor=actor,
         verb="user.email_changed",
         target=locked,
@@ -284,7 +284,7 @@ def user_create(*, actor: User | None, email: str, display_name: str, password: 
     user.set_password(password)
     user.save()
     user_sync_admin_groups(user=user)
-    activity_record(actor=actor, verb="user.created", target=user)
+    event_record(actor=actor, verb="user.created", target=user)
     return user
 
 

@@ -8,7 +8,7 @@ GROUP_PERMISSIONS = {
         ("territories", "territory", ["view", "add", "change"]),
         ("territories", "theme", ["view", "add", "change"]),
         ("workspace", "workspace", ["view"]),
-        ("workspace", "activity", ["view"]),
+        ("events", "activity", ["view"]),
     ],
     "platform-moderators": [
         ("accounts", "user", ["view"]),

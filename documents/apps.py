@@ -7,4 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from . import periodic  # noqa: F401 - registers the worker's periodic jobs
+        from . import (
+            periodic,  # noqa: F401 - registers the worker's periodic jobs
+            verbs,  # noqa: F401 - declares this app's activity verbs
+        )

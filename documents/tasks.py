@@ -13,9 +13,10 @@ logger = logging.getLogger(__name__)
 @task()
 def revision_extract_text(revision_id: int) -> str:
     """Fill the revision's extracted text; a failure leaves the document usable, marked failed."""
+    from events.services import event_record
+
     from .extraction import extract_text
     from .models import DocumentRevision, ExtractionStatus
-    from .services.hooks import search_enqueue
 
     revision = DocumentRevision.objects.select_related("document").filter(pk=revision_id).first()
     if revision is None:  # purged meanwhile
@@ -34,5 +35,11 @@ def revision_extract_text(revision_id: int) -> str:
         )
         document = revision.document
         if document.current_revision_id == revision_id and not document.is_trashed:
-            search_enqueue(document)
+            # What the document is searched by changed: search follows this (private) event.
+            event_record(
+                actor=None,
+                verb="document.text_extracted",
+                target=document,
+                data={"revision": revision.number, "status": status},
+            )
     return status

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.throttling import client_ip, seconds_until
-from workspace.activity import activity_list_for_target
+from events.selectors import activity_list_for_target
 from workspace.selectors import workspace_get_visible
 
 from .errors import DocumentError, ShareLinkLocked

@@ -16,13 +16,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
 from territories.models import Territory, Theme
-from workspace.activity import (
-    PRIVATE_VERBS,
-    activity_label,
-    activity_list_for_target,
-    activity_list_for_targets,
-)
 from workspace.selectors import workspace_get_visible
 
 from .diff import DiffBudget, text_diff
@@ -155,7 +150,7 @@ def _can_add_sheet_document(user: Any, sheet: ProjectSheet) -> bool:
 
 
 # Versions are listed from their own table; drafts stay private to their author.
-TIMELINE_HIDDEN_VERBS = ["sheet.created", "sheet.updated", "sheet.restored", *PRIVATE_VERBS]
+TIMELINE_HIDDEN_VERBS = ["sheet.created", "sheet.updated", "sheet.restored"]
 
 
 def _checklist_item_label(code: str) -> str:

@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workspace.activity import activity_label
+from events.selectors import activity_label
 
 from .checklist import checklist_summary
 from .selectors import (

@@ -7,6 +7,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Étapes et qualité")
 
     def ready(self) -> None:
+        from . import verbs  # noqa: F401 - declares this app's activity verbs
+
         _show_checklist_on_sheet_detail()
 
 

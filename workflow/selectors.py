@@ -9,10 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from events.models import Activity
 from projects import selectors as projects_selectors
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
-from workspace.activity import PRIVATE_VERBS
-from workspace.models import Activity
 
 from .checklist import (
     ITEMS_BY_CODE,
@@ -99,7 +98,7 @@ def sheet_activity_list(*, sheet: ProjectSheet, limit: int = 200) -> list[Activi
             | Q(target_type=types[SheetVersion], target_id__in=versions)
             | Q(target_type=types[FramingNote], target_id__in=notes)
         )
-        .exclude(verb__in=PRIVATE_VERBS)
+        .filter(private=False)
         .select_related("actor")
         .order_by("-created", "-id")[:limit]
     )

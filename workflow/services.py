@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import User
+from events.services import event_record
 from projects.models import STAGE_ORDER, ProjectSheet, Stage
-from search.outbox import index_enqueue
-from workspace.activity import activity_record
 
 from .checklist import (
     ITEMS_BY_CODE,
@@ -58,11 +57,6 @@ def transition_target(sheet: ProjectSheet, name: str) -> str | None:
         "archive": Stage.ARCHIVED,
         "abandon": Stage.ABANDONED,
     }[name]
-
-
-def _schedule_effects(sheet: ProjectSheet) -> None:
-    """Index update recorded in the search outbox, in the transition's transaction."""
-    index_enqueue(sheet)
 
 
 @transaction.atomic
@@ -145,7 +139,7 @@ def sheet_transition(
         version_number=version.number if version else None,
         checklist_snapshot=checklist_summary(locked, state=state),
     )
-    activity_record(
+    event_record(
         actor=actor,
         verb=f"sheet.{name}",
         target=locked,
@@ -156,7 +150,6 @@ def sheet_transition(
             "version": version.number if version else None,
         },
     )
-    _schedule_effects(locked)
     return locked
 
 
@@ -181,7 +174,7 @@ def attestation_create(*, actor: User, sheet: ProjectSheet, code: str) -> Attest
     attestation = Attestation(sheet=sheet, code=item.code, attested_by=actor)
     attestation.full_clean()
     attestation.save()
-    activity_record(actor=actor, verb="checklist.attested", target=sheet, data={"code": code})
+    event_record(actor=actor, verb="checklist.attested", target=sheet, data={"code": code})
     return attestation
 
 
@@ -201,5 +194,5 @@ def attestation_withdraw(*, actor: User, sheet: ProjectSheet, code: str) -> Atte
     attestation.withdrawn_by = actor
     attestation.full_clean()
     attestation.save()
-    activity_record(actor=actor, verb="checklist.withdrawn", target=sheet, data={"code": code})
+    event_record(actor=actor, verb="checklist.withdrawn", target=sheet, data={"code": code})
     return attestation

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts.admin_site import ReadOnlyAdmin, admin_batch
 
 from .errors import WorkspaceError
-from .models import Activity, Membership, Workspace
+from .models import Membership, Workspace
 from .permissions import can_grant_institution
 from .services import workspace_set_institution
 
@@ -74,10 +74,3 @@ class WorkspaceAdmin(ReadOnlyAdmin):
     )
     def withdraw_institution(self, request, queryset):
         self._set_institution(request, queryset, False)
-
-
-@admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
-    list_display = ["created", "actor", "verb", "target_repr", "workspace"]
-    list_filter = ["verb"]
-    search_fields = ["target_repr", "verb"]

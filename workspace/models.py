@@ -1,9 +1,6 @@
-"""Workspaces, their memberships (workspace roles) and the append-only activity log."""
+"""Workspaces and their memberships (workspace roles)."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -123,44 +120,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.workspace} · {self.role}"
-
-
-class Activity(models.Model):
-    """One significant action; append-only: rows are never updated nor deleted by the app."""
-
-    workspace = models.ForeignKey(
-        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verb = models.CharField(max_length=64, db_index=True)
-    target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
-    target = GenericForeignKey("target_type", "target_id")
-    # Context kept as text so the log still reads after the target is gone.
-    target_repr = models.CharField(max_length=255, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        verbose_name = _("activité")
-        verbose_name_plural = _("activités")
-        indexes = [
-            models.Index(fields=["target_type", "target_id", "-created"]),
-            models.Index(fields=["workspace", "-created"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.created:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.target_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Activity entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Activity entries are append-only.")

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.throttling import invitations_retry_at, mail_to_address_allowed
+from events.services import event_record
 from territories.models import Territory
 
-from .activity import activity_record
 from .errors import (
     InvitationInvalid,
     InvitationsExhausted,
@@ -95,7 +95,7 @@ def workspace_create(
     membership.full_clean()
     membership.save()
     workspace_roles_forget(actor)
-    activity_record(actor=actor, verb="workspace.created", target=workspace)
+    event_record(actor=actor, verb="workspace.created", target=workspace)
     return workspace
 
 
@@ -143,7 +143,7 @@ def workspace_set_institution(*, actor: User, workspace: Workspace, granted: boo
         workspace.institution_granted_at = None
     workspace.full_clean()
     workspace.save()
-    activity_record(
+    event_record(
         actor=actor,
         verb="workspace.institution_granted" if granted else "workspace.institution_withdrawn",
         target=workspace,
@@ -168,31 +168,26 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
         # Leaving the institution kind drops the grant: coming back takes staff again.
         workspace.institution_granted_by = None
         workspace.institution_granted_at = None
-    # The stored visibility, locked: what the index must follow is the change in the database,
-    # even when the caller's copy of the workspace is stale.
-    stored_visibility = (
+    # The stored row, locked: the event names what changed in the database, judged against
+    # it rather than against the caller's (possibly stale) copy, for search follows the event.
+    stored = (
         Workspace.objects.select_for_update()
         .filter(pk=workspace.pk)
-        .values_list("visibility", flat=True)
+        .values("visibility", "kind")
         .first()
-    )
+    ) or {}
     for name, value in changed.items():
         setattr(workspace, name, value)
     workspace.full_clean()
     workspace.save()
-    if changed:
-        activity_record(
+    moved = {name for name, value in stored.items() if getattr(workspace, name) != value}
+    if changed or moved:
+        event_record(
             actor=actor,
             verb="workspace.updated",
             target=workspace,
-            data={"fields": sorted(changed)},
+            data={"fields": sorted(set(changed) | moved)},
         )
-    if workspace.visibility != stored_visibility:
-        # Every index entry of the workspace copies its visibility: re-index them with this
-        # change, in this transaction (search builds on this app, hence the import here).
-        from search.outbox import index_enqueue_workspace
-
-        index_enqueue_workspace(workspace)
     return workspace
 
 
@@ -242,7 +237,7 @@ def membership_add(*, actor: User, workspace: Workspace, email: str, role: str) 
     membership.full_clean()
     membership.save()
     workspace_roles_forget(user)
-    activity_record(
+    event_record(
         actor=actor,
         verb="membership.added",
         target=workspace,
@@ -289,7 +284,7 @@ def membership_invite(
     subject = _("Invitation à rejoindre « %(workspace)s » – Fabrique") % {
         "workspace": workspace.name
     }
-    activity_record(actor=actor, verb="membership.invited", target=workspace, data={"role": role})
+    event_record(actor=actor, verb="membership.invited", target=workspace, data={"role": role})
     if mail_to_address_allowed(email):
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
 
@@ -333,7 +328,7 @@ def membership_accept_invitation(*, actor: User, token: str) -> Membership:
     membership.full_clean()
     membership.save()
     workspace_roles_forget(actor)
-    activity_record(
+    event_record(
         actor=actor,
         verb="membership.joined",
         target=workspace,
@@ -360,7 +355,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     membership.full_clean()
     membership.save()
     workspace_roles_forget(membership.user)
-    activity_record(
+    event_record(
         actor=actor,
         verb="membership.role_changed",
         target=workspace,
@@ -383,7 +378,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     user_id, role = membership.user_id, membership.role
     membership.delete()
     workspace_roles_forget(membership.user)
-    activity_record(
+    event_record(
         actor=actor,
         verb="membership.removed",
         target=workspace,

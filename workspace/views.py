@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .activity import activity_list_for_workspace
+from events.selectors import activity_list_for_workspace
+
 from .errors import InvitationInvalid, InvitationsExhausted, WorkspaceError
 from .forms import MemberAddForm, MemberRoleForm, WorkspaceForm
 from .models import Role

@@ -12,7 +12,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace.activity import activity_record
+from events.services import event_record
 from workspace.models import Workspace
 
 from ..errors import DocumentPermissionDenied, DocumentStateError, QuotaExceeded, UploadRefused
@@ -26,7 +26,7 @@ from ..permissions import (
 )
 from ..storage import storage_delete, storage_key_new, storage_put
 from ..validation import CheckedFile, check_upload
-from .hooks import schedule_extraction, schedule_file_delete, search_enqueue
+from .hooks import schedule_extraction, schedule_file_delete
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -129,14 +129,13 @@ def document_create(
             )
             document.current_revision = revision
             document.save(update_fields=["current_revision", "updated"])
-            activity_record(
+            event_record(
                 actor=actor,
                 verb="document.uploaded",
                 target=document,
                 workspace=workspace,
                 data={"revision": 1, "name": checked.original_name, "size": checked.size},
             )
-            search_enqueue(document)
             schedule_extraction(revision.pk)
     except BaseException:
         _discard(key)
@@ -175,14 +174,13 @@ def document_revision_add(
             )
             locked.current_revision = revision
             locked.save(update_fields=["current_revision", "updated"])
-            activity_record(
+            event_record(
                 actor=actor,
                 verb="document.revision_added",
                 target=locked,
                 workspace=locked.workspace,
                 data={"revision": revision.number, "name": checked.original_name},
             )
-            search_enqueue(locked)
             schedule_extraction(revision.pk)
     except BaseException:
         _discard(key)
@@ -220,14 +218,13 @@ def document_revision_restore(*, actor: User, document: Document, number: int) -
     revision.save()
     locked.current_revision = revision
     locked.save(update_fields=["current_revision", "updated"])
-    activity_record(
+    event_record(
         actor=actor,
         verb="document.revision_restored",
         target=locked,
         workspace=locked.workspace,
         data={"revision": revision.number, "restored": number},
     )
-    search_enqueue(locked)
     document.current_revision = revision
     return revision
 
@@ -257,7 +254,7 @@ def document_update(*, actor: User, document: Document, **fields: Any) -> Docume
     locked.full_clean()
     locked.save()
     if locked.visibility != before:
-        activity_record(
+        event_record(
             actor=actor,
             verb="document.visibility_changed",
             target=locked,
@@ -269,14 +266,13 @@ def document_update(*, actor: User, document: Document, **fields: Any) -> Docume
         if locked.sheet_id != sheet_before:
             # Attaching or detaching moves the document between sheet pages: keep both ends.
             data["sheet"] = {"from": sheet_before, "to": locked.sheet_id}
-        activity_record(
+        event_record(
             actor=actor,
             verb="document.updated",
             target=locked,
             workspace=locked.workspace,
             data=data,
         )
-    search_enqueue(locked)
     return locked
 
 
@@ -288,8 +284,7 @@ def document_trash(*, actor: User, document: Document) -> Document:
     locked.trashed_at = timezone.now()
     locked.trashed_by = actor
     locked.save(update_fields=["trashed_at", "trashed_by", "updated"])
-    activity_record(actor=actor, verb="document.trashed", target=locked, workspace=locked.workspace)
-    search_enqueue(locked, delete=True)
+    event_record(actor=actor, verb="document.trashed", target=locked, workspace=locked.workspace)
     return locked
 
 
@@ -306,10 +301,7 @@ def document_restore(*, actor: User, document: Document) -> Document:
     locked.trashed_at = None
     locked.trashed_by = None
     locked.save(update_fields=["trashed_at", "trashed_by", "updated"])
-    activity_record(
-        actor=actor, verb="document.restored", target=locked, workspace=locked.workspace
-    )
-    search_enqueue(locked)
+    event_record(actor=actor, verb="document.restored", target=locked, workspace=locked.workspace)
     return locked
 
 
@@ -327,13 +319,14 @@ def document_purge(*, actor: User | None, document: Document) -> None:
             _("Seul un document de la corbeille peut être supprimé définitivement.")
         )
     keys = sorted(set(locked.revisions.values_list("storage_key", flat=True)))
-    activity_record(
+    event_record(
         actor=actor,
         verb="document.purged",
+        # No target: the row goes now, the log names it by its data.
+        target=None,
         workspace=locked.workspace,
         data={"document_id": locked.pk, "title": locked.title, "files": len(keys)},
     )
-    search_enqueue(locked, delete=True)
     Document.objects.filter(pk=locked.pk).update(current_revision=None)
     locked.delete()
     schedule_file_delete(keys)

@@ -1,25 +1,14 @@
-"""Side effects the document services schedule: search outbox entries and text extraction."""
+"""Side effects the document services schedule after commit: text extraction, file deletion.
+
+Search is not among them: it follows the events the services record."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import transaction
-from django.db.models import Model
 
 logger = logging.getLogger(__name__)
-
-
-def search_enqueue(obj: Model, *, delete: bool = False) -> None:
-    """Record an index change in the search outbox, inside the caller's transaction.
-
-    The search app may not be installed yet (or at all); documents never depend on it.
-    """
-    try:
-        from search.outbox import index_enqueue
-    except ImportError:
-        return
-    index_enqueue(obj, delete=delete)
 
 
 def schedule_extraction(revision_id: int) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.throttling import Limit, attempts_check
-from workspace.activity import activity_record
+from events.services import event_record
 
 from ..errors import DocumentError, DocumentPermissionDenied, DocumentStateError, ShareLinkLocked
 from ..models import Document, ShareLink
@@ -74,7 +74,7 @@ def share_link_create(
     )
     link.full_clean()
     link.save()
-    activity_record(
+    event_record(
         actor=actor,
         verb="document.share_link_created",
         target=document,
@@ -94,7 +94,7 @@ def share_link_revoke(*, actor: User, link: ShareLink) -> ShareLink:
     locked.revoked_at = timezone.now()
     locked.revoked_by = actor
     locked.save(update_fields=["revoked_at", "revoked_by"])
-    activity_record(
+    event_record(
         actor=actor,
         verb="document.share_link_revoked",
         target=locked.document,
@@ -147,7 +147,7 @@ def document_grant_view(*, actor: User, document: Document, user: User) -> None:
     if not can_manage_share_links(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas partager ce document."))
     assign_perm("documents.view_document", user, document)
-    activity_record(
+    event_record(
         actor=actor,
         verb="document.shared_with_user",
         target=document,
@@ -161,7 +161,7 @@ def document_revoke_view(*, actor: User, document: Document, user: User) -> None
     if not can_manage_share_links(actor, document):
         raise DocumentPermissionDenied(_("Vous ne pouvez pas modifier ce partage."))
     remove_perm("documents.view_document", user, document)
-    activity_record(
+    event_record(
         actor=actor,
         verb="document.unshared_with_user",
         target=document,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from workspace.activity import activity_label
+from events.selectors import activity_label
 
 from ..validation import file_type_label
 

@@ -9,12 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace.activity import activity_record
+from events.services import event_record
 
 from ..errors import FramingNoteImmutable, FramingNotePermissionDenied
 from ..models import FramingNote, ProjectSheet
 from ..permissions import can_write_framing_note
-from ._index import index_enqueue
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -50,14 +49,12 @@ def _publish(actor: User, note: FramingNote) -> None:
     note.published_at = timezone.now()
     note.full_clean()
     note.save()
-    activity_record(
+    event_record(
         actor=actor,
         verb="framing_note.published",
         target=note.sheet,
         data={"note": note.pk, "supersedes": previous, "level": note.participation_level},
     )
-    index_enqueue(note)
-    index_enqueue(note.sheet)
 
 
 @transaction.atomic
@@ -87,7 +84,7 @@ def framing_note_create(
     )
     note.full_clean()
     note.save()
-    activity_record(actor=actor, verb="framing_note.drafted", target=sheet, data={"note": note.pk})
+    event_record(actor=actor, verb="framing_note.drafted", target=sheet, data={"note": note.pk})
     if publish:
         _publish(actor, note)
     return note
@@ -119,7 +116,7 @@ def framing_note_update(*, actor: User, note: FramingNote, **fields: Any) -> Fra
         setattr(locked, name, value)
     locked.full_clean()
     locked.save()
-    activity_record(
+    event_record(
         actor=actor,
         verb="framing_note.updated",
         target=locked.sheet,

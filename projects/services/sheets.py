@@ -9,15 +9,14 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from events.services import event_record
 from territories.models import Territory, Theme
-from workspace.activity import activity_record
 from workspace.models import Workspace
 
 from ..errors import SheetConflict, SheetPermissionDenied, SheetReadOnly, SheetUnchanged
 from ..models import ProjectSheet, SheetVersion, Stage
 from ..permissions import READ_ONLY_STAGES, can_create_sheet, has_sheet_editor_role
 from ..sections import merge_sections
-from ._index import index_enqueue
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -116,8 +115,7 @@ def sheet_create(
     )
     sheet.current_version = version
     sheet.save(update_fields=["current_version", "updated"])
-    activity_record(actor=actor, verb="sheet.created", target=sheet, data={"version": 1})
-    index_enqueue(sheet)
+    event_record(actor=actor, verb="sheet.created", target=sheet, data={"version": 1})
     return sheet
 
 
@@ -194,8 +192,7 @@ def _apply(
     data: dict[str, Any] = {"version": number, "fields": changed}
     if restored_from is not None:
         data["restored_from"] = restored_from
-    activity_record(actor=actor, verb=verb, target=sheet, data=data)
-    index_enqueue(sheet)
+    event_record(actor=actor, verb=verb, target=sheet, data=data)
     return sheet
 
 

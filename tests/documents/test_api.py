@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from documents.models import Document
-from workspace.models import Activity
+from events.models import Activity
 
 from ..conftest import ALL_ACTORS, client_for
 from . import samples

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from documents.models import Document, DocumentRevision, ShareLink
 from documents.services import document_trash, share_link_create, share_link_revoke
-from workspace.models import Activity
+from events.models import Activity
 
 from ..conftest import ALL_ACTORS, client_for
 from .conftest import stored_files, web_client

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from documents.errors import DocumentStateError
 from documents.models import Document
 from documents.services import document_update
+from events.models import Activity
 from search.models import IndexOutbox
 from tests.projects.factories import make_sheet
-from workspace.models import Activity
 
 from . import samples
 from .conftest import stored_files, web_client

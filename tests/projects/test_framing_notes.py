@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from events.models import Activity
 from projects.errors import FramingNoteImmutable, FramingNotePermissionDenied
 from projects.models import FramingNote, ProjectSheet, Stage
 from projects.selectors import framing_note_current, framing_note_list_visible
 from projects.services import framing_note_create, framing_note_publish, framing_note_update
-from workspace.models import Activity
 
 from ..conftest import client_for
 from ..factories import UserFactory

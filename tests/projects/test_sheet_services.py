@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from events.models import Activity
 from projects.errors import SheetConflict, SheetPermissionDenied, SheetReadOnly, SheetUnchanged
 from projects.models import ProjectSheet, SheetVersion, Stage
 from projects.services import sheet_create, sheet_update, sheet_version_restore
 from territories.models import Territory, Theme
-from workspace.models import Activity
 
 from .factories import make_sheet
 

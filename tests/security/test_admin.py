@@ -16,8 +16,9 @@ from accounts.services import (
     user_set_password,
     user_set_platform_role,
 )
+from events.models import Activity
 from tests.factories import PASSWORD, UserFactory, WorkspaceFactory
-from workspace.models import Activity, Workspace
+from workspace.models import Workspace
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections
 
+from events.models import Activity
 from projects.models import ProjectSheet
 from tests.factories import UserFactory
 from workflow.errors import (
@@ -16,7 +17,7 @@ from workflow.errors import (
 )
 from workflow.models import TransitionLog
 from workflow.services import sheet_transition
-from workspace.models import Activity, Membership, Role
+from workspace.models import Membership, Role
 
 from .factories import (
     add_version,

@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from events.models import Activity
 from workspace.errors import LastOwnerError, MembershipExists, UnknownUser
-from workspace.models import Activity, Membership, Role, Workspace
+from workspace.models import Membership, Role, Workspace
 from workspace.services import (
     membership_add,
     membership_change_role,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..activity import activity_label
+from events.selectors import activity_label
 
 register = template.Library()
 register.filter("activity_label", activity_label)
