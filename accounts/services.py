@@ -166,6 +166,10 @@ def user_update_profile(*, actor: User, user: User, **fields: Any) -> User:
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
     user.save()
+    # A profile is public (name, commune, an official's mandate and delay): say who changed it.
+    event_record(
+        actor=actor, verb="user.profile_updated", target=user, data={"fields": sorted(fields)}
+    )
     return user
 
 

@@ -12,4 +12,5 @@ verbs_register(
     Verb("user.deactivated", _("a désactivé le compte")),
     Verb("user.password_set", _("a changé le mot de passe")),
     Verb("user.email_changed", _("a changé l'adresse électronique")),
+    Verb("user.profile_updated", _("a modifié le profil")),
 )

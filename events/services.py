@@ -17,8 +17,6 @@ def _workspace_of(target: Model | None) -> Any:
     return getattr(target, "workspace", None) if target is not None else None
 
 
-# No savepoint: nested in the service's transaction, it costs no query of its own.
-@transaction.atomic(savepoint=False)
 def event_record(
     *,
     actor: Any,
@@ -34,28 +32,30 @@ def event_record(
     write (search's outbox rows…) commit or roll back with the change itself. A subscriber
     that fails fails the service, rather than leaving a change nobody reacted to.
     """
-    declared = verb_get(verb)
-    if workspace is None:
-        workspace = _workspace_of(target)
-    activity = Activity(
-        workspace=workspace,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        verb=verb,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=target.pk if target is not None else None,
-        target_repr=str(target)[:255] if target is not None else "",
-        data=data or {},
-        private=private or declared.private,
-    )
-    activity.save()
-    event = Event(
-        activity=activity,
-        verb=declared,
-        actor=actor,
-        target=target,
-        workspace=workspace,
-        data=activity.data,
-    )
-    for subscriber in subscriber_list():
-        subscriber(event)
-    return activity
+    declared = verb_get(verb)  # before any write: a refusal leaves the transaction usable
+    # No savepoint: nested in the service's transaction, it costs no query of its own.
+    with transaction.atomic(savepoint=False):
+        if workspace is None:
+            workspace = _workspace_of(target)
+        activity = Activity(
+            workspace=workspace,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            verb=verb,
+            target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            target_id=target.pk if target is not None else None,
+            target_repr=str(target)[:255] if target is not None else "",
+            data=data or {},
+            private=private or declared.private,
+        )
+        activity.save()
+        event = Event(
+            activity=activity,
+            verb=declared,
+            actor=actor,
+            target=target,
+            workspace=workspace,
+            data=activity.data,
+        )
+        for subscriber in subscriber_list():
+            subscriber(event)
+        return activity

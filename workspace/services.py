@@ -170,17 +170,15 @@ def workspace_update(*, actor: User, workspace: Workspace, **fields: Any) -> Wor
         workspace.institution_granted_at = None
     # The stored row, locked: the event names what changed in the database, judged against
     # it rather than against the caller's (possibly stale) copy, for search follows the event.
+    indexed = ("visibility", "kind")
     stored = (
-        Workspace.objects.select_for_update()
-        .filter(pk=workspace.pk)
-        .values("visibility", "kind")
-        .first()
-    ) or {}
+        Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list(*indexed).first()
+    )
     for name, value in changed.items():
         setattr(workspace, name, value)
     workspace.full_clean()
     workspace.save()
-    moved = {name for name, value in stored.items() if getattr(workspace, name) != value}
+    moved = {n for n, v in zip(indexed, stored or (), strict=False) if getattr(workspace, n) != v}
     if changed or moved:
         event_record(
             actor=actor,
