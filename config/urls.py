@@ -26,6 +26,8 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("espaces/", include("workspace.urls")),
     path("fiches/", include("projects.urls")),
+    # Pages that gather several apps (the sheet page lives at fiches/<id>/).
+    path("", include("portal.urls")),
     path("documents/", include("documents.urls")),
     path("suivi/", include("workflow.urls")),
     path("recherche/", include("search.urls")),

@@ -104,7 +104,8 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.pk])
+        # The sheet page gathers documents and the workflow panel: the top floor composes it.
+        return reverse("portal:sheet", args=[self.pk])
 
     # --- the stage graph (django-fsm-2); effects live in workflow.services ---
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.list, name="list"),
     path("espace/<slug:slug>/", views.workspace_sheets, name="workspace_list"),
     path("espace/<slug:slug>/nouvelle/", views.sheet_create_view, name="create"),
-    path("<id:pk>/", views.sheet_detail, name="detail"),
     path("<id:pk>/modifier/", views.sheet_edit, name="edit"),
     path("<id:pk>/versions/", views.sheet_versions, name="versions"),
     path("<id:pk>/versions/<id:number>/", views.sheet_version, name="version"),

@@ -1,0 +1,135 @@
+"""Pages that gather several apps: the sheet page (the sheet and its framing notes, its
+documents, the workflow panel, and one timeline of them all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import render
+
+from documents.permissions import can_add_document
+from documents.selectors import document_list_visible
+from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
+from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
+from projects.participation import participation_levels
+from projects.permissions import can_edit_sheet, can_write_framing_note
+from projects.sections import sections_for_display
+from projects.selectors import framing_note_list_visible, sheet_get_visible, sheet_version_list
+from workflow.checklist import ITEMS_BY_CODE
+
+
+def _stage_progress(sheet: ProjectSheet) -> list[dict]:
+    if sheet.stage in STAGE_ORDER:
+        index = STAGE_ORDER.index(Stage(sheet.stage))
+    else:
+        index = len(STAGE_ORDER) if sheet.stage == Stage.ARCHIVED else -1
+    return [
+        {
+            "value": stage.value,
+            "label": stage.label,
+            "state": "done" if i < index else "current" if i == index else "todo",
+        }
+        for i, stage in enumerate(STAGE_ORDER)
+    ]
+
+
+def _sheet_documents(user: Any, sheet: ProjectSheet) -> list:
+    """Documents attached to the sheet that the user may see."""
+    return [*document_list_visible(user=user).filter(sheet=sheet)[:50]]
+
+
+def _can_add_sheet_document(user: Any, sheet: ProjectSheet) -> bool:
+    """Whether the sheet page offers to upload a document filed under it."""
+    return can_add_document(user, sheet.workspace)
+
+
+# Versions are listed from their own table; drafts stay private to their author.
+TIMELINE_HIDDEN_VERBS = ["sheet.created", "sheet.updated", "sheet.restored"]
+
+
+def _checklist_item_label(code: str) -> str:
+    item = ITEMS_BY_CODE.get(code)
+    return str(item.label) if item else code
+
+
+def _activity_detail(data: dict) -> str:
+    # Workflow entries carry the stages and the public note of a transition.
+    parts = []
+    if data.get("from") and data.get("to"):
+        parts.append(
+            f"{Stage(data['from']).label if data['from'] in Stage.values else data['from']}"
+            f" → {Stage(data['to']).label if data['to'] in Stage.values else data['to']}"
+        )
+    if isinstance(data.get("code"), str):
+        parts.append(_checklist_item_label(data["code"]))
+    if isinstance(data.get("note"), str) and data["note"]:
+        parts.append(data["note"])
+    return " · ".join(str(p) for p in parts)
+
+
+# What the sheet's timeline tells of its attached documents, to those who may see them.
+TIMELINE_DOCUMENT_VERBS = (
+    "document.uploaded",
+    "document.revision_added",
+    "document.revision_restored",
+)
+
+
+def _timeline(sheet: ProjectSheet, documents: list) -> list[dict]:
+    """Versions, the sheet's own activity, and new files of the documents the viewer can see."""
+    entries = [
+        {
+            "when": v.created,
+            "kind": "version",
+            "actor": v.author,
+            "version": v,
+        }
+        for v in sheet_version_list(sheet=sheet)[:10]
+    ]
+    entries += [
+        {
+            "when": a.created,
+            "kind": "activity",
+            "actor": a.actor,
+            "label": activity_label(a.verb),
+            "detail": _activity_detail(a.data or {}),
+        }
+        for a in activity_list_for_target(target=sheet).exclude(verb__in=TIMELINE_HIDDEN_VERBS)[:20]
+    ]
+    titles = {d.pk: d.title for d in documents}
+    entries += [
+        {
+            "when": a.created,
+            "kind": "activity",
+            "actor": a.actor,
+            "label": activity_label(a.verb),
+            # The document's current title (it may have been renamed since).
+            "detail": titles.get(a.target_id, a.target_repr),
+        }
+        for a in activity_list_for_targets(targets=documents, verbs=TIMELINE_DOCUMENT_VERBS)[:20]
+    ]
+    return sorted(entries, key=lambda e: e["when"], reverse=True)[:25]
+
+
+def sheet_page(request, pk: int):
+    sheet = sheet_get_visible(user=request.user, pk=pk)
+    version = sheet.current_version
+    notes = framing_note_list_visible(user=request.user, sheet=sheet)
+    published = [n for n in notes if n.status == FramingNote.Status.PUBLISHED]
+    documents = _sheet_documents(request.user, sheet)
+    context = {
+        "sheet": sheet,
+        "version": version,
+        "sections": sections_for_display(version.sections, sheet.stage),
+        "progress": _stage_progress(sheet),
+        "framing": published[0] if published else None,
+        "superseded_notes": published[1:],
+        "draft_notes": [n for n in notes if n.status == FramingNote.Status.DRAFT],
+        "levels": participation_levels(),
+        "documents": documents,
+        "timeline": _timeline(sheet, documents),
+        "can_edit": can_edit_sheet(request.user, sheet),
+        "can_frame": can_write_framing_note(request.user, sheet),
+        "can_add_document": _can_add_sheet_document(request.user, sheet),
+    }
+    return render(request, "portal/sheet.html", context)
