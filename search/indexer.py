@@ -6,31 +6,25 @@ import contextlib
 import logging
 import os
 import shutil
-import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db import transaction
 from haystack import connections
 from haystack.exceptions import NotHandled
 from whoosh.index import LockError
 
-from background.liveness import process_alive, this_host
-
+# The lease lives in its own module; its names stay importable from here.
+from .lease import LEASE_NAME, LEASE_SECONDS, holder_id, lease_acquire, lease_held, lease_release
 from .models import IndexerLease, IndexOutbox
 from .search_indexes import dependent_objects
 
 logger = logging.getLogger(__name__)
 
-LEASE_NAME = "search-indexer"
 # Held (beside the writer lease) while a rebuild runs: the index is incomplete meanwhile.
 REBUILD_LEASE = "search-rebuild"
 # Taken by whoever asks for a rebuild, so that a lost index noticed by a hundred requests
@@ -40,10 +34,6 @@ REBUILD_REQUEST_SECONDS = 600
 # A file in the Whoosh directory while a rebuild runs, so that searches learn it from the
 # directory listing they make anyway rather than from a query.
 REBUILD_MARKER = ".fabrique-rebuilding"
-# A batch must finish within the lease; it is renewed before each batch (and each chunk of a
-# rebuild). A holder on this machine whose process is gone is replaced at once; one on another
-# machine once the lease expires.
-LEASE_SECONDS = 30
 DEFAULT_BATCH_SIZE = 200
 
 
@@ -55,58 +45,6 @@ class DrainReport:
     rows: int = 0
     skipped_locked: bool = False
     errors: list[str] = field(default_factory=list)
-
-
-def _holder_id() -> str:
-    token = f"{os.getpid()}:{threading.get_ident() % 10**12}:{uuid.uuid4().hex[:8]}"
-    return f"{this_host()[: 79 - len(token)]}:{token}"
-
-
-def _holder_dead(holder: str) -> bool:
-    """The holder's process is known to be gone (it ran on this machine and no longer exists)."""
-    try:
-        host, pid, _thread, _token = holder.rsplit(":", 3)
-        return process_alive(host, int(pid)) is False
-    except ValueError:
-        return False
-
-
-def lease_acquire(holder: str, *, seconds: int = LEASE_SECONDS, name: str = LEASE_NAME) -> bool:
-    """Take (or renew) a lease with one conditional UPDATE; False if someone alive holds it."""
-    now = timezone.now()
-    expires = now + timedelta(seconds=seconds)
-    # Created concurrently by another drainer: fine, it exists now.
-    with contextlib.suppress(IntegrityError):
-        IndexerLease.objects.get_or_create(name=name)
-    taken = IndexerLease.objects.filter(
-        Q(holder=holder) | Q(holder="") | Q(expires_at__lt=now) | Q(expires_at__isnull=True),
-        name=name,
-    ).update(holder=holder, expires_at=expires)
-    if taken:
-        return True
-    # A killed drainer must not block the index for the rest of its lease.
-    current = IndexerLease.objects.filter(name=name).values_list("holder", flat=True).first()
-    if current and _holder_dead(current):
-        logger.warning("lease %s taken over from dead holder %s", name, current)
-        return (
-            IndexerLease.objects.filter(name=name, holder=current).update(
-                holder=holder, expires_at=expires
-            )
-            == 1
-        )
-    return False
-
-
-def lease_release(holder: str, *, name: str = LEASE_NAME) -> None:
-    IndexerLease.objects.filter(name=name, holder=holder).update(holder="", expires_at=None)
-
-
-def lease_held(name: str) -> bool:
-    """Someone alive holds this lease now."""
-    row = IndexerLease.objects.filter(name=name).values_list("holder", "expires_at").first()
-    if row is None or not row[0] or row[1] is None or row[1] < timezone.now():
-        return False
-    return not _holder_dead(row[0])
 
 
 def index_path(using: str = "default") -> str | None:
@@ -159,7 +97,7 @@ def index_rebuild_request() -> bool:
     """
     if lease_held(REBUILD_LEASE):
         return False
-    if not lease_acquire(_holder_id(), seconds=REBUILD_REQUEST_SECONDS, name=REBUILD_REQUEST):
+    if not lease_acquire(holder_id(), seconds=REBUILD_REQUEST_SECONDS, name=REBUILD_REQUEST):
         return False
     from .tasks import index_repair_task
 
@@ -259,7 +197,7 @@ def outbox_drain(
     and deletes are idempotent) and a concurrent enqueue is kept for the next batch.
     """
     report = DrainReport()
-    holder = _holder_id()
+    holder = holder_id()
     if not lease_acquire(holder):
         report.skipped_locked = True
         return report
@@ -379,7 +317,7 @@ def index_rebuild(*, batch_size: int = 500, using: str = "default", wait: float 
     Waits up to `wait` seconds for the writer lease; outbox rows are kept and replayed by the
     next drain (replaying is idempotent).
     """
-    holder = _holder_id()
+    holder = holder_id()
     deadline = time.monotonic() + wait
     while not lease_acquire(holder):
         if time.monotonic() > deadline:
@@ -397,7 +335,7 @@ def index_repair(*, using: str = "default") -> str:
     Never waits: when someone else writes the index, they (or the next sweep) do the work.
     """
     if not index_present(using):
-        holder = _holder_id()
+        holder = holder_id()
         if not lease_acquire(holder):
             return "busy"
         try:
@@ -414,10 +352,15 @@ def index_repair(*, using: str = "default") -> str:
 
 
 __all__ = [
+    "LEASE_NAME",
+    "LEASE_SECONDS",
     "DrainReport",
     "index_rebuild",
     "index_rebuild_request",
     "index_repair",
     "index_state",
+    "lease_acquire",
+    "lease_held",
+    "lease_release",
     "outbox_drain",
 ]
