@@ -108,14 +108,7 @@ def sheet_initial(sheet) -> dict:
 class FramingNoteForm(forms.ModelForm):
     class Meta:
         model = FramingNote
-        fields = [
-            "political_intent",
-            "participation_level",
-            "legal_constraints",
-            "budget_constraints",
-            "budget_amount",
-            "use_of_contributions",
-        ]
+        fields = list(FramingNote.CONTENT_FIELDS)
         widgets = {
             "political_intent": forms.Textarea(attrs={"rows": 5}),
             "participation_level": forms.RadioSelect,

@@ -191,6 +191,16 @@ class SheetVersion(models.Model):
 class FramingNote(models.Model):
     """An official's framing of a consultation; immutable once published."""
 
+    # What an official writes: the form, the API and the service all take exactly these.
+    CONTENT_FIELDS = (
+        "political_intent",
+        "participation_level",
+        "legal_constraints",
+        "budget_constraints",
+        "budget_amount",
+        "use_of_contributions",
+    )
+
     # Set on display by projects.selectors.framing_note_list_visible.
     is_current: bool
     superseded_by: "FramingNote | None"

@@ -38,12 +38,7 @@ class FramingNoteSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "author",
-            "political_intent",
-            "participation_level",
-            "legal_constraints",
-            "budget_constraints",
-            "budget_amount",
-            "use_of_contributions",
+            *FramingNote.CONTENT_FIELDS,
             "status",
             "created",
             "published_at",
@@ -63,14 +58,7 @@ class FramingNoteSerializer(serializers.ModelSerializer):
 class FramingNoteUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = FramingNote
-        fields = [
-            "political_intent",
-            "participation_level",
-            "legal_constraints",
-            "budget_constraints",
-            "budget_amount",
-            "use_of_contributions",
-        ]
+        fields = list(FramingNote.CONTENT_FIELDS)
         extra_kwargs = {f: {"required": False} for f in fields}
 
 

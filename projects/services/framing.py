@@ -18,16 +18,7 @@ from ..permissions import can_write_framing_note
 if TYPE_CHECKING:
     from accounts.models import User
 
-NOTE_FIELDS = frozenset(
-    {
-        "political_intent",
-        "participation_level",
-        "legal_constraints",
-        "budget_constraints",
-        "budget_amount",
-        "use_of_contributions",
-    }
-)
+NOTE_FIELDS = frozenset(FramingNote.CONTENT_FIELDS)
 
 
 def _check_writer(actor: User, sheet: ProjectSheet) -> None:
