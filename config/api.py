@@ -1,6 +1,5 @@
-"""API-wide behaviour: error bodies shaped as {"detail", "code"} and domain errors mapped to statuses."""
-
-from typing import Any
+"""API-wide behaviour: error bodies shaped as {"detail", "code"}, domain errors answered with the
+status that core.http gives their kind."""
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -11,37 +10,15 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import DomainError, RateLimitedError
+from core.http import status_for
+
 from .bad_input import ForbiddenCharacters
 from .parsers import too_large, too_many_fields
-
-
-class DomainError(Exception):
-    """Base of every app's domain errors: an illegal action, never a silent no-op.
-
-    Subclasses set ``status_code`` and ``code`` so the API maps them without a table.
-    """
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "invalid"
-
-    def __init__(self, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.extra = extra
-
-
-class ConflictError(DomainError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
-
-
-class ForbiddenError(DomainError):
-    status_code = status.HTTP_403_FORBIDDEN
-    code = "permission_denied"
 
 
 def _suspicious_to_api(exc: SuspiciousOperation) -> exceptions.APIException:
@@ -59,9 +36,9 @@ def _suspicious_to_api(exc: SuspiciousOperation) -> exceptions.APIException:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         response = Response(
-            {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code
+            {"detail": exc.message, "code": exc.code, **exc.extra}, status=status_for(exc)
         )
-        if getattr(exc, "retry_after", None):
+        if isinstance(exc, RateLimitedError) and exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, DjangoValidationError):

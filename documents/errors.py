@@ -1,9 +1,15 @@
-"""Domain errors of the documents app (mapped to HTTP statuses by config.api)."""
-
-from rest_framework import status
+"""Domain errors of the documents app (their kinds map to HTTP statuses in core.http)."""
 
 from accounts.throttling import retry_message
-from config.api import ConflictError, DomainError, ForbiddenError
+from core.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    TooLargeError,
+    UnsupportedError,
+)
 
 
 class DocumentError(DomainError):
@@ -20,18 +26,15 @@ class UploadRefused(DocumentError):
     code = "upload_refused"
 
 
-class FileTooLarge(UploadRefused):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+class FileTooLarge(TooLargeError, UploadRefused):
     code = "file_too_large"
 
 
-class QuotaExceeded(UploadRefused):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+class QuotaExceeded(TooLargeError, UploadRefused):
     code = "quota_exceeded"
 
 
-class UnsupportedFileType(UploadRefused):
-    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+class UnsupportedFileType(UnsupportedError, UploadRefused):
     code = "unsupported_type"
 
 
@@ -47,10 +50,9 @@ class DocumentStateError(ConflictError, DocumentError):
     code = "invalid_state"
 
 
-class ShareLinkLocked(DocumentError):
+class ShareLinkLocked(RateLimitedError, DocumentError):
     """Too many password tries on a link or from an address: nothing is checked until retry_at."""
 
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
     code = "throttled"
 
     def __init__(self, *, retry_at) -> None:
@@ -58,9 +60,8 @@ class ShareLinkLocked(DocumentError):
         self.retry_at = retry_at
 
 
-class RevisionFileMissing(DocumentError):
+class RevisionFileMissing(NotFoundError, DocumentError):
     """The revision's row exists but its file is gone from storage (lost disk, a bad repair):
     a 404 that says so, never a 500; documents_check reports these revisions."""
 
-    status_code = status.HTTP_404_NOT_FOUND
     code = "file_missing"

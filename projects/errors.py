@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from config.api import ConflictError, DomainError, ForbiddenError
+from core.errors import ConflictError, DomainError, ForbiddenError
 
 
 class SheetError(DomainError):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from haystack.inputs import AutoQuery
 from haystack.query import SQ, SearchQuerySet
 
-from config.api import DomainError
+from core.errors import DomainError
 from documents.models import Document
 from documents.selectors import document_visibility_q
 

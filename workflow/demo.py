@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from accounts.demo import demo_user
-from config.api import DomainError
+from core.errors import DomainError
 from documents.demo import sheet_document_attach
 from projects.demo import SHEETS
 from projects.models import ProjectSheet

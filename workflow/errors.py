@@ -2,9 +2,7 @@
 
 from typing import Any
 
-from rest_framework import status
-
-from config.api import ConflictError, DomainError, ForbiddenError
+from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
 
 class WorkflowError(DomainError):
@@ -23,15 +21,13 @@ class TransitionInvalid(ConflictError, WorkflowError):
     code = "transition_unavailable"
 
 
-class TransitionNoteRequired(TransitionInvalid):
+class TransitionNoteRequired(WorkflowError):
     """abandon and step_back must say why, publicly."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
     code = "note_required"
 
 
-class UnknownTransition(WorkflowError):
-    status_code = status.HTTP_404_NOT_FOUND
+class UnknownTransition(NotFoundError, WorkflowError):
     code = "unknown_transition"
 
 
@@ -49,8 +45,7 @@ class AttestationNotAllowed(ForbiddenError, WorkflowError):
     code = "attestation_forbidden"
 
 
-class UnknownChecklistItem(WorkflowError):
-    status_code = status.HTTP_404_NOT_FOUND
+class UnknownChecklistItem(NotFoundError, WorkflowError):
     code = "unknown_item"
 
 

@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from config.api import ConflictError, DomainError, ForbiddenError
+from core.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+)
 
 
 class WorkspaceError(DomainError):
@@ -39,20 +45,18 @@ class InvitationInvalid(WorkspaceError):
         super().__init__(message or str(_("Cette invitation est invalide ou a expiré.")))
 
 
-class MemberGone(WorkspaceError):
+class MemberGone(NotFoundError, WorkspaceError):
     """The membership was removed by someone else between the page and the action."""
 
-    status_code = 404
     code = "not_found"
 
     def __init__(self) -> None:
         super().__init__(str(_("Cette personne ne fait plus partie de l'espace.")))
 
 
-class InvitationsExhausted(WorkspaceError):
+class InvitationsExhausted(RateLimitedError, WorkspaceError):
     """An account sent its daily share of invitations: each one is an e-mail to anyone."""
 
-    status_code = 429
     code = "throttled"
 
     def __init__(self, *, retry_at) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from core.http import status_for
 from workspace.selectors import workspace_get_visible
 
 from ..errors import DocumentError
@@ -115,7 +116,7 @@ def document_upload(request, slug: str):
                 )
             except DocumentError as error:
                 return upload_refused(
-                    request, template, context, form, error.message, error.status_code
+                    request, template, context, form, error.message, status_for(error)
                 )
             messages.success(request, _("Document déposé."))
             if is_xhr(request):

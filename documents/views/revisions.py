@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from core.http import status_for
+
 from ..errors import DocumentError
 from ..forms import (
     RevisionForm,
@@ -71,7 +73,7 @@ def revision_upload(request, pk: int):
                     name=form.cleaned_data["file"].name,
                 )
             except DocumentError as error:
-                message, status = error.message, error.status_code
+                message, status = error.message, status_for(error)
         else:
             message = _("Choisissez un fichier.")
     if message:

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts import demo as accounts_demo
-from config.api import ConflictError
+from core.errors import ConflictError
 from documents import demo as documents_demo
 from projects import demo
 from projects.models import ProjectSheet, Stage

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections
 
+from core.http import status_for
 from events.models import Activity
 from projects.models import ProjectSheet
 from tests.factories import UserFactory
@@ -134,7 +135,7 @@ def test_gated_error_lists_exactly_the_missing_items(make_workspace):
     )
     with pytest.raises(TransitionGated) as raised:
         sheet_transition(actor=actors["staff"], sheet=sheet, name="open_consultation")
-    assert raised.value.status_code == 409
+    assert status_for(raised.value) == 409
     assert [m["code"] for m in raised.value.missing] == [
         "initiators_contact",
         "plain_language",
@@ -164,7 +165,7 @@ def test_abandon_and_step_back_need_a_note(make_workspace, name, note):
     sheet = make_sheet(workspace=workspace, stage="consultation")
     with pytest.raises(TransitionNoteRequired) as raised:
         sheet_transition(actor=actors["staff"], sheet=sheet, name=name, note=note)
-    assert raised.value.status_code == 400
+    assert status_for(raised.value) == 400
     assert ProjectSheet.objects.get(pk=sheet.pk).stage == "consultation"
 
 
@@ -211,7 +212,7 @@ def test_transition_unavailable_from_stage_is_a_conflict(make_workspace, stage, 
     sheet = make_sheet(workspace=workspace, stage=stage, complete=True)
     with pytest.raises(TransitionInvalid) as raised:
         sheet_transition(actor=actors["staff"], sheet=sheet, name=name, note="motif")
-    assert raised.value.status_code == 409
+    assert status_for(raised.value) == 409
     assert not isinstance(raised.value, TransitionNoteRequired)
 
 
