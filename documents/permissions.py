@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
+from core.policies import (
+    ACTIVE,
+    NO_ROWS,
+    Policy,
+    Predicate,
+    active,
+    field_is,
+    policy_register,
+    through,
+)
 from workspace.models import Workspace
-from workspace.permissions import has_role_perm
+from workspace.permissions import IN_PUBLIC_WORKSPACE, WORKSPACE_POLICY, role_perm
 
-from .models import Document, Visibility
+from .models import Document, DocumentRevision, DocumentUserObjectPermission, ShareLink, Visibility
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -15,58 +27,95 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+def _granted(user: User | AnonymousUser | None, document: Document, policy: Policy) -> bool:
+    return active(user) and user.has_perm("documents.view_document", document)
+
+
+def _granted_rows(user: User | AnonymousUser | None, policy: Policy, prefix: str) -> Q:
+    if not active(user):
+        return NO_ROWS
+    granted = DocumentUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_document"
+    ).values("content_object_id")
+    return Q(**{f"{prefix}pk__in": granted})
+
+
+# Guardian's per-person grants (a document shared with someone outside its workspace).
+GRANTED = Predicate("granted view_document", _granted, _granted_rows)
+TRASHED = ~field_is("trashed_at", None)
+NOT_TRASHED = field_is("trashed_at", None)
+RESTORER = ACTIVE & role_perm("documents.restore_document")
+
+DOCUMENT_POLICY = policy_register(
+    Policy(
+        Document,
+        workspace_path="workspace",
+        rules={
+            # Public documents of public workspaces for everyone; the rest for members and
+            # grantees. Trashed documents only for those who may restore them (the trash).
+            "view": (
+                NOT_TRASHED
+                & (
+                    (field_is("visibility", Visibility.PUBLIC) & IN_PUBLIC_WORKSPACE)
+                    | (ACTIVE & (role_perm("documents.view_document") | GRANTED))
+                )
+            )
+            | (TRASHED & RESTORER),
+            "add_revision": NOT_TRASHED & ACTIVE & role_perm("documents.add_documentrevision"),
+            "change": ACTIVE & role_perm("documents.change_document"),
+            "trash": ACTIVE & role_perm("documents.delete_document"),
+            "restore": RESTORER,
+            "share": NOT_TRASHED & ACTIVE & role_perm("documents.add_sharelink"),
+        },
+    )
+)
+DOCUMENT_REVISION_POLICY = policy_register(
+    Policy(
+        DocumentRevision,
+        workspace_path="document__workspace",
+        rules={"view": through("document", DOCUMENT_POLICY)},
+    )
+)
+SHARE_LINK_POLICY = policy_register(
+    Policy(
+        ShareLink,
+        workspace_path="document__workspace",
+        rules={"view": through("document", DOCUMENT_POLICY, "share")},
+    )
+)
+WORKSPACE_POLICY.extend(
+    add_document=ACTIVE & role_perm("documents.add_document"),
+    view_trash=RESTORER,
+)
 
 
 def can_view_document(user: User | AnonymousUser, document: Document) -> bool:
-    """Public documents of public workspaces for everyone; the rest for members and grantees.
-
-    Trashed documents are only seen by those who may restore them (through the trash).
-    """
-    if document.is_trashed:
-        return can_restore_document(user, document)
-    if document.visibility == Visibility.PUBLIC and document.workspace.is_public:
-        return True
-    if not _active(user):
-        return False
-    # Role first (no query beyond the cached memberships), then guardian's direct-FK grants.
-    return has_role_perm(user, "documents.view_document", document) or user.has_perm(
-        "documents.view_document", document
-    )
+    return DOCUMENT_POLICY.check(user, document)
 
 
 def can_add_document(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return _active(user) and has_role_perm(user, "documents.add_document", workspace)
+    return WORKSPACE_POLICY.check(user, workspace, "add_document")
 
 
 def can_add_revision(user: User | AnonymousUser, document: Document) -> bool:
-    return (
-        _active(user)
-        and not document.is_trashed
-        and has_role_perm(user, "documents.add_documentrevision", document)
-    )
+    return DOCUMENT_POLICY.check(user, document, "add_revision")
 
 
 def can_change_document(user: User | AnonymousUser, document: Document) -> bool:
-    return _active(user) and has_role_perm(user, "documents.change_document", document)
+    return DOCUMENT_POLICY.check(user, document, "change")
 
 
 def can_trash_document(user: User | AnonymousUser, document: Document) -> bool:
-    return _active(user) and has_role_perm(user, "documents.delete_document", document)
+    return DOCUMENT_POLICY.check(user, document, "trash")
 
 
 def can_restore_document(user: User | AnonymousUser, document: Document) -> bool:
-    return _active(user) and has_role_perm(user, "documents.restore_document", document)
+    return DOCUMENT_POLICY.check(user, document, "restore")
 
 
 def can_manage_share_links(user: User | AnonymousUser, document: Document) -> bool:
-    return (
-        _active(user)
-        and not document.is_trashed
-        and has_role_perm(user, "documents.add_sharelink", document)
-    )
+    return DOCUMENT_POLICY.check(user, document, "share")
 
 
 def can_view_trash(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return _active(user) and has_role_perm(user, "documents.restore_document", workspace)
+    return WORKSPACE_POLICY.check(user, workspace, "view_trash")

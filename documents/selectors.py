@@ -12,10 +12,9 @@ from projects.models import ProjectSheet
 from projects.permissions import can_view_sheet
 from workspace.models import Workspace
 from workspace.permissions import can_view_workspace
-from workspace.selectors import workspace_member_ids_q
 
-from .models import Document, DocumentRevision, DocumentUserObjectPermission, ShareLink, Visibility
-from .permissions import can_view_document
+from .models import Document, DocumentRevision, ShareLink
+from .permissions import DOCUMENT_POLICY, can_view_document
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,16 +31,9 @@ SORTS = {
 
 
 def document_visibility_q(user: User | AnonymousUser) -> Q:
-    """One filter: public-in-public, or member of the workspace, or granted this document."""
-    public = Q(visibility=Visibility.PUBLIC, workspace__visibility=Workspace.Visibility.PUBLIC)
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return public
-    if user.is_superuser:
-        return Q()
-    granted = DocumentUserObjectPermission.objects.filter(
-        user=user, permission__codename="view_document"
-    ).values("content_object_id")
-    return public | workspace_member_ids_q(user, prefix="workspace__") | Q(pk__in=granted)
+    """The document policy's list filter: public-in-public, member of the workspace, granted
+    this document (and, for those who may restore them, trashed documents)."""
+    return DOCUMENT_POLICY.visible_q(user)
 
 
 def document_list_visible(

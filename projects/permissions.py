@@ -7,12 +7,23 @@ platform role (only officials write framing notes).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
+from core.policies import (
+    ACTIVE,
+    SUPERUSER,
+    Policy,
+    field_in,
+    field_is,
+    is_user,
+    platform_role,
+    policy_register,
+    through,
+)
 from workspace.models import Workspace
-from workspace.permissions import has_role_perm
+from workspace.permissions import IN_PUBLIC_WORKSPACE, WORKSPACE_POLICY, role_perm
 
-from .models import STAGE_ORDER, FramingNote, ProjectSheet
+from .models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -20,10 +31,48 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 READ_ONLY_STAGES = frozenset({"archived", "abandoned"})
+WRITABLE_STAGES = frozenset(stage for stage in Stage.values if stage not in READ_ONLY_STAGES)
 
+PUBLIC_SHEET = field_is("is_public", True) & IN_PUBLIC_WORKSPACE
+SHEET_EDITOR = ACTIVE & role_perm("projects.change_projectsheet")
 
-def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+SHEET_POLICY = policy_register(
+    Policy(
+        ProjectSheet,
+        workspace_path="workspace",
+        rules={
+            "view": PUBLIC_SHEET | role_perm("projects.view_projectsheet"),
+            # Editor or owner of the sheet's workspace, whatever the stage (transitions' pages).
+            "edit_any_stage": SHEET_EDITOR,
+            "change": SHEET_EDITOR & field_in("stage", WRITABLE_STAGES),
+            # Officials frame the sheets they can see, while the project is still running.
+            "frame": platform_role("is_official") & field_in("stage", STAGE_ORDER),
+        },
+    )
+)
+SHEET_VERSION_POLICY = policy_register(
+    Policy(
+        SheetVersion,
+        workspace_path="sheet__workspace",
+        rules={"view": through("sheet", SHEET_POLICY)},
+    )
+)
+WORKSPACE_POLICY.extend(add_sheet=ACTIVE & role_perm("projects.add_projectsheet"))
+
+_PUBLISHED = field_is("status", FramingNote.Status.PUBLISHED)
+_DRAFT = field_is("status", FramingNote.Status.DRAFT)
+FRAMING_NOTE_POLICY = policy_register(
+    Policy(
+        FramingNote,
+        workspace_path="sheet__workspace",
+        rules={
+            # Published notes are as visible as their sheet; a draft only to its author.
+            "view": (_PUBLISHED & through("sheet", SHEET_POLICY))
+            | (_DRAFT & (is_user("author") | SUPERUSER)),
+            "change": _DRAFT & is_user("author") & through("sheet", SHEET_POLICY, "frame"),
+        },
+    )
+)
 
 
 def is_publicly_visible(sheet: ProjectSheet) -> bool:
@@ -31,22 +80,20 @@ def is_publicly_visible(sheet: ProjectSheet) -> bool:
 
 
 def can_view_sheet(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
-    if is_publicly_visible(sheet):
-        return True
-    return has_role_perm(user, "projects.view_projectsheet", sheet)
+    return SHEET_POLICY.check(user, sheet)
 
 
 def can_create_sheet(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return _active(user) and has_role_perm(user, "projects.add_projectsheet", workspace)
+    return WORKSPACE_POLICY.check(user, workspace, "add_sheet")
 
 
 def has_sheet_editor_role(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     """Editor or owner of the sheet's workspace, whatever the stage."""
-    return _active(user) and has_role_perm(user, "projects.change_projectsheet", sheet)
+    return SHEET_POLICY.check(user, sheet, "edit_any_stage")
 
 
 def can_edit_sheet(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
-    return sheet.stage not in READ_ONLY_STAGES and has_sheet_editor_role(user, sheet)
+    return SHEET_POLICY.check(user, sheet, "change")
 
 
 def can_restore_version(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
@@ -54,26 +101,12 @@ def can_restore_version(user: User | AnonymousUser, sheet: ProjectSheet) -> bool
 
 
 def can_write_framing_note(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
-    """Officials frame the sheets they can see, while the project is still running."""
-    return (
-        _active(user)
-        and getattr(user, "is_official", False)
-        and sheet.stage in STAGE_ORDER
-        and can_view_sheet(user, sheet)
-    )
+    return SHEET_POLICY.check(user, sheet, "frame")
 
 
 def can_view_framing_note(user: User | AnonymousUser, note: FramingNote) -> bool:
-    """Published notes are as visible as their sheet; a draft only to its author."""
-    if note.status == FramingNote.Status.PUBLISHED:
-        return can_view_sheet(user, note.sheet)
-    return _active(user) and (note.author_id == user.pk or user.is_superuser)
+    return FRAMING_NOTE_POLICY.check(user, note)
 
 
 def can_change_framing_note(user: User | AnonymousUser, note: FramingNote) -> bool:
-    return (
-        note.status == FramingNote.Status.DRAFT
-        and _active(user)
-        and note.author_id == user.pk
-        and can_write_framing_note(user, note.sheet)
-    )
+    return FRAMING_NOTE_POLICY.check(user, note, "change")

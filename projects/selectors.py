@@ -8,11 +8,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from workspace.models import Workspace
-from workspace.selectors import workspace_member_ids_q, workspace_visibility_q
 
 from .diff import FieldDiff, version_diff
 from .models import FramingNote, ProjectSheet, SheetVersion
-from .permissions import can_view_sheet
+from .permissions import SHEET_POLICY, can_view_sheet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -21,17 +20,10 @@ if TYPE_CHECKING:
 
 
 def sheet_visibility_q(user: User | AnonymousUser, prefix: str = "") -> Q:
-    """Q for "the sheet at `prefix` is visible to `user`" (search and other apps reuse it).
-
-    Public sheets of public workspaces, plus every sheet of the user's workspaces; one subquery
-    on the membership index, never a per-sheet check.
-    """
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return Q()  # (an empty Q would vanish from the OR below, hiding everything private)
-    ws = f"{prefix}workspace__"
-    return (Q(**{f"{prefix}is_public": True}) & workspace_visibility_q(user, prefix=ws)) | (
-        workspace_member_ids_q(user, prefix=ws)
-    )
+    """Q for "the sheet at `prefix` is visible to `user`": the sheet policy's list filter
+    (public sheets of public workspaces, plus every sheet of the user's workspaces; one subquery
+    on the membership index, never a per-sheet check). Search and other apps reuse it."""
+    return SHEET_POLICY.visible_q(user, prefix=prefix)
 
 
 def sheet_list_visible(*, user: User | AnonymousUser) -> QuerySet[ProjectSheet]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
+from core.policies import ALL_ROWS, NO_ROWS, Policy, Predicate, active, policy_register
+
 from .models import Membership, Role, Workspace
 
 if TYPE_CHECKING:
@@ -98,20 +102,76 @@ def has_role_perm(user: User | AnonymousUser, perm: str, obj: Any) -> bool:
     return workspace.is_public and perm in PUBLIC_PERMS
 
 
+# Shared predicates over the workspace a policy's model lives in (see core.policies).
+
+
+def _superuser(user: User | AnonymousUser | None) -> bool:
+    return active(user) and user.is_superuser
+
+
+def role_perm(perm: str) -> Predicate:
+    """The user's role in the object's workspace carries `perm` (superusers: every role)."""
+    roles = sorted(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
+
+    def test(user: User | AnonymousUser | None, obj: object, policy: Policy) -> bool:
+        if _superuser(user):
+            return True
+        workspace = policy.workspace_of(obj)
+        return workspace is not None and workspace_role(user, workspace) in roles
+
+    def rows(user: User | AnonymousUser | None, policy: Policy, prefix: str) -> Q:
+        if _superuser(user):
+            return ALL_ROWS
+        if not active(user):
+            return NO_ROWS
+        mine = Membership.objects.filter(user=user, role__in=roles).values("workspace_id")
+        return Q(**{f"{policy.workspace_prefix(prefix)}id__in": mine})
+
+    return Predicate(f"role has {perm}", test, rows)
+
+
+def _in_public_workspace(user: object, obj: object, policy: Policy) -> bool:
+    workspace = policy.workspace_of(obj)
+    return workspace is not None and workspace.is_public
+
+
+IN_PUBLIC_WORKSPACE = Predicate(
+    "in a public workspace",
+    _in_public_workspace,
+    lambda user, policy, prefix: Q(
+        **{f"{policy.workspace_prefix(prefix)}visibility": Workspace.Visibility.PUBLIC}
+    ),
+)
+MEMBER = role_perm("workspace.view_workspace")
+
+WORKSPACE_POLICY = policy_register(
+    Policy(
+        Workspace,
+        workspace_path="",
+        rules={
+            "view": IN_PUBLIC_WORKSPACE | MEMBER,
+            "view_members": role_perm("workspace.view_members"),
+            "change": role_perm("workspace.change_workspace"),
+            "manage_members": role_perm("workspace.manage_members"),
+        },
+    )
+)
+
+
 def can_view_workspace(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return has_role_perm(user, "workspace.view_workspace", workspace)
+    return WORKSPACE_POLICY.check(user, workspace)
 
 
 def can_view_members(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return has_role_perm(user, "workspace.view_members", workspace)
+    return WORKSPACE_POLICY.check(user, workspace, "view_members")
 
 
 def can_change_workspace(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return has_role_perm(user, "workspace.change_workspace", workspace)
+    return WORKSPACE_POLICY.check(user, workspace, "change")
 
 
 def can_manage_members(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return has_role_perm(user, "workspace.manage_members", workspace)
+    return WORKSPACE_POLICY.check(user, workspace, "manage_members")
 
 
 def can_create_workspace(user: User | AnonymousUser | None) -> bool:

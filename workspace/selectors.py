@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Membership, Workspace
-from .permissions import can_view_workspace
+from .permissions import WORKSPACE_POLICY, can_view_workspace
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -19,16 +19,10 @@ if TYPE_CHECKING:
 def workspace_visibility_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Q for "the workspace at `prefix` is visible to `user`": public, or one of theirs.
 
-    One subquery on the membership index, whatever the number of workspaces; other apps reuse it
-    (`prefix="workspace__"`) so that every list applies the same rule.
+    The workspace policy's list filter (one subquery on the membership index); other apps reuse
+    it (`prefix="workspace__"`) so that every list applies the same rule.
     """
-    public = Q(**{f"{prefix}visibility": Workspace.Visibility.PUBLIC})
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return public
-    if user.is_superuser:
-        return Q()
-    mine = Membership.objects.filter(user=user).values("workspace_id")
-    return public | Q(**{f"{prefix}id__in": mine})
+    return WORKSPACE_POLICY.visible_q(user, prefix=prefix)
 
 
 def workspace_member_ids_q(user: User | AnonymousUser, prefix: str = "") -> Q:

@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     # Before django_tasks_db: its `db_worker` adds a heartbeat and the recovery sweeps.
     "background",
     "django_tasks_db",
-    # The ground floor: the activity log, the verbs and the subscribers of every app above.
+    # The ground floor: domain errors, policies, machines and the interface helpers (core);
+    # the activity log, the verbs and the subscribers of every app above (events).
+    "core",
     "events",
     "territories",
     "accounts",

@@ -1,0 +1,56 @@
+"""The thin interface layer of the API: one DRF permission class and one view base that ask a
+policy, so that every endpoint loads visible-or-404 and checks its action the same way. Domain
+errors are answered by config.api's exception handler with core.http's statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from .policies import Policy
+
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "PUT": "change",
+    "PATCH": "change",
+    "POST": "change",
+    "DELETE": "delete",
+}
+
+
+class PolicyPermission(BasePermission):
+    """Object permission from the view's policy and the action its method maps to."""
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        return view.policy.check(request.user, obj, view.policy_action(request))
+
+
+class PolicyAPIView(APIView):
+    """Base of the API views that act on one object: `get_object()` answers 404 for what the
+    user may not see and 403 for what they see but may not do (`method_actions`)."""
+
+    policy: Policy
+    lookup_kwargs: dict[str, str] = {"pk": "pk"}  # URL keyword → model field
+    method_actions: dict[str, str] = {}
+
+    def get_permissions(self) -> list[Any]:
+        return [*super().get_permissions(), PolicyPermission()]
+
+    def policy_action(self, request: Request) -> str:
+        method = request.method or "GET"
+        return self.method_actions.get(method, METHOD_ACTIONS.get(method, "view"))
+
+    def get_object_queryset(self) -> QuerySet | None:
+        return None
+
+    def get_object(self) -> Any:
+        lookup = {field: self.kwargs[kwarg] for kwarg, field in self.lookup_kwargs.items()}
+        obj = self.policy.get_visible(self.request.user, self.get_object_queryset(), **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj

@@ -1,0 +1,92 @@
+"""The thin interface layer of HTML pages: load an object visible-or-404, check the policy's
+action or 403, and turn a service's domain error into a form error or a message.
+
+Views stay three steps — load, call, answer — and never rebuild a rule or a status themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .errors import DomainError
+from .http import status_for
+from .policies import Policy
+
+T = TypeVar("T")
+
+
+def policy_object(
+    request: HttpRequest,
+    policy: Policy,
+    action: str = "view",
+    *,
+    queryset: QuerySet | None = None,
+    **lookup: Any,
+) -> Any:
+    """The object named by `lookup` if the user may see it (404 otherwise: what is hidden stays
+    unknown), and may do `action` to it (403 otherwise: seeing it, they know it exists)."""
+    obj = policy.get_visible(request.user, queryset, **lookup)
+    policy_require(request, policy, obj, action)
+    return obj
+
+
+def policy_require(request: HttpRequest, policy: Policy, obj: Any, action: str) -> None:
+    if not policy.check(request.user, obj, action):
+        raise PermissionDenied
+
+
+@dataclass
+class Attempt(Generic[T]):
+    """What a service call gave: its value, or the domain error that refused it."""
+
+    value: T | None = None
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        return 200 if self.error is None else status_for(self.error)
+
+
+def attempt(request: HttpRequest, call: Callable[[], T], *, form: Any = None) -> Attempt[T]:
+    """Run a service call; a domain error becomes a non-field error of `form` (shown beside the
+    fields the user fills in again) or, without a form, a message on the next page."""
+    try:
+        return Attempt(value=call())
+    except DomainError as error:
+        if form is not None:
+            form.add_error(None, error.message)
+        else:
+            messages.error(request, error.message)
+        return Attempt(error=error)
+
+
+class PolicyObjectMixin:
+    """For class-based views: `get_object()` through the policy (visible-or-404, then the
+    action of the request's method or 403)."""
+
+    policy: Policy
+    lookup_kwargs: dict[str, str] = {"pk": "pk"}  # URL keyword → model field
+    method_actions: dict[str, str] = {"GET": "view", "HEAD": "view", "POST": "change"}
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get_queryset(self) -> QuerySet | None:
+        return None
+
+    def get_object(self) -> Any:
+        lookup = {field: self.kwargs[kwarg] for kwarg, field in self.lookup_kwargs.items()}
+        action = self.method_actions.get(self.request.method or "GET", "view")
+        return policy_object(
+            self.request, self.policy, action, queryset=self.get_queryset(), **lookup
+        )

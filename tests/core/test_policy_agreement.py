@@ -1,0 +1,144 @@
+"""The object check and the list filter of every policy agree, on generated data.
+
+A leak starts where they differ: a list that shows a row the detail page refuses (or a search
+that counts it), or a page that opens an object no list would show. For several random worlds
+(workspaces public or private, members in every role, sheets public or not in every stage,
+framing notes drafted or published, documents public, members-only, trashed or granted to an
+outsider, share links), every kind of user and every action of every registered policy, the set
+of objects that `check` accepts must be exactly the set of rows that `q` selects.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import PlatformRole, User
+from core.policies import POLICIES
+from documents.models import Document, DocumentRevision, ShareLink
+from documents.services.sharing import document_grant_view, share_link_create
+from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
+from tests.factories import (
+    DocumentFactory,
+    FramingNoteFactory,
+    MembershipFactory,
+    SheetFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
+from workspace.models import Role, Workspace
+
+SEEDS = range(4)
+ALL_STAGES = [*STAGE_ORDER, Stage.ARCHIVED, Stage.ABANDONED]
+
+
+def _world(seed: int) -> list[User | None]:
+    """Build one random world through the factories and services; return its users."""
+    rng = random.Random(seed)
+    people = [UserFactory() for _ in range(5)]
+    officials = [UserFactory(platform_role=PlatformRole.OFFICIAL) for _ in range(2)]
+    staff = UserFactory(platform_role=PlatformRole.STAFF)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    gone = UserFactory()
+    workspaces = [
+        WorkspaceFactory(visibility=rng.choice(list(Workspace.Visibility.values))) for _ in range(3)
+    ]
+    for workspace in workspaces:
+        owner = MembershipFactory(workspace=workspace, role=Role.OWNER).user
+        for person in rng.sample(people + officials + [gone], 4):
+            MembershipFactory(workspace=workspace, user=person, role=rng.choice(Role.values))
+        for _ in range(3):
+            sheet = SheetFactory(
+                workspace=workspace,
+                is_public=rng.random() < 0.6,
+                stage=rng.choice(ALL_STAGES),
+            )
+            for official in officials:
+                if rng.random() < 0.6:
+                    status = rng.choice(list(FramingNote.Status.values))
+                    FramingNoteFactory(
+                        sheet=sheet,
+                        author=official,
+                        status=status,
+                        published_at=timezone.now() if status == "published" else None,
+                    )
+        for _ in range(3):
+            document = DocumentFactory(
+                workspace=workspace,
+                visibility=rng.choice(["public", "members"]),
+                uploader=owner,
+            )
+            if rng.random() < 0.4:
+                share_link_create(
+                    actor=owner, document=document, expires_at=timezone.now() + timedelta(days=3)
+                )
+            if rng.random() < 0.4:
+                document_grant_view(actor=owner, document=document, user=rng.choice(people))
+            if rng.random() < 0.3:
+                Document.objects.filter(pk=document.pk).update(trashed_at=timezone.now())
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    # Fresh objects: no role cache from the building above.
+    ids = [p.pk for p in [*people, *officials, staff, superuser, gone]]
+    return [None, *User.objects.filter(pk__in=ids).order_by("pk")]
+
+
+def test_every_model_with_private_rows_has_a_registered_policy():
+    expected = {Workspace, ProjectSheet, SheetVersion, FramingNote, Document, DocumentRevision}
+    expected |= {ShareLink}
+    assert expected <= set(POLICIES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", SEEDS)
+def test_object_check_and_list_filter_agree(seed, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    users = _world(seed)
+    disagreements = []
+    for model, policy in POLICIES.items():
+        objects = list(model._default_manager.all())
+        assert objects, f"the generated world has no {model.__name__}"
+        for user in users:
+            for action in policy.actions:
+                by_check = {obj.pk for obj in objects if policy.check(user, obj, action)}
+                by_filter = set(
+                    model._default_manager.filter(policy.q(user, action)).values_list(
+                        "pk", flat=True
+                    )
+                )
+                if by_check != by_filter:
+                    disagreements.append(
+                        f"{model.__name__}.{action} for {user!r}: "
+                        f"check only {sorted(by_check - by_filter)}, "
+                        f"filter only {sorted(by_filter - by_check)}"
+                    )
+    assert not disagreements, "\n".join(disagreements)
+
+
+@pytest.mark.django_db
+def test_the_agreement_test_sees_a_disagreement(tmp_path, settings):
+    """GIVEN a policy whose list filter forgets one branch of its object check
+    WHEN the same comparison runs THEN it reports the rows only the check accepts."""
+    from core.policies import Policy, field_is
+    from workspace.permissions import IN_PUBLIC_WORKSPACE, role_perm
+
+    settings.MEDIA_ROOT = tmp_path
+    users = _world(0)
+    honest = IN_PUBLIC_WORKSPACE | role_perm("projects.view_projectsheet")
+    broken = field_is("is_public", True) | honest
+    leaky = Policy(
+        ProjectSheet,
+        workspace_path="workspace",
+        rules={"view": type(broken)(broken.name, broken.test, honest.q)},
+    )
+    sheets = list(ProjectSheet.objects.all())
+    differs = 0
+    for user in users:
+        by_check = {s.pk for s in sheets if leaky.check(user, s)}
+        by_filter = set(
+            ProjectSheet.objects.filter(leaky.visible_q(user)).values_list("pk", flat=True)
+        )
+        differs += by_check != by_filter
+    assert differs
