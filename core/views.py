@@ -33,7 +33,8 @@ def policy_object(
     """The object named by `lookup` if the user may see it (404 otherwise: what is hidden stays
     unknown), and may do `action` to it (403 otherwise: seeing it, they know it exists)."""
     obj = policy.get_visible(request.user, queryset, **lookup)
-    policy_require(request, policy, obj, action)
+    if action != "view":  # get_visible has just answered "view": asking again costs queries
+        policy_require(request, policy, obj, action)
     return obj
 
 
@@ -58,12 +59,17 @@ class Attempt(Generic[T]):
         return 200 if self.error is None else status_for(self.error)
 
 
-def attempt(request: HttpRequest, call: Callable[[], T], *, form: Any = None) -> Attempt[T]:
+def attempt(
+    request: HttpRequest, call: Callable[[], T], *, form: Any = None, quiet: bool = False
+) -> Attempt[T]:
     """Run a service call; a domain error becomes a non-field error of `form` (shown beside the
-    fields the user fills in again) or, without a form, a message on the next page."""
+    fields the user fills in again) or, without a form, a message on the next page. `quiet`:
+    the view answers the error itself (a JSON body, the error on a field of its own)."""
     try:
         return Attempt(value=call())
     except DomainError as error:
+        if quiet:
+            return Attempt(error=error)
         if form is not None:
             form.add_error(None, error.message)
         else:
