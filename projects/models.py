@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 
 class Stage(models.TextChoices):
@@ -19,7 +19,7 @@ class Stage(models.TextChoices):
     ABANDONED = "abandoned", _("Abandonné")
 
 
-# The forward path; step_back goes one place back along it.
+# The forward path (the workflow app's step_back goes one place back along it).
 STAGE_ORDER = [Stage.INITIATIVE, Stage.CONSULTATION, Stage.REALISATION, Stage.EVALUATION]
 ACTIVE_STAGES = STAGE_ORDER
 
@@ -35,9 +35,11 @@ class ParticipationLevel(models.TextChoices):
 class ProjectSheet(ConcurrentTransitionMixin, models.Model):
     """A participatory project. Its content lives in versions; `stage` moves only by transitions.
 
-    The transition methods below declare the stage graph once; the workflow app's transition
-    service is the only caller (it locks, checks rules and the checklist, logs, and schedules
-    effects). Calling them directly skips those checks.
+    The stage graph is declared once, as a table, by the workflow app (`workflow.machine`),
+    which sits above this one: it attaches the django-fsm-2 transition methods
+    (`open_consultation`, `abandon`, `step_back`…) to this model when it is ready, and its
+    transition service is their only caller (it locks, checks rules and the checklist, logs and
+    records the event). Calling them directly skips those checks.
     """
 
     # Set on a board page by workflow.selectors.board_page_completeness.
@@ -106,42 +108,6 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         # The sheet page gathers documents and the workflow panel: the top floor composes it.
         return reverse("portal:sheet", args=[self.pk])
-
-    # --- the stage graph (django-fsm-2); effects live in workflow.services ---
-
-    @transition(field=stage, source=Stage.INITIATIVE, target=Stage.CONSULTATION)
-    def open_consultation(self) -> None:
-        self.stage_changed_at = timezone.now()
-
-    @transition(field=stage, source=Stage.CONSULTATION, target=Stage.REALISATION)
-    def start_realisation(self) -> None:
-        self.stage_changed_at = timezone.now()
-
-    @transition(field=stage, source=Stage.REALISATION, target=Stage.EVALUATION)
-    def start_evaluation(self) -> None:
-        self.stage_changed_at = timezone.now()
-
-    @transition(field=stage, source=Stage.EVALUATION, target=Stage.ARCHIVED)
-    def archive(self) -> None:
-        self.stage_changed_at = timezone.now()
-
-    @transition(
-        field=stage,
-        source=[Stage.INITIATIVE, Stage.CONSULTATION, Stage.REALISATION, Stage.EVALUATION],
-        target=Stage.ABANDONED,
-    )
-    def abandon(self, reason: str = "") -> None:
-        self.abandon_reason = reason
-        self.stage_changed_at = timezone.now()
-
-    @transition(
-        field=stage,
-        source=[Stage.CONSULTATION, Stage.REALISATION, Stage.EVALUATION],
-        target=RETURN_VALUE(Stage.INITIATIVE, Stage.CONSULTATION, Stage.REALISATION),
-    )
-    def step_back(self) -> str:
-        self.stage_changed_at = timezone.now()
-        return STAGE_ORDER[STAGE_ORDER.index(Stage(self.stage)) - 1]
 
 
 class SheetVersion(models.Model):

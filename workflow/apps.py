@@ -9,7 +9,18 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from . import verbs  # noqa: F401 - declares this app's activity verbs
 
+        _install_stage_machine()
         _show_checklist_on_sheet_detail()
+
+
+def _install_stage_machine() -> None:
+    # ProjectSheet.stage moves only by the methods built from this app's stage table: attached
+    # from here because projects sits below workflow and does not import it.
+    from core.machines import machine_install
+
+    from .machine import SHEET_STAGES
+
+    machine_install(SHEET_STAGES)
 
 
 def _show_checklist_on_sheet_detail() -> None:

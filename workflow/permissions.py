@@ -1,7 +1,7 @@
 """Who may run stage transitions, attest checklist items and see the staff board.
 
-django-fsm's `permission=` is advisory, so these rules are the gate: views, the API and the
-transition service all ask them.
+The stage table (`workflow.machine`) names, for each transition, which of the rules below
+decides; views, the API and the transition service all ask it.
 
 - Staff agents (and superusers) run every transition and attest items.
 - The owner of an *institution* workspace runs the forward transitions of its own sheets
@@ -26,23 +26,6 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-TRANSITIONS = (
-    "open_consultation",
-    "start_realisation",
-    "start_evaluation",
-    "archive",
-    "abandon",
-    "step_back",
-)
-# Leaving a stage forward requires that stage's checklist (see workflow.checklist).
-GATED_TRANSITIONS = frozenset(
-    {"open_consultation", "start_realisation", "start_evaluation", "archive"}
-)
-INSTITUTION_OWNER_TRANSITIONS = frozenset(
-    {"open_consultation", "start_realisation", "start_evaluation"}
-)
-NOTE_REQUIRED_TRANSITIONS = frozenset({"abandon", "step_back"})
-
 
 def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
@@ -52,18 +35,28 @@ def is_workflow_staff(user: User | AnonymousUser) -> bool:
     return _active(user) and bool(getattr(user, "is_platform_staff", False))
 
 
-def can_run_transition(user: User | AnonymousUser, sheet: ProjectSheet, name: str) -> bool:
-    if not _active(user) or name not in TRANSITIONS:
-        return False
+def may_steer(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
+    """The forward transitions' rule: staff, or the owner of the sheet's institution workspace."""
     if is_workflow_staff(user):
         return True
+    if not _active(user):
+        return False
     workspace = sheet.workspace
     # The grant is checked last: it loads the granting account, only for institution owners.
-    return (
-        name in INSTITUTION_OWNER_TRANSITIONS
-        and workspace_role(user, workspace) == Role.OWNER
-        and institution_is_granted(workspace)
-    )
+    return workspace_role(user, workspace) == Role.OWNER and institution_is_granted(workspace)
+
+
+def may_guard(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
+    """archive, abandon and step_back: staff only, as the guardians of the public record."""
+    return is_workflow_staff(user)
+
+
+def can_run_transition(user: User | AnonymousUser, sheet: ProjectSheet, name: str) -> bool:
+    """The rule the stage table (`workflow.machine`) gives transition `name`; False if unknown."""
+    # Imported here: the table names its rules from this module.
+    from .machine import SHEET_STAGES
+
+    return SHEET_STAGES.may(user, sheet, name)
 
 
 def can_attest(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:

@@ -15,18 +15,12 @@ from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion
 
 from .checklist import (
     ITEMS_BY_CODE,
-    checklist_state,
     checklist_states,
     completeness_filter_q,
     stage_completeness,
-    transition_missing,
 )
+from .machine import SHEET_STAGES
 from .models import Attestation, TransitionLog
-from .permissions import (
-    NOTE_REQUIRED_TRANSITIONS,
-    TRANSITIONS,
-    can_run_transition,
-)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,32 +36,13 @@ def sheet_get_visible(*, user: User | AnonymousUser, pk: int) -> ProjectSheet:
 def transition_options(
     *, user: User | AnonymousUser, sheet: ProjectSheet, state: dict[str, bool] | None = None
 ) -> list[dict[str, Any]]:
-    """The transitions available from the sheet's stage, each with whether `user` may run it now.
+    """The transitions available from the sheet's stage, each with whether `user` may run it now
+    (`SHEET_STAGES.available`: name, label, target, allowed, permitted, note_required, missing).
 
     `missing` lists the checklist codes that still gate a forward transition, whoever asks, so
     that everyone sees what the project lacks.
     """
-    from .services import transition_target
-
-    state = checklist_state(sheet) if state is None else state
-    options = []
-    for name in TRANSITIONS:
-        target = transition_target(sheet, name)
-        if target is None:
-            continue
-        missing = [item.code for item in transition_missing(sheet, name, state=state)]
-        permitted = can_run_transition(user, sheet, name)
-        options.append(
-            {
-                "name": name,
-                "target": str(target),
-                "allowed": permitted and not missing,
-                "permitted": permitted,
-                "note_required": name in NOTE_REQUIRED_TRANSITIONS,
-                "missing": missing,
-            }
-        )
-    return options
+    return SHEET_STAGES.available(user, sheet, context=state)
 
 
 def transition_log_list(*, sheet: ProjectSheet) -> QuerySet[TransitionLog]:

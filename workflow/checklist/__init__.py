@@ -19,25 +19,22 @@ from .sql import (
     completeness_filter_q,
 )
 from .summary import (
-    GATE_SOURCE,
-    TRANSITION_PRECONDITIONS,
+    StageGate,
     checklist_missing,
     checklist_summary,
     completeness,
     stage_completeness,
-    transition_missing,
 )
 
 __all__ = [
     "ATTESTED",
     "COMPUTED",
-    "GATE_SOURCE",
     "ISO_DATE",
     "ITEMS",
     "ITEMS_BY_CODE",
     "SUMMARY_MIN_LENGTH",
-    "TRANSITION_PRECONDITIONS",
     "ChecklistItem",
+    "StageGate",
     "checklist_annotate",
     "checklist_missing",
     "checklist_state",
@@ -48,5 +45,4 @@ __all__ = [
     "completeness_filter_q",
     "items_for_stage",
     "stage_completeness",
-    "transition_missing",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from projects.models import STAGE_ORDER, ProjectSheet, Stage
+from projects.models import STAGE_ORDER, ProjectSheet
 
 from .registry import ITEMS_BY_CODE, ChecklistItem, items_for_stage
 from .sql import checklist_state
@@ -49,33 +50,24 @@ def checklist_summary(
     return summary
 
 
-# Items a transition needs beyond the checklist of the stage it leaves: a consultation opens
-# only once an official has published its framing (the item belongs to the consultation stage,
-# whose information standard it is part of, but must hold before the stage starts).
-TRANSITION_PRECONDITIONS: dict[str, tuple[str, ...]] = {
-    "open_consultation": ("framing_published",),
-}
-GATE_SOURCE: dict[str, str] = {
-    "open_consultation": Stage.INITIATIVE,
-    "start_realisation": Stage.CONSULTATION,
-    "start_evaluation": Stage.REALISATION,
-    "archive": Stage.EVALUATION,
-}
+@dataclass(frozen=True)
+class StageGate:
+    """A transition's gate (declared in `workflow.machine`): the required items of the stage
+    it leaves, then `also`, items of another stage that must hold before this one starts."""
 
+    stage: str
+    also: tuple[str, ...] = ()
 
-def transition_missing(
-    sheet: ProjectSheet, name: str, *, state: dict[str, bool] | None = None
-) -> list[ChecklistItem]:
-    """What gates transition `name` for this sheet: empty for ungated transitions."""
-    if name not in GATE_SOURCE:
-        return []
-    state = checklist_state(sheet) if state is None else state
-    missing = checklist_missing(sheet, GATE_SOURCE[name], state=state)
-    for code in TRANSITION_PRECONDITIONS.get(name, ()):
-        item = ITEMS_BY_CODE[code]
-        if not state[code] and item not in missing:
-            missing.append(item)
-    return missing
+    def __call__(
+        self, sheet: ProjectSheet, state: dict[str, bool] | None = None
+    ) -> list[ChecklistItem]:
+        state = checklist_state(sheet) if state is None else state
+        missing = checklist_missing(sheet, self.stage, state=state)
+        for code in self.also:
+            item = ITEMS_BY_CODE[code]
+            if not state[code] and item not in missing:
+                missing.append(item)
+        return missing
 
 
 def checklist_missing(
