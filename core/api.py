@@ -54,3 +54,20 @@ class PolicyAPIView(APIView):
         obj = self.policy.get_visible(self.request.user, self.get_object_queryset(), **lookup)
         self.check_object_permissions(self.request, obj)
         return obj
+
+    def policy_object(
+        self,
+        policy: Policy,
+        action: str = "view",
+        *,
+        queryset: QuerySet | None = None,
+        **lookup: Any,
+    ) -> Any:
+        """An object on the way to the endpoint's own (the workspace whose member it names, the
+        sheet a note is filed under): 404 if hidden, then `action` refused as DRF refuses (401
+        for an anonymous caller, 403 otherwise). Lets an endpoint keep a documented order, such
+        as "may see the members" (403) before "no such member" (404)."""
+        obj = policy.get_visible(self.request.user, queryset, **lookup)
+        if action != "view" and not policy.check(self.request.user, obj, action):
+            self.permission_denied(self.request)
+        return obj

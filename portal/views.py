@@ -12,7 +12,7 @@ from documents.selectors import document_list_visible
 from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
 from projects.participation import participation_levels
-from projects.permissions import can_edit_sheet, can_write_framing_note
+from projects.permissions import SHEET_POLICY
 from projects.sections import sections_for_display
 from projects.selectors import framing_note_list_visible, sheet_get_visible, sheet_version_list
 from workflow.checklist import ITEMS_BY_CODE
@@ -128,8 +128,8 @@ def sheet_page(request, pk: int):
         "levels": participation_levels(),
         "documents": documents,
         "timeline": _timeline(sheet, documents),
-        "can_edit": can_edit_sheet(request.user, sheet),
-        "can_frame": can_write_framing_note(request.user, sheet),
+        "can_edit": SHEET_POLICY.check(request.user, sheet, "change"),
+        "can_frame": SHEET_POLICY.check(request.user, sheet, "frame"),
         "can_add_document": _can_add_sheet_document(request.user, sheet),
     }
     return render(request, "portal/sheet.html", context)

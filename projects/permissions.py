@@ -61,6 +61,7 @@ WORKSPACE_POLICY.extend(add_sheet=ACTIVE & role_perm("projects.add_projectsheet"
 
 _PUBLISHED = field_is("status", FramingNote.Status.PUBLISHED)
 _DRAFT = field_is("status", FramingNote.Status.DRAFT)
+_DRAFT_AUTHOR = _DRAFT & is_user("author") & through("sheet", SHEET_POLICY, "frame")
 FRAMING_NOTE_POLICY = policy_register(
     Policy(
         FramingNote,
@@ -69,7 +70,11 @@ FRAMING_NOTE_POLICY = policy_register(
             # Published notes are as visible as their sheet; a draft only to its author.
             "view": (_PUBLISHED & through("sheet", SHEET_POLICY))
             | (_DRAFT & (is_user("author") | SUPERUSER)),
-            "change": _DRAFT & is_user("author") & through("sheet", SHEET_POLICY, "frame"),
+            "change": _DRAFT_AUTHOR,
+            # Who may send a change or a publication through the API: a draft's author; for a
+            # published note, whoever sees it, so that the service answers "published notes no
+            # longer change" (409) rather than a bare 403.
+            "submit_change": _DRAFT_AUTHOR | _PUBLISHED,
         },
     )
 )
@@ -92,21 +97,9 @@ def has_sheet_editor_role(user: User | AnonymousUser, sheet: ProjectSheet) -> bo
     return SHEET_POLICY.check(user, sheet, "edit_any_stage")
 
 
-def can_edit_sheet(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
-    return SHEET_POLICY.check(user, sheet, "change")
-
-
-def can_restore_version(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
-    return can_edit_sheet(user, sheet)
-
-
 def can_write_framing_note(user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
     return SHEET_POLICY.check(user, sheet, "frame")
 
 
 def can_view_framing_note(user: User | AnonymousUser, note: FramingNote) -> bool:
     return FRAMING_NOTE_POLICY.check(user, note)
-
-
-def can_change_framing_note(user: User | AnonymousUser, note: FramingNote) -> bool:
-    return FRAMING_NOTE_POLICY.check(user, note, "change")

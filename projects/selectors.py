@@ -66,16 +66,20 @@ def sheet_list_for_workspace(
     return sheet_list_visible(user=user).filter(workspace=workspace)
 
 
+def sheet_queryset(*, for_detail: bool = True) -> QuerySet[ProjectSheet]:
+    """What a page about one sheet reads with it (views hand it to the sheet policy's loader);
+    `for_detail` adds the themes, which only the sheet's own page and API detail show."""
+    qs = ProjectSheet.objects.select_related(
+        "workspace", "territory", "current_version", "current_version__author", "created_by"
+    )
+    return qs.prefetch_related("themes") if for_detail else qs
+
+
 def sheet_get_visible(
     *, user: User | AnonymousUser, pk: int, for_detail: bool = True
 ) -> ProjectSheet:
     """The sheet if the user may see it; 404 otherwise, so private sheets stay unknown."""
-    qs = ProjectSheet.objects.select_related(
-        "workspace", "territory", "current_version", "current_version__author", "created_by"
-    )
-    if for_detail:
-        qs = qs.prefetch_related("themes")
-    sheet = qs.filter(pk=pk).first()
+    sheet = sheet_queryset(for_detail=for_detail).filter(pk=pk).first()
     if sheet is None or not can_view_sheet(user, sheet):
         raise Http404("No such sheet.")
     return sheet
@@ -188,6 +192,7 @@ __all__ = [
     "sheet_list_filter",
     "sheet_list_for_workspace",
     "sheet_list_visible",
+    "sheet_queryset",
     "sheet_version_diff",
     "sheet_version_get",
     "sheet_version_list",

@@ -3,21 +3,20 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.api import PublicUserSerializer
+from core.api import PolicyAPIView
 from territories.models import Territory
 
 from .models import Membership, Role, Workspace
-from .permissions import can_change_workspace, can_manage_members, can_view_members
+from .permissions import MEMBERSHIP_POLICY, WORKSPACE_POLICY
 from .selectors import (
     membership_get,
     membership_list,
-    workspace_get_visible,
     workspace_list_visible,
+    workspace_queryset,
 )
 from .services import (
     membership_change_role,
@@ -89,19 +88,24 @@ class WorkspaceListCreate(generics.ListCreateAPIView):
         serializer.instance = workspace_create(actor=self.request.user, **serializer.validated_data)
 
 
-class WorkspaceDetail(generics.RetrieveUpdateAPIView):
+class WorkspaceAPIView(PolicyAPIView):
+    """An endpoint about one workspace (`slug` in the URL), loaded through its policy."""
+
+    policy = WORKSPACE_POLICY
+    lookup_kwargs = {"slug": "slug"}
+
+    def get_object_queryset(self):
+        return workspace_queryset()
+
+
+class WorkspaceDetail(WorkspaceAPIView, generics.RetrieveUpdateAPIView):
+    """A workspace; its owners update it."""
+
     serializer_class = WorkspaceSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     http_method_names = ["get", "patch", "head", "options"]
-
-    def get_object(self):
-        workspace = workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
-        # Refused before the body is read, so a bad body doesn't tell an outsider more than 403.
-        if self.request.method == "PATCH" and not can_change_workspace(
-            self.request.user, workspace
-        ):
-            raise PermissionDenied()
-        return workspace
+    # get_object() refuses a PATCH before the body is read, so that a bad body tells an
+    # outsider no more than 403.
 
     def perform_update(self, serializer):
         serializer.instance = workspace_update(
@@ -109,24 +113,19 @@ class WorkspaceDetail(generics.RetrieveUpdateAPIView):
         )
 
 
-class MemberListCreate(generics.ListCreateAPIView):
+class MemberListCreate(WorkspaceAPIView, generics.ListCreateAPIView):
+    """The workspace's members (for its members); owners invite someone by e-mail."""
+
     serializer_class = MemberSerializer
     permission_classes = [IsAuthenticated]
-
-    def get_workspace(self) -> Workspace:
-        workspace = workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
-        if not can_view_members(self.request.user, workspace):
-            raise PermissionDenied()
-        return workspace
+    method_actions = {"GET": "view_members", "HEAD": "view_members", "POST": "manage_members"}
 
     def get_queryset(self):
-        return membership_list(workspace=self.get_workspace())
+        return membership_list(workspace=self.get_object())
 
     @extend_schema(request=InvitationSerializer, responses={201: InvitationSerializer})
     def create(self, request, *args, **kwargs):
-        workspace = self.get_workspace()
-        if not can_manage_members(request.user, workspace):
-            raise PermissionDenied()
+        workspace = self.get_object()
         serializer = InvitationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email, role = serializer.validated_data["email"], serializer.validated_data["role"]
@@ -147,24 +146,30 @@ class MemberListCreate(generics.ListCreateAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class MemberDetail(APIView):
+class MemberDetail(PolicyAPIView):
+    """One member: read (who sees the members), change the role (owners), remove (owners, or
+    the member themselves, leaving)."""
+
     permission_classes = [IsAuthenticated]
+    policy = MEMBERSHIP_POLICY
 
     def get_membership(self, request, slug: str, user_id: int) -> Membership:
-        workspace = workspace_get_visible(user=request.user, slug=slug)
-        if not can_view_members(request.user, workspace):
-            raise PermissionDenied()
+        # Who may not see the member list learns nothing about who is in it: 403 before any 404.
+        workspace = self.policy_object(WORKSPACE_POLICY, "view_members", slug=slug)
         return membership_get(workspace=workspace, user_id=user_id)
+
+    def get_object(self) -> Membership:
+        membership = self.get_membership(self.request, self.kwargs["slug"], self.kwargs["user_id"])
+        self.check_object_permissions(self.request, membership)
+        return membership
 
     @extend_schema(responses=MemberSerializer)
     def get(self, request, slug: str, user_id: int):
-        return Response(MemberSerializer(self.get_membership(request, slug, user_id)).data)
+        return Response(MemberSerializer(self.get_object()).data)
 
     @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
     def patch(self, request, slug: str, user_id: int):
-        membership = self.get_membership(request, slug, user_id)
-        if not can_manage_members(request.user, membership.workspace):
-            raise PermissionDenied()
+        membership = self.get_object()
         data = MemberRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_change_role(
@@ -174,10 +179,5 @@ class MemberDetail(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, slug: str, user_id: int):
-        membership = self.get_membership(request, slug, user_id)
-        if membership.user_id != request.user.pk and not can_manage_members(
-            request.user, membership.workspace
-        ):
-            raise PermissionDenied()
-        membership_remove(actor=request.user, membership=membership)
+        membership_remove(actor=request.user, membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

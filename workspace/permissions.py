@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from core.policies import ALL_ROWS, NO_ROWS, Policy, Predicate, active, policy_register
+from core.policies import ALL_ROWS, NO_ROWS, Policy, Predicate, active, is_user, policy_register
 
 from .models import Membership, Role, Workspace
 
@@ -158,12 +158,22 @@ WORKSPACE_POLICY = policy_register(
 )
 
 
+MEMBERSHIP_POLICY = policy_register(
+    Policy(
+        Membership,
+        workspace_path="workspace",
+        rules={
+            "view": role_perm("workspace.view_members"),
+            "change": role_perm("workspace.manage_members"),
+            # A member leaves by themselves; the owners remove the others.
+            "delete": is_user("user") | role_perm("workspace.manage_members"),
+        },
+    )
+)
+
+
 def can_view_workspace(user: User | AnonymousUser, workspace: Workspace) -> bool:
     return WORKSPACE_POLICY.check(user, workspace)
-
-
-def can_view_members(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return WORKSPACE_POLICY.check(user, workspace, "view_members")
 
 
 def can_change_workspace(user: User | AnonymousUser, workspace: Workspace) -> bool:

@@ -45,9 +45,14 @@ def workspace_list_for_member(*, user: User | AnonymousUser) -> QuerySet[Workspa
     return Workspace.objects.filter(memberships__user=user).select_related("territory")
 
 
+def workspace_queryset() -> QuerySet[Workspace]:
+    """What a page about one workspace reads with it (views hand it to the workspace policy)."""
+    return Workspace.objects.select_related("territory")
+
+
 def workspace_get_visible(*, user: User | AnonymousUser, slug: str) -> Workspace:
     """The workspace if the user may see it; 404 otherwise, so private ones stay unknown."""
-    workspace = Workspace.objects.select_related("territory").filter(slug=slug).first()
+    workspace = workspace_queryset().filter(slug=slug).first()
     if workspace is None or not can_view_workspace(user, workspace):
         raise Http404("No such workspace.")
     return workspace

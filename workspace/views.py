@@ -2,24 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.views import attempt, policy_object, policy_require
 from events.selectors import activity_list_for_workspace
 
-from .errors import InvitationInvalid, InvitationsExhausted, WorkspaceError
+from .errors import InvitationInvalid, WorkspaceError
 from .forms import MemberAddForm, MemberRoleForm, WorkspaceForm
-from .models import Role
-from .permissions import can_change_workspace, can_manage_members, can_view_members, workspace_role
-from .selectors import (
-    membership_get,
-    membership_list,
-    workspace_get_visible,
-    workspace_list_visible,
-)
+from .models import Membership, Role
+from .permissions import MEMBERSHIP_POLICY, WORKSPACE_POLICY, workspace_role
+from .selectors import membership_get, membership_list, workspace_list_visible, workspace_queryset
 from .services import (
     invitation_read,
     membership_accept_invitation,
@@ -29,6 +24,13 @@ from .services import (
     workspace_create,
     workspace_update,
 )
+
+
+def _workspace(request, slug: str, action: str = "view"):
+    """The workspace if the user may see it (404) and do `action` to it (403)."""
+    return policy_object(
+        request, WORKSPACE_POLICY, action, queryset=workspace_queryset(), slug=slug
+    )
 
 
 def workspace_list(request):
@@ -45,25 +47,24 @@ def workspace_list(request):
 def workspace_create_view(request):
     form = WorkspaceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            workspace = workspace_create(actor=request.user, **form.cleaned_data)
-        except WorkspaceError as error:
-            form.add_error(None, error.message)
-        else:
+        done = attempt(
+            request, lambda: workspace_create(actor=request.user, **form.cleaned_data), form=form
+        )
+        if done.ok:
             messages.success(request, _("Espace créé : vous en êtes propriétaire."))
-            return redirect(workspace)
+            return redirect(done.value)
     return render(request, "workspace/form.html", {"form": form, "creating": True})
 
 
 def workspace_detail(request, slug: str):
-    workspace = workspace_get_visible(user=request.user, slug=slug)
+    workspace = _workspace(request, slug)
     role = workspace_role(request.user, workspace)
     context = {
         "workspace": workspace,
         "role": role,
         "role_label": Role(role).label if role else "",
-        "can_change": can_change_workspace(request.user, workspace),
-        "can_manage_members": can_manage_members(request.user, workspace),
+        "can_change": WORKSPACE_POLICY.check(request.user, workspace, "change"),
+        "can_manage_members": WORKSPACE_POLICY.check(request.user, workspace, "manage_members"),
         "activities": activity_list_for_workspace(workspace=workspace)[:10] if role else [],
         "extra_sections": [],
     }
@@ -73,17 +74,16 @@ def workspace_detail(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workspace_edit(request, slug: str):
-    workspace = workspace_get_visible(user=request.user, slug=slug)
-    if not can_change_workspace(request.user, workspace):
-        raise PermissionDenied
+    workspace = _workspace(request, slug, "change")
     form = WorkspaceForm(request.POST or None, instance=workspace, user=request.user)
     if request.method == "POST" and form.is_valid():
-        workspace.refresh_from_db()
-        try:
-            workspace_update(actor=request.user, workspace=workspace, **form.cleaned_data)
-        except WorkspaceError as error:
-            form.add_error(None, error.message)
-        else:
+        workspace.refresh_from_db()  # the form wrote its values on the instance: start afresh
+        done = attempt(
+            request,
+            lambda: workspace_update(actor=request.user, workspace=workspace, **form.cleaned_data),
+            form=form,
+        )
+        if done.ok:
             messages.success(request, _("Espace mis à jour."))
             return redirect(workspace)
     return render(request, "workspace/form.html", {"form": form, "workspace": workspace})
@@ -92,28 +92,25 @@ def workspace_edit(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workspace_members(request, slug: str):
-    workspace = workspace_get_visible(user=request.user, slug=slug)
-    if not can_view_members(request.user, workspace):
-        raise PermissionDenied
-    manage = can_manage_members(request.user, workspace)
+    workspace = _workspace(request, slug, "view_members")
+    manage = WORKSPACE_POLICY.check(request.user, workspace, "manage_members")
     form = MemberAddForm(request.POST or None)
     status = None
     if request.method == "POST":
-        if not manage:
-            raise PermissionDenied
+        policy_require(request, WORKSPACE_POLICY, workspace, "manage_members")
         if form.is_valid():
             # The same answer for every address (account or not): the e-mail does the rest.
-            try:
-                membership_invite(
+            done = attempt(
+                request,
+                lambda: membership_invite(
                     actor=request.user,
                     workspace=workspace,
                     base_url=request.build_absolute_uri("/"),
                     **form.cleaned_data,
-                )
-            except InvitationsExhausted as error:
-                form.add_error(None, error.message)
-                status = 429
-            else:
+                ),
+                form=form,
+            )
+            if done.ok:
                 messages.success(
                     request,
                     _(
@@ -123,6 +120,7 @@ def workspace_members(request, slug: str):
                     % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("workspace:members", slug=workspace.slug)
+            status = done.status  # 429 when the day's invitations are spent
     members = [
         (m, MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.user_id}"))
         for m in membership_list(workspace=workspace)
@@ -135,49 +133,42 @@ def workspace_members(request, slug: str):
     )
 
 
+def _member(request, slug: str, user_id: int, action: str) -> Membership:
+    """The same checks in the same order as the API (workspace.api.MemberDetail): who may not
+    see the member list learns nothing about who is in it (403 before any 404), then the
+    action on the member (403)."""
+    workspace = _workspace(request, slug, "view_members")
+    membership = membership_get(workspace=workspace, user_id=user_id)
+    policy_require(request, MEMBERSHIP_POLICY, membership, action)
+    return membership
+
+
 @login_required
 @require_POST
 def member_role(request, slug: str, user_id: int):
-    # Same order as the API's PATCH: see the members (403), the member (404), then manage (403).
-    workspace = workspace_get_visible(user=request.user, slug=slug)
-    if not can_view_members(request.user, workspace):
-        raise PermissionDenied
-    membership = membership_get(workspace=workspace, user_id=user_id)
-    if not can_manage_members(request.user, workspace):
-        raise PermissionDenied
+    membership = _member(request, slug, user_id, "change")
     form = MemberRoleForm(request.POST, prefix=f"m{user_id}")
-    if form.is_valid():
-        try:
-            membership_change_role(
-                actor=request.user, membership=membership, role=form.cleaned_data["role"]
-            )
-            messages.success(request, _("Rôle modifié."))
-        except WorkspaceError as error:
-            messages.error(request, error.message)
-    else:
+    if not form.is_valid():
         messages.error(request, _("Rôle inconnu."))
-    return redirect("workspace:members", slug=workspace.slug)
+    elif attempt(
+        request,
+        lambda: membership_change_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+    ).ok:
+        messages.success(request, _("Rôle modifié."))
+    return redirect("workspace:members", slug=slug)
 
 
 @login_required
 @require_POST
 def member_remove(request, slug: str, user_id: int):
-    # The same checks in the same order as the API (workspace.api.MemberDetail): who may not
-    # see the member list learns nothing about who is in it (403 before any 404).
-    workspace = workspace_get_visible(user=request.user, slug=slug)
-    if not can_view_members(request.user, workspace):
-        raise PermissionDenied
-    membership = membership_get(workspace=workspace, user_id=user_id)
-    if membership.user_id != request.user.pk and not can_manage_members(request.user, workspace):
-        raise PermissionDenied
-    try:
-        membership_remove(actor=request.user, membership=membership)
+    membership = _member(request, slug, user_id, "delete")
+    if attempt(request, lambda: membership_remove(actor=request.user, membership=membership)).ok:
         messages.success(request, _("Membre retiré·e."))
-    except WorkspaceError as error:
-        messages.error(request, error.message)
     if membership.user_id == request.user.pk:
         return redirect("home")
-    return redirect("workspace:members", slug=workspace.slug)
+    return redirect("workspace:members", slug=slug)
 
 
 @login_required

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from workspace.selectors import workspace_get_visible
+from core.api import PolicyAPIView
+from workspace.permissions import WORKSPACE_POLICY
+from workspace.selectors import workspace_queryset
 
 from ..models import ProjectSheet, Stage
-from ..permissions import (
-    can_create_sheet,
-    has_sheet_editor_role,
-)
+from ..permissions import SHEET_POLICY
 from ..selectors import (
     sheet_get_visible,
     sheet_list_filter,
     sheet_list_visible,
+    sheet_queryset,
 )
 from ..services import (
     sheet_create,
@@ -40,6 +36,17 @@ def sheet_detail_response(request, sheet: ProjectSheet, status_code: int = 200) 
     return Response(
         SheetDetailSerializer(sheet, context={"request": request}).data, status=status_code
     )
+
+
+class SheetAPIView(PolicyAPIView):
+    """An endpoint about one sheet (`pk` in the URL), loaded through the sheet policy; `for_detail`
+    also reads its themes, for the answers that show them."""
+
+    policy = SHEET_POLICY
+    for_detail = False
+
+    def get_object_queryset(self):
+        return sheet_queryset(for_detail=self.for_detail)
 
 
 @extend_schema(
@@ -67,35 +74,43 @@ class SheetList(generics.ListAPIView):
         )
 
 
-class WorkspaceSheetCreate(APIView):
+class WorkspaceSheetCreate(PolicyAPIView):
+    """Create a sheet in the workspace (contributors and up): stage initiative, version 1."""
+
     permission_classes = [IsAuthenticatedOrReadOnly]
+    policy = WORKSPACE_POLICY
+    lookup_kwargs = {"slug": "slug"}
+    method_actions = {"POST": "add_sheet"}
+
+    def get_object_queryset(self):
+        return workspace_queryset()
 
     @extend_schema(request=SheetWriteSerializer, responses={201: SheetDetailSerializer})
     def post(self, request, slug: str):
-        workspace = workspace_get_visible(user=request.user, slug=slug)
-        if not can_create_sheet(request.user, workspace):
-            raise PermissionDenied()
+        workspace = self.get_object()
         data = SheetWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sheet = sheet_create(actor=request.user, workspace=workspace, **data.validated_data)
         return sheet_detail_response(request, sheet, status.HTTP_201_CREATED)
 
 
-class SheetDetail(APIView):
+class SheetDetail(SheetAPIView):
+    """A sheet's current content; editors update it into a new version."""
+
     permission_classes = [IsAuthenticatedOrReadOnly]
+    # Editors write whatever the stage: a closed sheet is the service's 409, not a 403.
+    method_actions = {"PATCH": "edit_any_stage"}
+    for_detail = True
 
     @extend_schema(responses=SheetDetailSerializer)
     def get(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
+        sheet = self.get_object()
         return Response(SheetDetailSerializer(sheet, context={"request": request}).data)
 
     @extend_schema(request=SheetUpdateSerializer, responses=SheetDetailSerializer)
     def patch(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
-        if not has_sheet_editor_role(request.user, sheet):
-            raise PermissionDenied()
+        sheet = self.get_object()
         data = SheetUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields: dict[str, Any] = dict(data.validated_data)
-        sheet = sheet_update(actor=request.user, sheet=sheet, **fields)
+        sheet = sheet_update(actor=request.user, sheet=sheet, **data.validated_data)
         return sheet_detail_response(request, sheet)

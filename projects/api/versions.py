@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from ..permissions import (
-    has_sheet_editor_role,
-)
 from ..selectors import (
     sheet_get_visible,
     sheet_version_diff,
@@ -28,7 +23,7 @@ from .serializers import (
     VersionDetailSerializer,
     VersionListSerializer,
 )
-from .sheets import sheet_detail_response
+from .sheets import SheetAPIView, sheet_detail_response
 
 
 class SheetVersionList(generics.ListAPIView):
@@ -39,23 +34,27 @@ class SheetVersionList(generics.ListAPIView):
         return sheet_version_list(sheet=sheet)
 
 
-class SheetVersionDetail(APIView):
+class SheetVersionDetail(SheetAPIView):
+    """The full content of one version of the sheet."""
+
     @extend_schema(responses=VersionDetailSerializer)
     def get(self, request, pk: int, number: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk, for_detail=False)
-        version = sheet_version_get(sheet=sheet, number=number)
+        version = sheet_version_get(sheet=self.get_object(), number=number)
         return Response(VersionDetailSerializer(version).data)
 
 
-class SheetVersionRestore(APIView):
+class SheetVersionRestore(SheetAPIView):
+    """A new version with an old version's content (editors and up)."""
+
     permission_classes = [IsAuthenticatedOrReadOnly]
+    method_actions = {"POST": "edit_any_stage"}
 
     @extend_schema(request=RestoreSerializer, responses={201: SheetDetailSerializer})
     def post(self, request, pk: int, number: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk, for_detail=False)
+        # A version that does not exist is 404 for whoever sees the sheet, before any right.
+        sheet = self.policy_object(self.policy, queryset=self.get_object_queryset(), pk=pk)
         sheet_version_get(sheet=sheet, number=number)
-        if not has_sheet_editor_role(request.user, sheet):
-            raise PermissionDenied()
+        self.check_object_permissions(request, sheet)
         data = RestoreSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sheet = sheet_version_restore(
@@ -64,13 +63,15 @@ class SheetVersionRestore(APIView):
         return sheet_detail_response(request, sheet, status.HTTP_201_CREATED)
 
 
-class SheetDiff(APIView):
+class SheetDiff(SheetAPIView):
+    """Field-by-field differences between two versions of the sheet."""
+
     @extend_schema(
         parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
         responses=dict,
     )
     def get(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk, for_detail=False)
+        sheet = self.get_object()
         current = sheet.current_version.number
         try:
             to_number = int(request.query_params.get("to") or current)

@@ -4,9 +4,8 @@ import pytest
 
 from projects.models import ProjectSheet, Stage
 from projects.permissions import (
+    SHEET_POLICY,
     can_create_sheet,
-    can_edit_sheet,
-    can_restore_version,
     can_view_sheet,
     can_write_framing_note,
 )
@@ -20,8 +19,9 @@ ROLES = ["anonymous", "outsider", "reader", "contributor", "editor", "owner", "s
 ACTIONS = {
     "view": lambda user, sheet: can_view_sheet(user, sheet),
     "create": lambda user, sheet: can_create_sheet(user, sheet.workspace),
-    "edit": lambda user, sheet: can_edit_sheet(user, sheet),
-    "restore": lambda user, sheet: can_restore_version(user, sheet),
+    "edit": lambda user, sheet: SHEET_POLICY.check(user, sheet, "change"),
+    # The pages' restore button and action ask the same rule as editing.
+    "restore": lambda user, sheet: SHEET_POLICY.check(user, sheet, "change"),
     "frame": lambda user, sheet: can_write_framing_note(user, sheet),
 }
 # (workspace visibility, sheet public) → action → roles allowed, for an open stage.
