@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install lock run serve worker migrate seed test lint check bench bench-upload bench-sheets bench-board bench-search bench-dos clean
+.PHONY: install node-install lock run serve worker migrate seed test test-browser lint check bench bench-upload bench-sheets bench-board bench-search bench-dos clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -45,8 +45,26 @@ run: seed
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 600 --access-logfile - & \
 	wait
 
+# The unit suite; the browser tests (marker `browser`) are deselected by pyproject's addopts.
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n auto
+
+# axe-core for the browser suite, exactly as package-lock.json pins it (npm ci checks each
+# package's integrity hash); nothing under node_modules/ is served to users.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+node-install: node_modules/.installed
+
+# The browser suite (tests/browser): Debian's Chromium (apt-get install chromium; another one
+# with FABRIQUE_CHROMIUM=/path) driven by Playwright, which never downloads a browser of its own;
+# axe-core checks each key page. Full-page screenshots of the key pages go to SCREENSHOTS.
+SCREENSHOTS ?= var/screenshots
+test-browser: install node-install
+	rm -rf $(SCREENSHOTS)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 FABRIQUE_SCREENSHOTS=$(abspath $(SCREENSHOTS)) \
+		DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser tests/browser
 
 # Lint, formatting, and the types of every app's services, selectors and permissions (the
 # modules are chosen in pyproject.toml's [tool.mypy]; results cached in .mypy_cache).
@@ -61,7 +79,7 @@ check: install
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) node_modules
 
 # Upload benchmark: 1 GiB through Fabrique's API vs a bare Django view (SIZE_MIB=64 for a quick run).
 SIZE_MIB ?= 1024
