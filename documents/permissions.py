@@ -115,7 +115,3 @@ def can_restore_document(user: User | AnonymousUser, document: Document) -> bool
 
 def can_manage_share_links(user: User | AnonymousUser, document: Document) -> bool:
     return DOCUMENT_POLICY.check(user, document, "share")
-
-
-def can_view_trash(user: User | AnonymousUser, workspace: Workspace) -> bool:
-    return WORKSPACE_POLICY.check(user, workspace, "view_trash")

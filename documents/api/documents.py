@@ -5,22 +5,12 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from projects.models import ProjectSheet
-from workspace.selectors import workspace_get_visible
 
-from ..models import Document
-from ..permissions import (
-    can_add_document,
-    can_change_document,
-    can_trash_document,
-)
 from ..selectors import (
-    document_get_visible,
     document_list_visible,
     document_revision_get,
 )
@@ -30,6 +20,7 @@ from ..services import (
     document_update,
 )
 from ..storage import revision_response
+from .base import DocumentAPIView, WorkspaceAPIView
 from .serializers import UNKNOWN_SHEET, DocumentSerializer, DocumentUploadSerializer
 from .streaming import StreamingUploadMixin
 
@@ -43,12 +34,10 @@ def _sheet_for(workspace, sheet_id):
     return sheet
 
 
-class WorkspaceDocumentList(StreamingUploadMixin, generics.ListAPIView):
+class WorkspaceDocumentList(StreamingUploadMixin, WorkspaceAPIView, generics.ListAPIView):
     serializer_class = DocumentSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
-
-    def get_workspace(self):
-        return workspace_get_visible(user=self.request.user, slug=self.kwargs["slug"])
+    method_actions = {"POST": "add_document"}
 
     @extend_schema(
         parameters=[
@@ -65,7 +54,7 @@ class WorkspaceDocumentList(StreamingUploadMixin, generics.ListAPIView):
         params = self.request.query_params
         return document_list_visible(
             user=self.request.user,
-            workspace=self.get_workspace(),
+            workspace=self.get_object(),
             q=params.get("q", "")[:200],
             mime_type=params.get("type", ""),
             visibility=params.get("visibility", ""),
@@ -77,9 +66,7 @@ class WorkspaceDocumentList(StreamingUploadMixin, generics.ListAPIView):
         responses={201: DocumentSerializer},
     )
     def post(self, request, slug: str):
-        workspace = self.get_workspace()
-        if not can_add_document(request.user, workspace):
-            raise PermissionDenied()
+        workspace = self.get_object()
         data = self.uploaded_file(DocumentUploadSerializer)
         document = document_create(
             actor=request.user,
@@ -97,12 +84,10 @@ class WorkspaceDocumentList(StreamingUploadMixin, generics.ListAPIView):
         )
 
 
-class DocumentDetail(APIView):
+class DocumentDetail(DocumentAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = DocumentSerializer
-
-    def get_object(self) -> Document:
-        return document_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+    method_actions = {"DELETE": "trash"}
 
     @extend_schema(responses=DocumentSerializer)
     def get(self, request, pk: int):
@@ -111,8 +96,6 @@ class DocumentDetail(APIView):
     @extend_schema(request=DocumentSerializer, responses=DocumentSerializer)
     def patch(self, request, pk: int):
         document = self.get_object()
-        if not can_change_document(request.user, document):
-            raise PermissionDenied()
         serializer = DocumentSerializer(
             document, data=request.data, partial=True, context={"request": request}
         )
@@ -127,14 +110,11 @@ class DocumentDetail(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
-        document = self.get_object()
-        if not can_trash_document(request.user, document):
-            raise PermissionDenied()
-        document_trash(actor=request.user, document=document)
+        document_trash(actor=request.user, document=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DocumentDownload(APIView):
+class DocumentDownload(DocumentAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(
@@ -142,7 +122,7 @@ class DocumentDownload(APIView):
         responses={(200, "application/octet-stream"): bytes, 302: None},
     )
     def get(self, request, pk: int):
-        document = document_get_visible(user=request.user, pk=pk)
+        document = self.get_object()
         number = request.query_params.get("revision")
         if number:
             try:

@@ -6,43 +6,36 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from ..models import Document, ShareLink
-from ..permissions import (
-    can_manage_share_links,
-)
+from ..models import ShareLink
 from ..selectors import (
-    document_get_visible,
     share_link_list,
 )
 from ..services import (
     share_link_create,
     share_link_revoke,
 )
+from .base import DocumentAPIView
 from .serializers import ShareLinkCreateSerializer, ShareLinkSerializer
 
+# Listing, creating and revoking links all need "share": the links are not for every reader.
+SHARE_ACTIONS = {"GET": "share", "HEAD": "share", "POST": "share", "DELETE": "share"}
 
-class ShareLinkListCreate(generics.ListAPIView):
+
+class ShareLinkListCreate(DocumentAPIView, generics.ListAPIView):
     serializer_class = ShareLinkSerializer
     permission_classes = [IsAuthenticated]
     pagination_class = None
-
-    def get_document(self) -> Document:
-        document = document_get_visible(user=self.request.user, pk=self.kwargs["pk"])
-        if not can_manage_share_links(self.request.user, document):
-            raise PermissionDenied()
-        return document
+    method_actions = SHARE_ACTIONS
 
     def get_queryset(self):
-        return share_link_list(document=self.get_document())
+        return share_link_list(document=self.get_object())
 
     @extend_schema(request=ShareLinkCreateSerializer, responses={201: ShareLinkSerializer})
     def post(self, request, pk: int):
-        document = self.get_document()
+        document = self.get_object()
         serializer = ShareLinkCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         link, token = share_link_create(
@@ -55,14 +48,13 @@ class ShareLinkListCreate(generics.ListAPIView):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class ShareLinkRevoke(APIView):
+class ShareLinkRevoke(DocumentAPIView):
     permission_classes = [IsAuthenticated]
+    method_actions = SHARE_ACTIONS
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int, link_id: int):
-        document = document_get_visible(user=request.user, pk=pk)
-        if not can_manage_share_links(request.user, document):
-            raise PermissionDenied()
-        link = get_object_or_404(ShareLink, pk=link_id, document=document)
+        # "May manage links" (403) before the link (404): get_object() checks it first.
+        link = get_object_or_404(ShareLink, pk=link_id, document=self.get_object())
         share_link_revoke(actor=request.user, link=link)
         return Response(status=status.HTTP_204_NO_CONTENT)

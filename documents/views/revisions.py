@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from core.http import status_for
+from core.views import attempt, policy_require
 
-from ..errors import DocumentError
 from ..forms import (
     RevisionForm,
 )
-from ..permissions import (
-    can_add_revision,
-)
+from ..permissions import DOCUMENT_POLICY
 from ..selectors import (
-    document_get_visible,
     document_revision_get,
 )
 from ..services import (
@@ -30,23 +24,29 @@ from ..services import (
 )
 from ..upload import streaming_upload, upload_too_large
 from ..validation import too_large_message
-from .common import detail_context, file_error, is_xhr
+from .common import detail_context, document_for, file_error, file_refused_json, is_xhr, upload_done
 
 
 @login_required
 def _revision_declared_too_large(request, pk: int):
     """A new version declared over the limit: the document page again, the error on the
     new-version form, without reading the body."""
-    document = document_get_visible(user=request.user, pk=pk)
-    if not can_add_revision(request.user, document):
-        raise PermissionDenied
+    document = document_for(request, pk, "add_revision")
     message = too_large_message()
     if is_xhr(request):
-        return JsonResponse({"detail": message, "errors": {"file": [message]}}, status=413)
+        return file_refused_json(message, 413)
     form = RevisionForm()
     file_error(form, message)
     context = detail_context(request, document, revision_form=form)
     return render(request, "documents/detail.html", context, status=413)
+
+
+def _revision_refused(request, document, message: str, status: int):
+    """The upload script gets the refusal as JSON; the page, as a message above the document."""
+    if is_xhr(request):
+        return file_refused_json(message, status)
+    messages.error(request, message)
+    return redirect(document)
 
 
 @csrf_exempt
@@ -55,52 +55,41 @@ def _revision_declared_too_large(request, pk: int):
 @login_required
 @require_POST
 def revision_upload(request, pk: int):
-    document = document_get_visible(user=request.user, pk=pk)
-    if not can_add_revision(request.user, document):
-        raise PermissionDenied
-    message = None
-    status = 400
+    document = document_for(request, pk, "add_revision")
     if upload_too_large(request):
-        message, status = too_large_message(), 413
-    else:
-        form = RevisionForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document_revision_add(
-                    actor=request.user,
-                    document=document,
-                    file=form.cleaned_data["file"],
-                    name=form.cleaned_data["file"].name,
-                )
-            except DocumentError as error:
-                message, status = error.message, status_for(error)
-        else:
-            message = _("Choisissez un fichier.")
-    if message:
-        if is_xhr(request):
-            return JsonResponse({"detail": message, "errors": {"file": [message]}}, status=status)
-        messages.error(request, message)
-        return redirect(document)
-    messages.success(request, _("Nouvelle version déposée."))
-    if is_xhr(request):
-        return JsonResponse({"redirect": document.get_absolute_url()}, status=201)
-    return redirect(document)
+        return _revision_refused(request, document, too_large_message(), 413)
+    form = RevisionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _revision_refused(request, document, _("Choisissez un fichier."), 400)
+    file = form.cleaned_data["file"]
+    stored = attempt(
+        request,
+        lambda: document_revision_add(
+            actor=request.user, document=document, file=file, name=file.name
+        ),
+        quiet=True,
+    )
+    if stored.error is not None:
+        return _revision_refused(request, document, stored.error.message, stored.status)
+    return upload_done(request, document, _("Nouvelle version déposée."))
 
 
 @login_required
 @require_POST
 def revision_restore(request, pk: int, number: int):
-    document = document_get_visible(user=request.user, pk=pk)
+    document = document_for(request, pk)
+    # A version that does not exist is 404 before the 403 of who may not restore: anyone who
+    # sees the document sees its list of versions, so this tells them nothing new.
     document_revision_get(document=document, number=number)
-    if not can_add_revision(request.user, document):
-        raise PermissionDenied
-    try:
-        revision = document_revision_restore(actor=request.user, document=document, number=number)
+    policy_require(request, DOCUMENT_POLICY, document, "add_revision")
+    restored = attempt(
+        request,
+        lambda: document_revision_restore(actor=request.user, document=document, number=number),
+    )
+    if restored.value is not None:
         messages.success(
             request,
             _("La version %(old)s est redevenue courante (version %(new)s).")
-            % {"old": number, "new": revision.number},
+            % {"old": number, "new": restored.value.number},
         )
-    except DocumentError as error:
-        messages.error(request, error.message)
     return redirect(document)

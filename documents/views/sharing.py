@@ -6,7 +6,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,19 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.throttling import client_ip, seconds_until
+from core.views import attempt
 
-from ..errors import DocumentError, ShareLinkLocked
+from ..errors import ShareLinkLocked
 from ..forms import (
     ShareLinkForm,
     SharePasswordForm,
 )
 from ..models import ShareLink
-from ..permissions import (
-    can_manage_share_links,
-)
-from ..selectors import (
-    document_get_visible,
-)
 from ..services import (
     share_link_check_password,
     share_link_create,
@@ -35,14 +29,13 @@ from ..services import (
     share_link_revoke,
 )
 from ..storage import revision_page_response
+from .common import document_for
 
 
 @login_required
 @require_POST
 def share_link_create_view(request, pk: int):
-    document = document_get_visible(user=request.user, pk=pk)
-    if not can_manage_share_links(request.user, document):
-        raise PermissionDenied
+    document = document_for(request, pk, "share")
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -51,39 +44,36 @@ def share_link_create_view(request, pk: int):
         return redirect(document)
     data = form.cleaned_data
     expires_at = timezone.make_aware(datetime.combine(data["expires_on"], time(23, 59, 59)))
-    try:
-        _link, token = share_link_create(
+    created = attempt(
+        request,
+        lambda: share_link_create(
             actor=request.user,
             document=document,
             expires_at=expires_at,
             password=data["password"],
             label=data["label"],
+        ),
+    )
+    if created.value is not None:
+        _link, token = created.value
+        # Shown once on the next page: only the token's hash is stored.
+        request.session[f"share-link-{document.pk}"] = request.build_absolute_uri(
+            reverse("documents:shared", args=[token])
         )
-    except DocumentError as error:
-        messages.error(request, error.message)
-        return redirect(document)
-    # Shown once on the next page: only the token's hash is stored.
-    request.session[f"share-link-{document.pk}"] = request.build_absolute_uri(
-        reverse("documents:shared", args=[token])
-    )
-    messages.success(
-        request, _("Lien de partage créé. Copiez-le maintenant : il ne sera plus affiché.")
-    )
+        messages.success(
+            request, _("Lien de partage créé. Copiez-le maintenant : il ne sera plus affiché.")
+        )
     return redirect(document)
 
 
 @login_required
 @require_POST
 def share_link_revoke_view(request, pk: int, link_id: int):
-    document = document_get_visible(user=request.user, pk=pk)
-    if not can_manage_share_links(request.user, document):
-        raise PermissionDenied
+    # "May manage links" (403) before the link (404), as on the API.
+    document = document_for(request, pk, "share")
     link = get_object_or_404(ShareLink, pk=link_id, document=document)
-    try:
-        share_link_revoke(actor=request.user, link=link)
+    if attempt(request, lambda: share_link_revoke(actor=request.user, link=link)).ok:
         messages.success(request, _("Lien révoqué."))
-    except DocumentError as error:
-        messages.error(request, error.message)
     return redirect(document)
 
 
