@@ -9,18 +9,10 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from workspace.selectors import workspace_list_for_member, workspace_list_visible
-
 from .forms import ProfileForm, SignupForm
 from .models import User
 from .selectors import official_list
 from .services import AccountError, user_confirm_email, user_signup, user_update_profile
-
-
-def home(request):
-    public = workspace_list_visible(user=None).order_by("-created")[:12]
-    mine = workspace_list_for_member(user=request.user).order_by("name")
-    return render(request, "home.html", {"public_workspaces": public, "my_workspaces": mine})
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,7 @@ from projects.permissions import SHEET_POLICY
 from projects.sections import sections_for_display
 from projects.selectors import framing_note_list_visible, sheet_get_visible, sheet_version_list
 from workflow.checklist import ITEMS_BY_CODE
+from workspace.selectors import workspace_list_for_member, workspace_list_visible
 
 
 def _stage_progress(sheet: ProjectSheet) -> list[dict]:
@@ -133,3 +134,10 @@ def sheet_page(request, pk: int):
         "can_add_document": _can_add_sheet_document(request.user, sheet),
     }
     return render(request, "portal/sheet.html", context)
+
+
+def home(request):
+    """The home page gathers several apps (workspaces today; issue 11 adds consultations)."""
+    public = workspace_list_visible(user=None).order_by("-created")[:12]
+    mine = workspace_list_for_member(user=request.user).order_by("name")
+    return render(request, "home.html", {"public_workspaces": public, "my_workspaces": mine})
