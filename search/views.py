@@ -5,11 +5,12 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.views import attempt
 from projects.models import Stage
 from territories.models import Territory, Theme
 from workspace.selectors import workspace_list_visible
 
-from .services import SearchError, search_query
+from .services import search_query
 
 TYPE_LABELS = {
     "sheet": _("Fiches projet"),
@@ -22,18 +23,21 @@ FILTERS = ("type", "stage", "territory", "theme", "workspace")
 def search(request):
     q = request.GET.get("q", "").strip()[:500]
     filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    error = None
-    page = None
+    page, error = None, None
     if q:
-        try:
-            page = search_query(
+        # A refused query (an unknown type…) is said above the form, not as a message.
+        found = attempt(
+            request,
+            lambda: search_query(
                 user=request.user,
                 q=q,
                 page=request.GET.get("page") or 1,
                 **{k: v or None for k, v in filters.items()},
-            )
-        except SearchError as exc:
-            error = exc.message
+            ),
+            quiet=True,
+        )
+        page = found.value
+        error = found.error.message if found.error else None
     # Kept on every link (pagination), so the whole search lives in the URL.
     query_string = urlencode({"q": q, **{k: v for k, v in filters.items() if v}})
     context = {

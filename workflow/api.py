@@ -6,14 +6,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, inline_ser
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from core.api import PolicyAPIView
 from events.selectors import activity_label
+from projects.permissions import SHEET_POLICY
 
 from .checklist import checklist_summary
 from .selectors import (
     sheet_activity_list,
-    sheet_get_visible,
+    sheet_queryset,
     transition_log_list,
     transition_options,
 )
@@ -90,44 +91,50 @@ class ActivitySerializer(serializers.Serializer):
         return activity_label(activity.verb)
 
 
-class SheetChecklist(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+class SheetWorkflowView(PolicyAPIView):
+    """An endpoint about one visible sheet (`pk`; 404 otherwise, 401 for an anonymous write).
+    Writes ask no policy action here: the services judge who may attest or run which
+    transition, so a refusal keeps its own code (`attestation_forbidden`,
+    `transition_forbidden`) and its order (an unknown transition is 404 for everyone)."""
 
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    policy = SHEET_POLICY
+    method_actions = {"POST": "view", "DELETE": "view"}
+
+    def get_object_queryset(self):
+        return sheet_queryset()
+
+
+class SheetChecklist(SheetWorkflowView):
     @extend_schema(responses=ChecklistStageSerializer(many=True))
     def get(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
-        return Response(ChecklistStageSerializer(checklist_summary(sheet), many=True).data)
+        return Response(
+            ChecklistStageSerializer(checklist_summary(self.get_object()), many=True).data
+        )
 
 
-class SheetAttestation(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+class SheetAttestation(SheetWorkflowView):
     http_method_names = ["post", "delete", "options"]
 
     @extend_schema(request=None, responses={201: AttestationSerializer})
     def post(self, request, pk: int, code: str):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
-        attestation = attestation_create(actor=request.user, sheet=sheet, code=code)
+        attestation = attestation_create(actor=request.user, sheet=self.get_object(), code=code)
         return Response(AttestationSerializer(attestation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: AttestationSerializer})
     def delete(self, request, pk: int, code: str):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
-        attestation = attestation_withdraw(actor=request.user, sheet=sheet, code=code)
+        attestation = attestation_withdraw(actor=request.user, sheet=self.get_object(), code=code)
         return Response(AttestationSerializer(attestation).data)
 
 
-class SheetTransitionList(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
+class SheetTransitionList(SheetWorkflowView):
     @extend_schema(responses=TransitionOptionSerializer(many=True))
     def get(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
-        options = transition_options(user=request.user, sheet=sheet)
+        options = transition_options(user=request.user, sheet=self.get_object())
         return Response(TransitionOptionSerializer(options, many=True).data)
 
 
-class SheetTransitionRun(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+class SheetTransitionRun(SheetWorkflowView):
     http_method_names = ["post", "options"]
 
     @extend_schema(
@@ -135,7 +142,7 @@ class SheetTransitionRun(APIView):
         responses={200: inline_serializer("TransitionResult", {"stage": serializers.CharField()})},
     )
     def post(self, request, pk: int, name: str):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
+        sheet = self.get_object()
         data = TransitionRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sheet = sheet_transition(
@@ -144,9 +151,7 @@ class SheetTransitionRun(APIView):
         return Response({"stage": sheet.stage})
 
 
-class SheetHistory(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
+class SheetHistory(SheetWorkflowView):
     @extend_schema(
         responses=inline_serializer(
             "SheetHistory",
@@ -157,7 +162,7 @@ class SheetHistory(APIView):
         )
     )
     def get(self, request, pk: int):
-        sheet = sheet_get_visible(user=request.user, pk=pk)
+        sheet = self.get_object()
         return Response(
             {
                 "transitions": TransitionLogSerializer(

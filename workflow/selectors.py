@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def sheet_get_visible(*, user: User | AnonymousUser, pk: int) -> ProjectSheet:
-    """The sheet if the user may see it; 404 otherwise (the projects app's rule, reused)."""
-    return projects_selectors.sheet_get_visible(user=user, pk=pk, for_detail=False)
+def sheet_queryset() -> QuerySet[ProjectSheet]:
+    """What the workflow reads with a sheet (views hand it to the sheet policy's loader): its
+    workspace for the rules, its current version for the checklist and the log."""
+    return ProjectSheet.objects.select_related("workspace", "current_version")
 
 
 def transition_options(

@@ -13,16 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import DomainError, ForbiddenError, NotFoundError
+from core.views import attempt, policy_object
 from projects.models import ProjectSheet
+from projects.permissions import SHEET_POLICY
 
-from .errors import (
-    AttestationNotAllowed,
-    TransitionGated,
-    TransitionNotAllowed,
-    UnknownChecklistItem,
-    UnknownTransition,
-    WorkflowError,
-)
+from .errors import TransitionGated
 from .forms import BoardFilterForm
 from .permissions import can_view_board
 from .selectors import (
@@ -30,7 +26,7 @@ from .selectors import (
     board_page_completeness,
     board_sheet_list,
     board_stage_counts,
-    sheet_get_visible,
+    sheet_queryset,
 )
 from .services import attestation_create, attestation_withdraw, sheet_transition
 
@@ -50,26 +46,39 @@ def _back(request: HttpRequest, sheet: ProjectSheet) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
+def _refused(request: HttpRequest, error: DomainError) -> None:
+    """A role that may not, or a transition or item the page never offered: 403, as a forged
+    form deserves. Anything else (a stale page, an incomplete checklist, a missing note) is a
+    message on the page the form was on, with what the checklist still lacks."""
+    if isinstance(error, (ForbiddenError, NotFoundError)):
+        raise PermissionDenied(error.message) from error
+    text = error.message
+    if isinstance(error, TransitionGated):
+        missing = "; ".join(item["label"] for item in error.missing)
+        text = f"{text} {_('Il manque :')} {missing}."
+    messages.error(request, text)
+
+
 @login_required
 @require_POST
 def transition_run(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    sheet = sheet_get_visible(user=request.user, pk=pk)
-    try:
-        sheet = sheet_transition(
+    """The machine judges the role per transition (`can_run_transition`), on the locked row."""
+    sheet = policy_object(request, SHEET_POLICY, queryset=sheet_queryset(), pk=pk)
+    result = attempt(
+        request,
+        lambda: sheet_transition(
             actor=request.user,
             sheet=sheet,
             name=name,
             note=request.POST.get("note", ""),
             expected_stage=request.POST.get("stage") or None,
-        )
-    except (TransitionNotAllowed, UnknownTransition) as error:
-        raise PermissionDenied(error.message) from error
-    except TransitionGated as error:
-        missing = "; ".join(item["label"] for item in error.missing)
-        messages.error(request, f"{error.message} {_('Il manque :')} {missing}.")
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
+        ),
+        quiet=True,
+    )
+    if result.error is not None:
+        _refused(request, result.error)
+    elif result.value is not None:
+        sheet = result.value
         messages.success(
             request,
             _("La fiche est passée à l'étape « %(stage)s ».")
@@ -81,15 +90,15 @@ def transition_run(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def attestation(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    sheet = sheet_get_visible(user=request.user, pk=pk)
+    """Attest or withdraw; the service refuses whoever may not (`can_attest`)."""
+    sheet = policy_object(request, SHEET_POLICY, queryset=sheet_queryset(), pk=pk)
     withdraw = request.POST.get("action") == "withdraw"
     service = attestation_withdraw if withdraw else attestation_create
-    try:
-        service(actor=request.user, sheet=sheet, code=code)
-    except (AttestationNotAllowed, UnknownChecklistItem) as error:
-        raise PermissionDenied(error.message) from error
-    except WorkflowError as error:
-        messages.error(request, error.message)
+    result = attempt(
+        request, lambda: service(actor=request.user, sheet=sheet, code=code), quiet=True
+    )
+    if result.error is not None:
+        _refused(request, result.error)
     else:
         messages.success(request, _("Attestation retirée.") if withdraw else _("Élément attesté."))
     return _back(request, sheet)

@@ -4,7 +4,8 @@ A leak starts where they differ: a list that shows a row the detail page refuses
 that counts it), or a page that opens an object no list would show. For several random worlds
 (workspaces public or private, members in every role, sheets public or not in every stage,
 framing notes drafted or published, documents public, members-only, trashed or granted to an
-outsider, share links), every kind of user and every action of every registered policy, the set
+outsider, share links, institution workspaces granted by staff who stayed or left, stage
+transitions and attestations run through the services), every kind of user and every action of every registered policy, the set
 of objects that `check` accepts must be exactly the set of rows that `q` selects.
 """
 
@@ -29,7 +30,10 @@ from tests.factories import (
     UserFactory,
     WorkspaceFactory,
 )
+from workflow.models import Attestation, TransitionLog
+from workflow.services import attestation_create, attestation_withdraw, sheet_transition
 from workspace.models import Role, Workspace
+from workspace.services import workspace_set_institution
 
 SEEDS = range(4)
 ALL_STAGES = [*STAGE_ORDER, Stage.ARCHIVED, Stage.ABANDONED]
@@ -79,15 +83,32 @@ def _world(seed: int) -> list[User | None]:
                 document_grant_view(actor=owner, document=document, user=rng.choice(people))
             if rng.random() < 0.3:
                 Document.objects.filter(pk=document.pk).update(trashed_at=timezone.now())
+    _workflow(rng, workspaces, staff, superuser, gone_staff=UserFactory(platform_role="staff"))
     User.objects.filter(pk=gone.pk).update(is_active=False)
     # Fresh objects: no role cache from the building above.
     ids = [p.pk for p in [*people, *officials, staff, superuser, gone]]
     return [None, *User.objects.filter(pk__in=ids).order_by("pk")]
 
 
+def _workflow(rng: random.Random, workspaces, staff, superuser, gone_staff) -> None:
+    """Institutions granted by staff who stay or leave; transitions and attestations run by the
+    superuser (who sees every sheet), some attestations withdrawn."""
+    for workspace, grantor in zip(workspaces, [staff, gone_staff, None], strict=True):
+        if grantor is not None and rng.random() < 0.8:
+            workspace_set_institution(actor=grantor, workspace=workspace, granted=True)
+    User.objects.filter(pk=gone_staff.pk).update(is_active=False)
+    for sheet in ProjectSheet.objects.filter(stage__in=STAGE_ORDER):
+        if rng.random() < 0.5:
+            attestation_create(actor=superuser, sheet=sheet, code="plain_language")
+            if rng.random() < 0.5:
+                attestation_withdraw(actor=superuser, sheet=sheet, code="plain_language")
+        if rng.random() < 0.4:
+            sheet_transition(actor=superuser, sheet=sheet, name="abandon", note="Pour voir.")
+
+
 def test_every_model_with_private_rows_has_a_registered_policy():
     expected = {Workspace, ProjectSheet, SheetVersion, FramingNote, Document, DocumentRevision}
-    expected |= {ShareLink}
+    expected |= {ShareLink, TransitionLog, Attestation}
     assert expected <= set(POLICIES)
 
 
