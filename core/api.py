@@ -28,7 +28,10 @@ class PolicyPermission(BasePermission):
     """Object permission from the view's policy and the action its method maps to."""
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        return view.policy.check(request.user, obj, view.policy_action(request))
+        action = view.policy_action(request)
+        if action == "view" and obj is getattr(view, "visible_object", None):
+            return True  # PolicyAPIView.get_object() has just asked: again would cost queries
+        return view.policy.check(request.user, obj, action)
 
 
 class PolicyAPIView(APIView):
@@ -38,6 +41,7 @@ class PolicyAPIView(APIView):
     policy: Policy
     lookup_kwargs: dict[str, str] = {"pk": "pk"}  # URL keyword → model field
     method_actions: dict[str, str] = {}
+    visible_object: Any = None  # what get_object() last found visible (PolicyPermission reads it)
 
     def get_permissions(self) -> list[Any]:
         return [*super().get_permissions(), PolicyPermission()]
@@ -52,6 +56,7 @@ class PolicyAPIView(APIView):
     def get_object(self) -> Any:
         lookup = {field: self.kwargs[kwarg] for kwarg, field in self.lookup_kwargs.items()}
         obj = self.policy.get_visible(self.request.user, self.get_object_queryset(), **lookup)
+        self.visible_object = obj
         self.check_object_permissions(self.request, obj)
         return obj
 

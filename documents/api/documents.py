@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from projects.models import ProjectSheet
+from workspace.api import WorkspaceAPIView
 
 from ..selectors import (
     document_list_visible,
@@ -20,7 +21,7 @@ from ..services import (
     document_update,
 )
 from ..storage import revision_response
-from .base import DocumentAPIView, WorkspaceAPIView
+from .base import DocumentAPIView
 from .serializers import UNKNOWN_SHEET, DocumentSerializer, DocumentUploadSerializer
 from .streaming import StreamingUploadMixin
 

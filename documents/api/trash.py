@@ -7,6 +7,8 @@ from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from workspace.api import WorkspaceAPIView
+
 from ..selectors import (
     document_trash_list,
 )
@@ -14,7 +16,7 @@ from ..services import (
     document_purge,
     document_restore,
 )
-from .base import DocumentAPIView, WorkspaceAPIView
+from .base import DocumentAPIView
 from .serializers import DocumentSerializer
 
 

@@ -13,6 +13,7 @@ from core.views import policy_object
 from events.selectors import activity_list_for_target
 from workspace.models import Workspace
 from workspace.permissions import WORKSPACE_POLICY
+from workspace.selectors import workspace_queryset
 
 from ..forms import (
     RevisionForm,
@@ -39,10 +40,6 @@ def document_rows(*, trashed: bool = False) -> QuerySet[Document]:
     )
 
 
-def workspace_rows() -> QuerySet[Workspace]:
-    return Workspace.objects.select_related("territory")
-
-
 def document_for(request, pk: int, action: str = "view", *, trashed: bool = False) -> Document:
     """The document at `pk`: 404 unless the user sees it, 403 unless they may do `action`."""
     return policy_object(
@@ -52,7 +49,9 @@ def document_for(request, pk: int, action: str = "view", *, trashed: bool = Fals
 
 def workspace_for(request, slug: str, action: str = "view") -> Workspace:
     """The workspace at `slug`: 404 unless the user sees it, 403 unless they may do `action`."""
-    return policy_object(request, WORKSPACE_POLICY, action, queryset=workspace_rows(), slug=slug)
+    return policy_object(
+        request, WORKSPACE_POLICY, action, queryset=workspace_queryset(), slug=slug
+    )
 
 
 def is_xhr(request) -> bool:
