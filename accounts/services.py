@@ -18,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, ForbiddenError
+from errors import DomainError, ForbiddenError
 from events.services import event_record
 from territories.models import Territory
 

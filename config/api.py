@@ -1,5 +1,6 @@
-"""API-wide behaviour: error bodies shaped as {"detail", "code"}, domain errors answered with the
-status that core.http gives their kind."""
+"""The one place where domain errors map to HTTP: the table from each kind of domain error to its
+status (the API's handler and the pages' helpers use it), and the API's error bodies shaped as
+{"detail", "code"}."""
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -14,11 +15,37 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError, RateLimitedError
-from core.http import status_for
+from errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    TooLargeError,
+    UnsupportedError,
+)
 
 from .bad_input import ForbiddenCharacters
 from .parsers import too_large, too_many_fields
+
+# Most specific first: an app error may inherit from two kinds only through DomainError.
+STATUS_BY_KIND: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFoundError, 404),
+    (ForbiddenError, 403),
+    (ConflictError, 409),
+    (TooLargeError, 413),
+    (UnsupportedError, 415),
+    (RateLimitedError, 429),
+    (DomainError, 400),
+)
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error: the first kind in the table that it is."""
+    for kind, status in STATUS_BY_KIND:
+        if isinstance(error, kind):
+            return status
+    return 400
 
 
 def _suspicious_to_api(exc: SuspiciousOperation) -> exceptions.APIException:

@@ -1,7 +1,7 @@
-"""Domain errors of the documents app (their kinds map to HTTP statuses in core.http)."""
+"""Domain errors of the documents app (their kinds map to HTTP statuses in config.api)."""
 
 from accounts.throttling import retry_message
-from core.errors import (
+from errors import (
     ConflictError,
     DomainError,
     ForbiddenError,

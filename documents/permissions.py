@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from core.policies import (
+from policies import (
     ACTIVE,
     NO_ROWS,
     Policy,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.policies import (
+from policies import (
     ACTIVE,
     SUPERUSER,
     Policy,

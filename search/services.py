@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from haystack.inputs import AutoQuery
 from haystack.query import SQ, SearchQuerySet
 
-from core.errors import DomainError
 from documents.models import Document
 from documents.selectors import document_visibility_q
+from errors import DomainError
 
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_state

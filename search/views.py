@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from core.views import attempt
+from interface.views import attempt
 from projects.models import Stage
 from territories.models import Territory, Theme
 from workspace.selectors import workspace_list_visible

@@ -7,8 +7,8 @@ from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from core.api import PolicyAPIView
 from events.selectors import activity_label
+from interface.api import PolicyAPIView
 from projects.permissions import SHEET_POLICY
 
 from .checklist import checklist_summary

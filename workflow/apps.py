@@ -16,7 +16,7 @@ class WorkflowConfig(AppConfig):
 def _install_stage_machine() -> None:
     # ProjectSheet.stage moves only by the methods built from this app's stage table: attached
     # from here because projects sits below workflow and does not import it.
-    from core.machines import machine_install
+    from machines import machine_install
 
     from .machine import SHEET_STAGES
 

@@ -8,8 +8,8 @@ import logging
 from typing import Any
 
 from accounts.demo import demo_user
-from core.errors import DomainError
 from documents.demo import sheet_document_attach
+from errors import DomainError
 from projects.demo import SHEETS
 from projects.models import ProjectSheet
 from projects.services import sheet_update

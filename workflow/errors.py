@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
 
 class WorkflowError(DomainError):

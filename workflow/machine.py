@@ -1,7 +1,7 @@
 """The sheet's stage machine, declared once: the only place that says which transitions exist,
 from where to where, who may run them, what gates them, which need a note and how they read.
 
-Everything else is derived from `SHEET_STAGES` (see `core.machines`): the django-fsm-2 methods
+Everything else is derived from `SHEET_STAGES` (see `machines`): the django-fsm-2 methods
 on `ProjectSheet` (attached in `WorkflowConfig.ready`, since projects sits below this app), the
 permission check, the gates, the options offered on the page and the API, the activity verbs,
 and the run itself (`workflow.services.sheet_transition`).
@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.machines import Machine, Refusal, Refusals, Step, Transition
+from machines import Machine, Refusal, Refusals, Step, Transition
 from projects.models import STAGE_ORDER, ProjectSheet, Stage
 
 from .checklist import StageGate, checklist_state, checklist_summary

@@ -13,7 +13,7 @@ services all ask it.
   an owner cannot give it to themselves (workspace.services refuses it), and a row edited
   by other means, or a grant by someone who has since left staff, carries no right.
 - Nobody else, whatever their workspace role or platform role.
-- Acting on a sheet needs seeing it (`core.policies`): a transition or an attestation is
+- Acting on a sheet needs seeing it (`policies`): a transition or an attestation is
   judged only on a sheet the user may see.
 
 The transition log and the attestations are as visible as their sheet, withdrawn attestations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from accounts.models import PlatformRole
-from core.policies import (
+from policies import (
     NO_ROWS,
     Policy,
     Predicate,

@@ -1,4 +1,4 @@
-"""Writes of the workflow: the stage-transition service (the stage table run by `core.machines`)
+"""Writes of the workflow: the stage-transition service (the stage table run by `machines`)
 and checklist attestations."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.machines import machine_run
 from events.services import event_record
+from machines import machine_run
 from projects.models import ProjectSheet
 
 from .checklist import ITEMS_BY_CODE, ChecklistItem
@@ -44,7 +44,7 @@ def sheet_transition(
 ) -> ProjectSheet:
     """Run transition `name` on `sheet` for `actor`, or raise the workflow error that says why.
 
-    The stage table (`workflow.machine`) says what each transition needs; `core.machines`
+    The stage table (`workflow.machine`) says what each transition needs; `machines`
     runs it: the row locked and re-read, a stage that moved since `expected_stage` (default:
     the stage of the caller's `sheet`, e.g. the one shown where the button was pressed)
     refused, then the rule, the note, the stage graph and the checklist gate, the move, the

@@ -3,8 +3,8 @@ its label there), and checklist attestations."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.machines import machine_verbs_register
 from events.registry import Verb, verbs_register
+from machines import machine_verbs_register
 
 from .machine import SHEET_STAGES
 

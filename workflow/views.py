@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import DomainError, ForbiddenError, NotFoundError
-from core.views import attempt, policy_object
+from errors import DomainError, ForbiddenError, NotFoundError
+from interface.views import attempt, policy_object
 from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
 

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from accounts.api import PublicUserSerializer
-from core.api import PolicyAPIView
+from interface.api import PolicyAPIView
 from territories.models import Territory
 
 from .models import Membership, Role, Workspace

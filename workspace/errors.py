@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import (
+from errors import (
     ConflictError,
     DomainError,
     ForbiddenError,

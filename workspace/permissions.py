@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from core.policies import ALL_ROWS, NO_ROWS, Policy, Predicate, active, is_user, policy_register
+from policies import ALL_ROWS, NO_ROWS, Policy, Predicate, active, is_user, policy_register
 
 from .models import Membership, Role, Workspace
 
@@ -102,7 +102,7 @@ def has_role_perm(user: User | AnonymousUser, perm: str, obj: Any) -> bool:
     return workspace.is_public and perm in PUBLIC_PERMS
 
 
-# Shared predicates over the workspace a policy's model lives in (see core.policies).
+# Shared predicates over the workspace a policy's model lives in (see policies).
 
 
 def _superuser(user: User | AnonymousUser | None) -> bool:

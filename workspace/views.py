@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.views import attempt, policy_object, policy_require
 from events.selectors import activity_list_for_workspace
+from interface.views import attempt, policy_object, policy_require
 
 from .errors import InvitationInvalid, WorkspaceError
 from .forms import MemberAddForm, MemberRoleForm, WorkspaceForm

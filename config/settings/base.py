@@ -60,9 +60,9 @@ INSTALLED_APPS = [
     # Before django_tasks_db: its `db_worker` adds a heartbeat and the recovery sweeps.
     "background",
     "django_tasks_db",
-    # The ground floor: domain errors, policies, machines and the interface helpers (core);
-    # the activity log, the verbs and the subscribers of every app above (events).
-    "core",
+    # The ground floor: permission policies (an app: it gathers every app's permissions module
+    # at start-up); the activity log, the verbs and the subscribers of every app above (events).
+    "policies",
     "events",
     "territories",
     "accounts",

@@ -4,7 +4,7 @@ documents, its trash) use the workspace app's `WorkspaceAPIView`."""
 
 from __future__ import annotations
 
-from core.api import PolicyAPIView
+from interface.api import PolicyAPIView
 
 from ..permissions import DOCUMENT_POLICY
 from ..views.common import document_rows

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from core.views import policy_object
 from events.selectors import activity_list_for_target
+from interface.views import policy_object
 from workspace.models import Workspace
 from workspace.permissions import WORKSPACE_POLICY
 from workspace.selectors import workspace_queryset

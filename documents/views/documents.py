@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from core.views import attempt
+from interface.views import attempt
 from workspace.permissions import WORKSPACE_POLICY
 
 from ..forms import (

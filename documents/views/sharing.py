@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.throttling import client_ip, seconds_until
-from core.views import attempt
+from interface.views import attempt
 
 from ..errors import ShareLinkLocked
 from ..forms import (

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import attempt
+from interface.views import attempt
 
 from ..selectors import (
     document_trash_list,

@@ -7,7 +7,7 @@ from rest_framework import generics
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from core.api import PolicyAPIView
+from interface.api import PolicyAPIView
 
 from ..models import FramingNote, ProjectSheet
 from ..permissions import FRAMING_NOTE_POLICY, SHEET_POLICY

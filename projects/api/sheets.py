@@ -7,7 +7,7 @@ from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from core.api import PolicyAPIView
+from interface.api import PolicyAPIView
 from workspace.permissions import WORKSPACE_POLICY
 from workspace.selectors import workspace_queryset
 

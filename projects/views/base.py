@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from core.views import policy_object
+from interface.views import policy_object
 
 from ..models import ProjectSheet
 from ..permissions import SHEET_POLICY

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.views import attempt, policy_require
+from interface.views import attempt, policy_require
 
 from ..forms import FramingNoteForm
 from ..models import FramingNote

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.views import Attempt, attempt, policy_object
+from interface.views import Attempt, attempt, policy_object
 from territories.models import Territory, Theme
 from workspace.permissions import WORKSPACE_POLICY
 from workspace.selectors import workspace_queryset

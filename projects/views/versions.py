@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import attempt, policy_require
+from interface.views import attempt, policy_require
 
 from ..permissions import SHEET_POLICY
 from ..sections import sections_for_display

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts import demo as accounts_demo
-from core.errors import ConflictError
 from documents import demo as documents_demo
+from errors import ConflictError
 from projects import demo
 from projects.models import ProjectSheet, Stage
 from projects.services import framing_note_create

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections
 
-from core.http import status_for
+from config.api import status_for
 from events.models import Activity
 from projects.models import ProjectSheet
 from tests.factories import UserFactory

@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .errors import DomainError
-from .http import status_for
-from .policies import Policy
+from config.api import status_for
+from errors import DomainError
+from policies import Policy
 
 T = TypeVar("T")
 

@@ -1,5 +1,5 @@
 """The kinds of domain error. Each app declares its own small hierarchy on top of these kinds;
-`core.http` maps a kind to its HTTP status in one table, so an error never carries a status."""
+`config.api` maps a kind to its HTTP status in one table, so an error never carries a status."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ A `Predicate` answers the same question twice: about one object (`test`, for the
 and about a whole table (`q`, a filter for lists). A `Policy` names, for one model, the path
 from that model to its workspace and one predicate per action; `check(user, obj, action)` and
 `visible_q(user)` are both read from it, so the page that shows one object and the list that
-shows many cannot disagree (tests/core/test_policy_agreement.py checks it on generated data).
+shows many cannot disagree (tests/policies/test_policy_agreement.py checks it on generated data).
 
 Predicates combine with `&`, `|` and `~`. The object side of `~` is plain negation; the list
 side is SQL `NOT`, which differs where a column is NULL: negate only predicates over non-null

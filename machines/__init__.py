@@ -26,10 +26,9 @@ from django_fsm import GET_STATE, ConcurrentTransition, FSMFieldMixin, can_proce
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 from django_fsm import transition as fsm_transition
 
+from errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from events.registry import Verb, verbs_register
 from events.services import event_record
-
-from .errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
 ANY_STATE: Literal["*"] = "*"
 Text = str | Promise
@@ -89,7 +88,7 @@ class Refusal:
 
 @dataclass(frozen=True)
 class Refusals:
-    """Why a transition does not run, each a kind that fixes its HTTP status (`core.http`)."""
+    """Why a transition does not run, each a kind that fixes its HTTP status (`config.api`)."""
 
     unknown: Refusal  # NotFoundError: no such transition
     forbidden: Refusal  # ForbiddenError: the actor may not
@@ -278,7 +277,7 @@ def _fsm_method(machine: Machine, t: Transition) -> Callable[..., Any]:
 
     method.__name__ = t.name
     method.__qualname__ = f"{machine.model.__name__}.{t.name}"
-    method.__doc__ = f"{machine.name} transition {t.name!r} (declared in a core.machines table)."
+    method.__doc__ = f"{machine.name} transition {t.name!r} (declared in a machines table)."
     target: Any = t.target
     if not isinstance(t.target, str):
         results = sorted({t.target_from(s) for s in machine.sources(t)})

@@ -1,6 +1,6 @@
 """The thin interface layer of the API: one DRF permission class and one view base that ask a
 policy, so that every endpoint loads visible-or-404 and checks its action the same way. Domain
-errors are answered by config.api's exception handler with core.http's statuses."""
+errors are answered by config.api's exception handler with config.api's statuses."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from .policies import Policy
+from policies import Policy
 
 METHOD_ACTIONS = {
     "GET": "view",

@@ -1,4 +1,4 @@
-"""`core.machines`: a new state machine is one table. A toy machine is declared here, on the
+"""`machines`: a new state machine is one table. A toy machine is declared here, on the
 sheet's state field but with its own transitions, rules, gate, errors and hooks, and the generic
 runner does the rest: lock, rule, note, graph, gate, move, save, log, event."""
 
@@ -12,9 +12,10 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
-from core.http import status_for
-from core.machines import (
+from config.api import status_for
+from errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from events.models import Activity
+from machines import (
     Machine,
     Refusal,
     Refusals,
@@ -24,7 +25,6 @@ from core.machines import (
     machine_run,
     machine_verbs_register,
 )
-from events.models import Activity
 from projects.models import ProjectSheet
 from tests.factories import SheetFactory, UserFactory
 

@@ -18,9 +18,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import PlatformRole, User
-from core.policies import POLICIES
 from documents.models import Document, DocumentRevision, ShareLink
 from documents.services.sharing import document_grant_view, share_link_create
+from policies import POLICIES
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
 from tests.factories import (
     DocumentFactory,
@@ -142,7 +142,7 @@ def test_object_check_and_list_filter_agree(seed, tmp_path, settings):
 def test_the_agreement_test_sees_a_disagreement(tmp_path, settings):
     """GIVEN a policy whose list filter forgets one branch of its object check
     WHEN the same comparison runs THEN it reports the rows only the check accepts."""
-    from core.policies import Policy, field_is
+    from policies import Policy, field_is
     from workspace.permissions import IN_PUBLIC_WORKSPACE, role_perm
 
     settings.MEDIA_ROOT = tmp_path
