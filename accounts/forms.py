@@ -6,7 +6,12 @@ from contextvars import ContextVar
 from django import forms
 from django.contrib.admin.forms import AdminPasswordChangeForm as AdminOwnPasswordChangeForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AdminPasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -152,3 +157,29 @@ class AccountPasswordResetForm(PasswordResetForm):
         except Exception:  # like Django's reset form: a mail failure is logged, not shown
             logger.exception("Failed to send the password-reset notice")
         return None
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """The profile's "change my password" form, saved through the service (logged, API tokens
+    revoked)."""
+
+    def save(self, commit: bool = True) -> User:
+        return user_set_password(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Nouvelle adresse électronique"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Un lien de confirmation part à cette adresse ; rien ne change avant."),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Pour confirmer que c'est bien vous."),
+    )

@@ -13,6 +13,10 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("profil/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("profil/adresse/", views.email_change, name="email_change"),
+    path("profil/adresse/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("profil/supprimer/", views.account_delete, name="delete"),
     path("elus/", views.officials, name="officials"),
     path(
         "mot-de-passe/",

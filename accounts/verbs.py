@@ -13,4 +13,5 @@ verbs_register(
     Verb("user.password_set", _("a changé le mot de passe")),
     Verb("user.email_changed", _("a changé l'adresse électronique")),
     Verb("user.profile_updated", _("a modifié le profil")),
+    Verb("user.account_deleted", _("a supprimé son compte")),
 )

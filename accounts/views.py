@@ -1,18 +1,30 @@
-"""Pages for accounts: home, sign-up and confirmation, profile, officials directory."""
+"""Pages for accounts: sign-up and confirmation, profile (password, e-mail, deletion), officials
+directory."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import ProfileForm, SignupForm
+from .deletion import account_deletion_blockers
+from .forms import AccountDeleteForm, EmailChangeForm, OwnPasswordForm, ProfileForm, SignupForm
 from .models import User
 from .selectors import official_list
-from .services import AccountError, user_confirm_email, user_signup, user_update_profile
+from .services import (
+    AccountError,
+    user_confirm_email,
+    user_confirm_email_change,
+    user_delete_account,
+    user_request_email_change,
+    user_signup,
+    user_update_profile,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,3 +74,65 @@ def officials(request):
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page (it keeps this session signed in), saved through the service."""
+
+    template_name = "accounts/password_change.html"
+    form_class = OwnPasswordForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Mot de passe changé."))
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request):
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_request_email_change(
+                actor=request.user,
+                user=request.user,
+                new_email=form.cleaned_data["email"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except AccountError as error:
+            form.add_error("email", error.message)
+        else:
+            # The same words whether or not the address is free: no account oracle.
+            return render(
+                request, "accounts/email_change_sent.html", {"email": form.cleaned_data["email"]}
+            )
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+def email_confirm(request, token: str):
+    try:
+        user_confirm_email_change(token=token)
+    except AccountError:
+        return render(request, "accounts/email_change_invalid.html", status=400)
+    messages.success(request, _("Votre nouvelle adresse est enregistrée."))
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    blockers = account_deletion_blockers(request.user)
+    if request.method == "POST" and form.is_valid() and not blockers:
+        try:
+            user_delete_account(
+                actor=request.user, user=request.user, password=form.cleaned_data["password"]
+            )
+        except AccountError as error:
+            form.add_error("password", error.message)
+        else:
+            logout(request)
+            return render(request, "accounts/account_deleted.html")
+    return render(request, "accounts/account_delete.html", {"form": form, "blockers": blockers})

@@ -306,6 +306,18 @@ FABRIQUE_SHARE_LINK_COOLOFF_MINUTES = env_int("FABRIQUE_SHARE_LINK_COOLOFF_MINUT
 # hour, and invitations one account may send per day: the forms must not become a mail cannon.
 FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR = env_int("FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR", 5)
 FABRIQUE_INVITATIONS_PER_USER_PER_DAY = env_int("FABRIQUE_INVITATIONS_PER_USER_PER_DAY", 50)
+# A link to confirm a new e-mail address (profile page) works this many hours.
+FABRIQUE_EMAIL_CHANGE_LINK_HOURS = env_int("FABRIQUE_EMAIL_CHANGE_LINK_HOURS", 48)
+# Who publishes the site, for the legal notice, the contact and the accessibility pages. The
+# operator sets them; the placeholders say so on the pages until then.
+FABRIQUE_PUBLISHER_NAME = env("FABRIQUE_PUBLISHER_NAME", "[Nom de l'éditeur à renseigner]")
+FABRIQUE_PUBLISHER_ADDRESS = env("FABRIQUE_PUBLISHER_ADDRESS", "[Adresse postale à renseigner]")
+FABRIQUE_PUBLICATION_DIRECTOR = env(
+    "FABRIQUE_PUBLICATION_DIRECTOR", "[Directeur·rice de la publication à renseigner]"
+)
+FABRIQUE_HOST_NAME = env("FABRIQUE_HOST_NAME", "[Hébergeur à renseigner]")
+FABRIQUE_HOST_ADDRESS = env("FABRIQUE_HOST_ADDRESS", "[Adresse de l'hébergeur à renseigner]")
+FABRIQUE_CONTACT_EMAIL = env("FABRIQUE_CONTACT_EMAIL", "contact@example.invalid")
 FABRIQUE_API_TOKEN_TTL_HOURS = env_int("FABRIQUE_API_TOKEN_TTL_HOURS", 720)
 FABRIQUE_API_TOKENS_PER_USER = env_int("FABRIQUE_API_TOKENS_PER_USER", 10)
 

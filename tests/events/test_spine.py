@@ -48,6 +48,7 @@ NO_EVENT = {
     "accounts.user_signup": "an unconfirmed account is inactive: nobody sees it",
     "accounts.user_confirm_email": "the person's own confirmation; what they do next is logged",
     "accounts.user_sync_admin_groups": "admin groups follow the platform role already logged",
+    "accounts.user_request_email_change": "sends a link to the new address, changes no row",
     "workspace.invitation_read": "a read",
     "documents.schedule_extraction": "an after-commit hook of the upload services",
     "documents.schedule_file_delete": "an after-commit hook of the purge service",
@@ -213,6 +214,20 @@ def case_user_set_password(w: World) -> Expect:
 def case_user_set_email(w: World) -> Expect:
     accounts_services.user_set_email(actor=w.superuser, user=w.outsider, email="neuf@example.org")
     return Expect(["user.email_changed"])
+
+
+def case_user_confirm_email_change(w: World) -> Expect:
+    token = signing.dumps(
+        {"u": w.outsider.pk, "old": w.outsider.email, "new": "neuve@example.org"},
+        salt="fabrique.accounts.email_change",
+    )
+    accounts_services.user_confirm_email_change(token=token)
+    return Expect(["user.email_changed"])
+
+
+def case_user_delete_account(w: World) -> Expect:
+    accounts_services.user_delete_account(actor=w.reader, user=w.reader, password=PASSWORD)
+    return Expect(["membership.removed", "user.account_deleted"])
 
 
 def case_user_create(w: World) -> Expect:
@@ -479,6 +494,8 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
     "accounts.user_set_password": [case_user_set_password],
     "accounts.user_set_email": [case_user_set_email],
     "accounts.user_create": [case_user_create],
+    "accounts.user_confirm_email_change": [case_user_confirm_email_change],
+    "accounts.user_delete_account": [case_user_delete_account],
     "workspace.workspace_create": [case_workspace_create],
     "workspace.workspace_set_institution": [case_workspace_set_institution],
     "workspace.workspace_update": [

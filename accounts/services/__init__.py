@@ -22,11 +22,11 @@ from errors import DomainError, ForbiddenError
 from events.services import event_record
 from territories.models import Territory
 
-from .api_tokens import api_tokens_revoke_all
-from .models import PlatformRole, User
-from .permissions import can_manage_user, can_set_platform_role
-from .throttling import mail_to_address_allowed
-from .tokens import email_confirmation_token
+from ..api_tokens import api_tokens_revoke_all
+from ..models import PlatformRole, User
+from ..permissions import can_manage_user, can_set_platform_role
+from ..throttling import mail_to_address_allowed
+from ..tokens import email_confirmation_token
 
 # Platform roles that reach the admin, and the group carrying their model permissions there.
 ADMIN_GROUPS: dict[str, str] = {
@@ -300,3 +300,21 @@ def user_sync_admin_groups(*, user: User) -> None:
             user.groups.add(group)
         else:
             user.groups.remove(group)
+
+
+# The person's own account (e-mail change, deletion): defined in `own_account`, re-exported.
+from .own_account import (  # noqa: E402
+    DELETED_NAME,
+    user_confirm_email_change,
+    user_delete_account,
+    user_request_email_change,
+)
+
+__all__ = [
+    "AccountError",
+    "AccountPermissionDenied",
+    "DELETED_NAME",
+    "user_confirm_email_change",
+    "user_delete_account",
+    "user_request_email_change",
+]
