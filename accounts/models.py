@@ -6,6 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The addresses of accounts their holder deleted end here (`.invalid` is reserved, RFC 2606):
+# such an account is kept only so that its contributions keep an author ("compte supprimé").
+DELETED_EMAIL_DOMAIN = "supprime.invalid"
+
 
 class PlatformRole(models.TextChoices):
     CITIZEN = "citizen", _("Citoyen·ne")
@@ -105,6 +109,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_official(self) -> bool:
         return self.platform_role == PlatformRole.OFFICIAL
+
+    @property
+    def is_deleted(self) -> bool:
+        """Deleted by its holder: nothing may bring it back (accounts.services refuse)."""
+        return self.email.endswith("@" + DELETED_EMAIL_DOMAIN)
 
     @property
     def is_platform_staff(self) -> bool:

@@ -53,6 +53,15 @@ def _refuse_unless_manager(actor: User | None, user: User) -> None:
         )
 
 
+def _refuse_if_deleted(user: User) -> None:
+    """A deleted account stays deleted: giving it back an address, a password or its activity
+    would hand its contributions to whoever gets it."""
+    if user.is_deleted:
+        raise AccountError(
+            _("Ce compte a été supprimé par son ou sa titulaire : il ne peut pas être rétabli.")
+        )
+
+
 def _lock(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
@@ -214,6 +223,8 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     no old confirmation or password-reset link can bring the account back."""
     locked = _lock(user)
     _refuse_unless_manager(actor, locked)
+    if active:
+        _refuse_if_deleted(locked)
     if actor is not None and actor.pk == locked.pk and not active:
         raise AccountPermissionDenied(_("Vous ne pouvez pas désactiver votre propre compte."))
     # Deactivating a never-confirmed (already inactive) account still records it: that is what
@@ -246,6 +257,7 @@ def user_set_password(*, actor: User | None, user: User, password: str | None) -
     if password is None:
         locked.set_unusable_password()
     else:
+        _refuse_if_deleted(locked)
         password_validation.validate_password(password, locked)
         locked.set_password(password)
     locked.save(update_fields=["password"])
@@ -259,6 +271,7 @@ def user_set_password(*, actor: User | None, user: User, password: str | None) -
 def user_set_email(*, actor: User | None, user: User, email: str) -> User:
     locked = _lock(user)
     _refuse_unless_manager(actor, locked)
+    _refuse_if_deleted(locked)
     previous = locked.email
     locked.email = email
     locked.full_clean(exclude=["password"])

@@ -22,15 +22,13 @@ from events.services import event_record
 
 from ..api_tokens import api_tokens_revoke_all
 from ..deletion import account_deletion_blockers, account_deletion_hooks
-from ..models import PlatformRole, User
+from ..models import DELETED_EMAIL_DOMAIN, PlatformRole, User
 from ..throttling import mail_to_address_allowed
 from . import AccountError, AccountPermissionDenied
 
 # What a deleted account is called wherever its contributions still show. Stored, so the same in
 # every language (the site's language is French).
 DELETED_NAME = "compte supprimé"
-# Addresses of deleted accounts end here: `.invalid` is reserved (RFC 2606), nothing is ever sent.
-DELETED_EMAIL_DOMAIN = "supprime.invalid"
 EMAIL_CHANGE_SALT = "fabrique.accounts.email_change"
 
 

@@ -252,3 +252,24 @@ def test_nobody_else_deletes_an_account(who):
         user_delete_account(actor=actor, user=user, password=PASSWORD)
     user.refresh_from_db()
     assert user.is_active
+
+
+@pytest.mark.parametrize("change", ["reactivate", "new address", "new password"])
+def test_a_deleted_account_cannot_be_brought_back(change):
+    """Not even by a superuser: whoever got its address or password would hold its
+    contributions."""
+    from accounts.services import user_set_active, user_set_email, user_set_password
+
+    user = UserFactory()
+    user_delete_account(actor=user, user=user, password=PASSWORD)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    with pytest.raises(AccountError):
+        if change == "reactivate":
+            user_set_active(actor=superuser, user=user, active=True)
+        elif change == "new address":
+            user_set_email(actor=superuser, user=user, email="reprise@example.org")
+        else:
+            user_set_password(actor=superuser, user=user, password=NEW_PASSWORD)
+    user.refresh_from_db()
+    assert user.is_deleted and not user.is_active
+    assert not is_password_usable(user.password)
