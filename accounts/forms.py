@@ -8,10 +8,12 @@ from django.contrib.admin.forms import AdminPasswordChangeForm as AdminOwnPasswo
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
+    AuthenticationForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -21,6 +23,7 @@ from territories.selectors import commune_list
 
 from .models import User
 from .services import user_set_password
+from .services.confirmation import account_awaiting_confirmation
 from .throttling import mail_to_address_allowed
 
 logger = logging.getLogger(__name__)
@@ -182,4 +185,48 @@ class AccountDeleteForm(forms.Form):
         label=_("Votre mot de passe"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Pour confirmer que c'est bien vous."),
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, plus one case: the right password for an account whose address
+    was never confirmed. The backends refuse it like any wrong password; this form then tells
+    the person so, and the page offers a new link. Only the right password reveals it: a wrong
+    one gets the usual error, and every refusal costs one more password hash either way, so
+    neither the page nor its timing says that an unconfirmed account exists."""
+
+    unconfirmed_email: str | None = None
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self._awaits_confirmation():
+                self.unconfirmed_email = self.cleaned_data["username"].strip().lower()
+                raise forms.ValidationError(
+                    _(
+                        "Votre adresse électronique n'est pas encore confirmée : ouvrez le lien "
+                        "reçu par e-mail pour activer votre compte, ou demandez-en un nouveau."
+                    ),
+                    code="unconfirmed",
+                ) from None
+            raise
+
+    def _awaits_confirmation(self) -> bool:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        # A locked-out sign-in is answered by axes' 429 page: no password is checked for it.
+        if not username or not password or getattr(self.request, "axes_locked_out", False):
+            return False
+        user = User.objects.filter(email__iexact=username.strip()).first()
+        if user is None or not account_awaiting_confirmation(user):
+            make_password(password)  # the same cost as the check below
+            return False
+        return user.check_password(password)
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inscription/", views.signup, name="signup"),
     path("confirmer/<str:uidb64>/<str:token>/", views.confirm, name="confirm"),
     path("connexion/", views.LoginView.as_view(), name="login"),
+    path("confirmation/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
     path("profil/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

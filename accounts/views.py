@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .deletion import account_deletion_blockers
-from .forms import AccountDeleteForm, EmailChangeForm, OwnPasswordForm, ProfileForm, SignupForm
+from .forms import (
+    AccountDeleteForm,
+    EmailChangeForm,
+    LoginForm,
+    OwnPasswordForm,
+    ProfileForm,
+    ResendConfirmationForm,
+    SignupForm,
+)
 from .models import User
 from .selectors import official_list
 from .services import (
@@ -25,6 +33,7 @@ from .services import (
     user_signup,
     user_update_profile,
 )
+from .services.confirmation import user_resend_confirmation
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,6 +82,8 @@ def officials(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    # Tells the right password of a never-confirmed account apart, to offer a new link.
+    form_class = LoginForm
     redirect_authenticated_user = True
 
 
@@ -136,3 +147,20 @@ def account_delete(request):
             logout(request)
             return render(request, "accounts/account_deleted.html")
     return render(request, "accounts/account_delete.html", {"form": form, "blockers": blockers})
+
+
+@require_http_methods(["GET", "POST"])
+def resend_confirmation(request):
+    """Ask for a new confirmation link. The same page answers every address (see
+    user_resend_confirmation); the e-mails are capped per address and per hour."""
+    form = ResendConfirmationForm(request.POST or None, initial={"email": request.GET.get("email")})
+    if request.method == "POST" and form.is_valid():
+        user_resend_confirmation(
+            email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")
+        )
+        return render(
+            request,
+            "accounts/confirmation_resent.html",
+            {"email": form.cleaned_data["email"]},
+        )
+    return render(request, "accounts/confirmation_resend.html", {"form": form})

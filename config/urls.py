@@ -43,5 +43,9 @@ urlpatterns = [
     ),
 ]
 
+# Django's own 404 view renders templates/404.html with the request's context.
+handler403 = "config.error_pages.permission_denied"
+handler500 = "config.error_pages.server_error"
+
 admin.site.site_header = "Fabrique"
 admin.site.site_title = "Fabrique"

@@ -5,7 +5,10 @@ from . import legal, views
 app_name = "portal"
 
 urlpatterns = [
+    # The id pattern first: a slug is never only digits (ProjectSheet.slug's validator), so the
+    # two never claim the same address; fixed paths under fiches/ have two segments or more.
     path("fiches/<id:pk>/", views.sheet_page, name="sheet"),
+    path("fiches/<slug:slug>/", views.sheet_page, name="sheet_slug"),
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
     path("cookies/", legal.cookies, name="cookies"),

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from documents.permissions import can_add_document
 from documents.selectors import document_list_visible
 from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
+from interface.views import policy_object
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
 from projects.participation import participation_levels
 from projects.permissions import SHEET_POLICY
 from projects.sections import sections_for_display
-from projects.selectors import framing_note_list_visible, sheet_get_visible, sheet_version_list
+from projects.selectors import framing_note_list_visible, sheet_queryset, sheet_version_list
 from workflow.checklist import ITEMS_BY_CODE
 from workspace.selectors import workspace_list_for_member, workspace_list_visible
 
@@ -112,8 +113,12 @@ def _timeline(sheet: ProjectSheet, documents: list) -> list[dict]:
     return sorted(entries, key=lambda e: e["when"], reverse=True)[:25]
 
 
-def sheet_page(request, pk: int):
-    sheet = sheet_get_visible(user=request.user, pk=pk)
+def sheet_page(request, pk: int | None = None, slug: str | None = None):
+    """The sheet page, by its readable address (`/fiches/<slug>/`, the canonical one) or by its
+    id (kept for the links already out there). Both look the sheet up the same way, so a private
+    sheet answers the same 404 to whoever may not see it, by either address."""
+    lookup = {"pk": pk} if slug is None else {"slug": slug}
+    sheet = policy_object(request, SHEET_POLICY, queryset=sheet_queryset(), **lookup)
     version = sheet.current_version
     notes = framing_note_list_visible(user=request.user, sheet=sheet)
     published = [n for n in notes if n.status == FramingNote.Status.PUBLISHED]
@@ -133,7 +138,11 @@ def sheet_page(request, pk: int):
         "can_frame": SHEET_POLICY.check(request.user, sheet, "frame"),
         "can_add_document": _can_add_sheet_document(request.user, sheet),
     }
-    return render(request, "portal/sheet.html", context)
+    response = render(request, "portal/sheet.html", context)
+    # The id address serves the page too (no redirect: one round trip, and every link already
+    # out there keeps working); the header names the slug address as the one to keep.
+    response["Link"] = f'<{request.build_absolute_uri(sheet.get_absolute_url())}>; rel="canonical"'
+    return response
 
 
 def home(request):

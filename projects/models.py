@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,15 @@ class ParticipationLevel(models.TextChoices):
     CO_DECIDE = "co_decide", _("Co-décider")
 
 
+# A sheet's slug is its address (/fiches/<slug>/), and /fiches/<digits>/ is the id's: a slug made
+# only of digits would point at another sheet.
+slug_not_a_number = RegexValidator(
+    r"^[0-9]+$",
+    _("L'identifiant ne peut pas être composé uniquement de chiffres."),
+    inverse_match=True,
+)
+
+
 class ProjectSheet(ConcurrentTransitionMixin, models.Model):
     """A participatory project. Its content lives in versions; `stage` moves only by transitions.
 
@@ -48,7 +57,10 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
     workspace = models.ForeignKey(
         "workspace.Workspace", on_delete=models.CASCADE, related_name="sheets"
     )
-    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    # Unique on the whole platform (one address per sheet), and never changed after creation.
+    slug = models.SlugField(
+        _("identifiant"), max_length=120, unique=True, validators=[slug_not_a_number]
+    )
     stage = FSMField(
         _("étape"), default=Stage.INITIATIVE, choices=Stage.choices, protected=True, db_index=True
     )
@@ -107,7 +119,8 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         # The sheet page gathers documents and the workflow panel: the top floor composes it.
-        return reverse("portal:sheet", args=[self.pk])
+        # Its readable address; /fiches/<id>/ still serves it (portal.views.sheet_page).
+        return reverse("portal:sheet_slug", args=[self.slug])
 
 
 class SheetVersion(models.Model):

@@ -367,10 +367,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One line per record, named by its logger (a 403 is "fabrique.forbidden", see
+# config/error_pages.py: path and account id, no traceback, nothing personal).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 

@@ -28,6 +28,8 @@ EDITABLE_FIELDS = frozenset(CONTENT_FIELDS + SHEET_FIELDS + ("sections",))
 
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:100].strip("-") or "fiche"
+    if base.isdigit():  # "/fiches/2030/" is the address of sheet 2030 (slug_not_a_number)
+        base = f"fiche-{base}"
     slug, n = base, 2
     while ProjectSheet.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"

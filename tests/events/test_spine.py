@@ -47,6 +47,8 @@ NO_EVENT = {
     "accounts.user_send_confirmation": "sends an e-mail, changes no row",
     "accounts.user_signup": "an unconfirmed account is inactive: nobody sees it",
     "accounts.user_confirm_email": "the person's own confirmation; what they do next is logged",
+    "accounts.user_resend_confirmation": "sends an e-mail, changes no row",
+    "accounts.account_awaiting_confirmation": "a read",
     "accounts.user_sync_admin_groups": "admin groups follow the platform role already logged",
     "accounts.user_request_email_change": "sends a link to the new address, changes no row",
     "workspace.invitation_read": "a read",

@@ -22,6 +22,7 @@ API_PATHS = [
 ]
 WEB_PATHS = [
     "/fiches/{pk}/",
+    "/fiches/{slug}/",
     "/fiches/{pk}/versions/",
     "/fiches/{pk}/versions/1/",
     "/fiches/{pk}/diff/?from=1&to=2",
@@ -83,7 +84,7 @@ def test_api_writes_are_404(hidden_sheets, who, method, path, data):
 @pytest.mark.parametrize("path", WEB_PATHS)
 def test_pages_are_404(hidden_sheets, who, path):
     for sheet, actors in hidden_sheets:
-        response = _web_client(actors[who]).get(path.format(pk=sheet.pk))
+        response = _web_client(actors[who]).get(path.format(pk=sheet.pk, slug=sheet.slug))
         assert response.status_code == 404, (path, who)
 
 

@@ -81,11 +81,14 @@ def test_highlight_uses_the_same_analysis_and_escapes_html():
 
 def test_snippet_is_highlighted_in_results(make_workspace, drain):
     workspace, _ = make_workspace()
-    make_sheet(workspace, title="Cour", summary="Végétaliser la cour de l'École des Tilleuls")
+    sheet = make_sheet(
+        workspace, title="Cour", summary="Végétaliser la cour de l'École des Tilleuls"
+    )
     drain()
     [hit] = search_query(user=None, q="ecole").results
     assert "<mark>École</mark>" in hit.snippet
-    assert hit.type == "sheet" and hit.url.endswith(f"/{hit.id}/")
+    # A sheet's hit links to its readable address (/fiches/<slug>/).
+    assert hit.type == "sheet" and hit.id == sheet.pk and hit.url == f"/fiches/{sheet.slug}/"
 
 
 def test_short_text_is_shown_whole_and_long_text_around_the_match():

@@ -225,6 +225,8 @@ def _boom(request):
 
 
 urlpatterns = [path("panne/", _boom)]
+# The site's 500 view (its page needs the site's URLs, or falls back to plain HTML without them).
+handler500 = "config.error_pages.server_error"
 
 
 def test_server_error_page_carries_the_policy(settings):
