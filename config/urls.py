@@ -8,6 +8,7 @@ from portal import views as portal_views
 
 from . import converters  # noqa: F401  (registers <id:…> before the apps' URLs load)
 from .health import healthz
+from .language import set_language
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -21,7 +22,8 @@ api_v1 = [
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switch, without a CSRF token (config/language.py says why).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("comptes/", include("accounts.urls")),
     path("espaces/", include("workspace.urls")),

@@ -80,6 +80,10 @@ MIDDLEWARE = [
     "config.csp.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text answers gzipped (static files come pre-compressed from WhiteNoise, above); then an
+    # anonymous page loses `Vary: Cookie` so that caches may share it (config/sobriety.py).
+    "config.sobriety.TextGZipMiddleware",
+    "config.sobriety.AnonymousPagesVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the session, the user or the body: NUL bytes answer 400 here.
