@@ -137,7 +137,7 @@ def test_next_must_be_local(ready):
         f"/suivi/fiches/{sheet.pk}/attestations/plain_language/",
         {"action": "withdraw", "next": "https://evil.example/"},
     )
-    assert response["Location"] == detail(sheet)
+    assert response["Location"] == sheet.get_absolute_url() == f"/fiches/{sheet.slug}/"
 
 
 # --- board ---
