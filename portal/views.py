@@ -17,7 +17,8 @@ from projects.permissions import SHEET_POLICY
 from projects.sections import sections_for_display
 from projects.selectors import framing_note_list_visible, sheet_queryset, sheet_version_list
 from workflow.checklist import ITEMS_BY_CODE
-from workspace.selectors import workspace_list_for_member, workspace_list_visible
+
+from .home import home_context
 
 
 def _stage_progress(sheet: ProjectSheet) -> list[dict]:
@@ -146,7 +147,8 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
 
 
 def home(request):
-    """The home page gathers several apps (workspaces today; issue 11 adds consultations)."""
-    public = workspace_list_visible(user=None).order_by("-created")[:12]
-    mine = workspace_list_for_member(user=request.user).order_by("name")
-    return render(request, "home.html", {"public_workspaces": public, "my_workspaces": mine})
+    """What is open for participation now (in the chosen commune), recent results and how to
+    take part; then, by role, the sheets awaiting an official's framing or staff's stalled
+    count, and the visitor's own workspaces and sheets (`portal.home` gathers them)."""
+    context = home_context(request.user, request.GET.get("commune", ""))
+    return render(request, "portal/home.html", context)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import NullIf
 from django.http import Http404
+from django.utils import timezone
 
 from workspace.models import Workspace
 
 from .diff import FieldDiff, version_diff
-from .models import FramingNote, ProjectSheet, SheetVersion
+from .models import FramingNote, ProjectSheet, SheetVersion, Stage
 from .permissions import SHEET_POLICY, can_view_sheet
 
 if TYPE_CHECKING:
@@ -184,13 +188,71 @@ def framing_note_current(*, sheet: ProjectSheet) -> FramingNote | None:
     )
 
 
+def _section_date(code: str) -> NullIf:
+    """A date section of the current version as its ISO text, NULL when absent or blank (ISO
+    dates compare correctly as text, on every database)."""
+    return NullIf(
+        KeyTextTransform(code, "current_version__sections"), Value(""), output_field=TextField()
+    )
+
+
+def _current_participation_level() -> Subquery:
+    """The level promised by the framing note in force (the latest published one)."""
+    notes = FramingNote.objects.filter(
+        sheet=OuterRef("pk"), status=FramingNote.Status.PUBLISHED
+    ).order_by("-published_at", "-pk")
+    return Subquery(notes.values("participation_level")[:1])
+
+
+def sheet_list_open_consultations(
+    *,
+    user: User | AnonymousUser,
+    commune: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[ProjectSheet]:
+    """Visible sheets whose consultation is open now: at the consultation stage and not past
+    their end date, the soonest closing first and the undated ones after them.
+
+    Each row carries `opens_on` and `closes_on` (ISO text or None) and `participation_level`
+    (the framing in force, or None), read in the same query. `commune` (a slug) keeps the
+    sheets of that commune and of its quartiers.
+    """
+    today_iso = (today or timezone.localdate()).isoformat()
+    qs = (
+        ProjectSheet.objects.filter(sheet_visibility_q(user), stage=Stage.CONSULTATION)
+        .select_related("workspace", "territory__parent")
+        .annotate(
+            opens_on=_section_date("calendar_start"),
+            closes_on=_section_date("calendar_end"),
+            participation_level=_current_participation_level(),
+        )
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today_iso))
+    )
+    if commune:
+        qs = qs.filter(Q(territory__slug=commune) | Q(territory__parent__slug=commune))
+    return qs.order_by(F("closes_on").asc(nulls_last=True), "title", "pk")
+
+
+def sheet_list_for_member(*, user: User | AnonymousUser) -> QuerySet[ProjectSheet]:
+    """Sheets of the workspaces the user belongs to, the most recently updated first."""
+    if not getattr(user, "is_authenticated", False):
+        return ProjectSheet.objects.none()
+    return (
+        ProjectSheet.objects.filter(sheet_visibility_q(user), workspace__memberships__user=user)
+        .select_related("workspace", "territory")
+        .order_by("-updated", "-pk")
+    )
+
+
 __all__ = [
     "framing_note_current",
     "framing_note_get_visible",
     "framing_note_list_visible",
     "sheet_get_visible",
     "sheet_list_filter",
+    "sheet_list_for_member",
     "sheet_list_for_workspace",
+    "sheet_list_open_consultations",
     "sheet_list_visible",
     "sheet_queryset",
     "sheet_version_diff",

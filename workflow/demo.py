@@ -4,8 +4,11 @@ or a transition is left as it is)."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
+
+from django.utils import timezone
 
 from accounts.demo import demo_user
 from documents.demo import sheet_document_attach
@@ -27,6 +30,20 @@ CONSULTATION = {
     "calendar_start": "2026-03-02",
     "calendar_end": "2026-04-30",
 }
+
+
+def consultation_open_now() -> dict[str, str]:
+    """The consultation sections of a sheet whose consultation runs on the day the demo is
+    loaded (begun two weeks ago, closing in six weeks), so that the home page has something
+    open for participation whenever `make run` is started."""
+    today = timezone.localdate()
+    return {
+        **CONSULTATION,
+        "calendar_start": (today - datetime.timedelta(days=14)).isoformat(),
+        "calendar_end": (today + datetime.timedelta(days=42)).isoformat(),
+    }
+
+
 REALISATION = {
     "decisions": "Piste bidirectionnelle côté pair ; zone 30 devant l'école.",
     "response_to_contributions": (
@@ -45,14 +62,15 @@ EVALUATION = {
 }
 
 # Per sheet slug (from `projects.demo.SHEETS`): the staff attestations, the transitions (with
-# the sections the author fills on arrival; "abandon:<reason>"), and whether a public document
-# is filed when the consultation opens.
+# the sections the author fills on arrival, or a function that gives them; "abandon:<reason>"),
+# and whether a public document is filed when the consultation opens.
 PATHS: dict[str, dict[str, Any]] = {
     # Everything to open the consultation except the official's framing note.
     "piste-cyclable-rue-du-jura": {"attest": ["plain_language"], "steps": []},
+    # Open now: the home page's "Participer maintenant" shows it (closing date relative to today).
     "stationnement-velos-gare-centrale": {
         "attest": ["plain_language"],
-        "steps": [("open_consultation", CONSULTATION)],
+        "steps": [("open_consultation", consultation_open_now)],
     },
     "zone-30-ecoles-schiltigheim": {
         "attest": ["plain_language"],
@@ -97,6 +115,8 @@ def _advance(sheet: ProjectSheet, path: dict[str, Any]) -> ProjectSheet:
         except DomainError as error:
             log.warning("demo: %s on %s refused: %s", name, sheet.slug, error.message)
             return sheet
+        if callable(sections):
+            sections = sections()
         if sections:
             sheet = sheet_update(
                 actor=author,

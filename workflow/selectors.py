@@ -6,12 +6,23 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from events.models import Activity
 from projects import selectors as projects_selectors
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, SheetVersion, Stage
+from projects.permissions import SHEET_POLICY
 
 from .checklist import (
     ITEMS_BY_CODE,
@@ -21,6 +32,7 @@ from .checklist import (
 )
 from .machine import SHEET_STAGES
 from .models import Attestation, TransitionLog
+from .permissions import can_view_board
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -142,3 +154,55 @@ def board_stage_counts(queryset: QuerySet[ProjectSheet]) -> dict[str, int]:
     counts = {str(stage): 0 for stage in BOARD_STAGES}
     counts.update({row["stage"]: row["n"] for row in rows})
     return counts
+
+
+# A running sheet whose stage has not changed for longer than this is stalled: the number the
+# staff's home shows, and the board filter its link opens.
+STALLED_AFTER_DAYS = 90
+
+
+def board_stalled_count(*, user: User | AnonymousUser, days: int = STALLED_AFTER_DAYS) -> int:
+    """How many sheets the board lists as stalled for `user` (0 for whoever has no board)."""
+    if not can_view_board(user):
+        return 0
+    return board_sheet_list(user=user, stalled_days=days).order_by().count()
+
+
+# --- the home page's lists that depend on the checklist ---
+
+
+def sheet_list_recent_results(*, user: User | AnonymousUser) -> QuerySet[ProjectSheet]:
+    """Visible sheets that reached evaluation or the archive with their restitution published
+    (the checklist's item: a public document since the realisation, or staff's attestation),
+    the latest arrival first."""
+    restitution = ITEMS_BY_CODE["restitution_document"].satisfied_q()
+    return (
+        ProjectSheet.objects.filter(
+            projects_selectors.sheet_visibility_q(user),
+            stage__in=[Stage.EVALUATION, Stage.ARCHIVED],
+        )
+        .filter(restitution)
+        .select_related("workspace", "territory__parent")
+        .order_by("-stage_changed_at", "-pk")
+    )
+
+
+def sheet_list_awaiting_framing(*, user: User | AnonymousUser) -> QuerySet[ProjectSheet]:
+    """Sheets an official may frame (seen by them, still before the realisation) that the
+    checklist's item still finds without a framing note published by an official, the longest
+    waiting first; `has_my_draft` tells whether this official has started one."""
+    if not getattr(user, "is_authenticated", False):
+        return ProjectSheet.objects.none()
+    framed = ITEMS_BY_CODE["framing_published"].satisfied_q()
+    my_draft = FramingNote.objects.filter(
+        sheet=OuterRef("pk"), status=FramingNote.Status.DRAFT, author_id=user.pk
+    )
+    return (
+        ProjectSheet.objects.filter(
+            SHEET_POLICY.q(user, "frame"), stage__in=[Stage.INITIATIVE, Stage.CONSULTATION]
+        )
+        .exclude(framed)
+        .select_related("workspace", "territory__parent")
+        .annotate(has_my_draft=Exists(my_draft))
+        .order_by("stage_changed_at", "pk")
+    )
