@@ -34,8 +34,14 @@ admin_actor: ContextVar[User] = ContextVar("admin_actor")
 
 
 class SignupForm(forms.Form):
-    display_name = forms.CharField(label=_("Nom affiché"), max_length=120)
-    email = forms.EmailField(label=_("Adresse électronique"))
+    display_name = forms.CharField(
+        label=_("Nom affiché"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     commune = forms.ModelChoiceField(
         label=_("Commune"), queryset=commune_list(), required=False, empty_label=_("— aucune —")
     )
@@ -73,11 +79,15 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "commune", "bio"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = commune_list()
+        self.fields["commune"].empty_label = _("— aucune —")
         user = self.instance
         if user.is_official:
             self.fields["mandate"] = forms.CharField(

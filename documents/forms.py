@@ -43,6 +43,7 @@ class UploadForm(forms.Form):
         label=_("Fiche projet"),
         queryset=None,
         required=False,
+        empty_label=_("Aucune fiche"),
         error_messages={"invalid_choice": SHEET_INVALID_CHOICE},
     )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.models import Territory, Theme
 
-from .models import FramingNote
+from .models import FramingNote, ParticipationLevel
 from .participation import LEVEL_EXPLANATIONS
 from .sections import FIELDS, SectionField, editable_fields
 
@@ -45,7 +45,10 @@ class SheetForm(forms.Form):
         ),
     )
     territory = forms.ModelChoiceField(
-        label=_("Territoire"), queryset=Territory.objects.all(), required=False
+        label=_("Territoire"),
+        queryset=Territory.objects.all(),
+        required=False,
+        empty_label=_("— aucun —"),
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),
@@ -119,6 +122,8 @@ class FramingNoteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A radio group has no "empty" option: the level is required and chosen explicitly.
+        self.fields["participation_level"].choices = ParticipationLevel.choices
         # field.html renders help_text as HTML: every piece is escaped by format_html_join.
         self.fields["participation_level"].help_text = format_html(
             "<ul>{}</ul>",

@@ -26,6 +26,10 @@ class WorkspaceForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # No empty "---------" option: a new space is a citizen group unless chosen otherwise.
+        self.fields["kind"].choices = Workspace.Kind.choices
+        if self.instance.pk is None:
+            self.fields["kind"].initial = Workspace.Kind.CITIZEN_GROUP
 
     def clean_kind(self) -> str:
         # The service refuses it too; here it becomes an error next to the field.
