@@ -84,7 +84,9 @@ class ShareLinkForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Expire le"),
         initial=_default_expiry,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # <input type="date"> only takes an ISO value: the French "30/11/2026" would be dropped.
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     password = forms.CharField(
         label=_("Mot de passe (facultatif)"),
