@@ -66,6 +66,15 @@ def transition_log_list(*, sheet: ProjectSheet) -> QuerySet[TransitionLog]:
     )
 
 
+def stage_reached(*, sheet: ProjectSheet, stage: str) -> bool:
+    """Whether the sheet has reached `stage` (current or past): only those items are offered
+    for attestation, an agent does not vouch for a stage the project has not begun. A sheet
+    outside the ordered stages (abandoned) keeps every item, as before."""
+    if sheet.stage not in STAGE_ORDER or stage not in STAGE_ORDER:
+        return True
+    return STAGE_ORDER.index(Stage(stage)) <= STAGE_ORDER.index(Stage(sheet.stage))
+
+
 def attestation_active_map(*, sheet: ProjectSheet) -> dict[str, Attestation]:
     rows = Attestation.objects.filter(sheet=sheet, withdrawn_at__isnull=True).select_related(
         "attested_by"

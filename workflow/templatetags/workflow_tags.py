@@ -10,7 +10,12 @@ from projects.models import Stage
 
 from ..checklist import ITEMS_BY_CODE, checklist_state, checklist_summary
 from ..permissions import can_attest
-from ..selectors import attestation_active_map, transition_log_list, transition_options
+from ..selectors import (
+    attestation_active_map,
+    stage_reached,
+    transition_log_list,
+    transition_options,
+)
 
 register = template.Library()
 
@@ -34,6 +39,7 @@ def sheet_workflow_panel(context: template.Context, sheet: Any) -> dict[str, Any
             item["attestation"] = attestations.get(item["code"])
         stage["label"] = Stage(stage["stage"]).label
         stage["current"] = stage["stage"] == sheet.stage
+        stage["reached"] = stage_reached(sheet=sheet, stage=stage["stage"])
         stages.append(stage)
     options = transition_options(user=user, sheet=sheet, state=state)
     for option in options:
