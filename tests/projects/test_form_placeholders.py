@@ -1,26 +1,19 @@
 """Sheet and framing-note forms offer no Django "---------" placeholder (issue 11, item 6)."""
 
 import pytest
-from django.test import Client
+
+from tests.pages import page_html
 
 from .factories import make_sheet
 
 pytestmark = pytest.mark.django_db
 
 
-def _page(user, url):
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def test_sheet_forms_label_the_empty_territory(make_workspace):
     workspace, actors = make_workspace()
     sheet = make_sheet(workspace, actors["contributor"])
     for url in (f"/fiches/espace/{workspace.slug}/nouvelle/", f"/fiches/{sheet.pk}/modifier/"):
-        html = _page(actors["owner"], url)
+        html = page_html(actors["owner"], url)
         assert "---------" not in html
         assert "— aucun —" in html
 
@@ -28,7 +21,7 @@ def test_sheet_forms_label_the_empty_territory(make_workspace):
 def test_framing_note_level_has_no_empty_radio(make_workspace):
     workspace, actors = make_workspace()
     sheet = make_sheet(workspace, actors["contributor"])
-    html = _page(actors["official"], f"/fiches/{sheet.pk}/cadrage/nouveau/")
+    html = page_html(actors["official"], f"/fiches/{sheet.pk}/cadrage/nouveau/")
     assert "---------" not in html
     assert 'name="participation_level" value=""' not in html
     assert 'name="participation_level" value="consult"' in html
