@@ -137,6 +137,12 @@ class AccountPasswordResetForm(PasswordResetForm):
     the page, the timing and the mailbox all tell the same story whether or not it exists."""
 
     unknown_email_template_name = "accounts/email/password_reset_unknown.txt"
+    # Named as on every other form of the site (Django's own label reads "Courriel").
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs

@@ -118,6 +118,16 @@ def test_login_logout_and_password_reset(client):
     assert client.login(email=user.email, password="nouvelle phrase secrète")
 
 
+def test_password_reset_page_names_the_address_field_as_the_login_page_does(client):
+    """Django's own label reads "Courriel"; every other form of the site says "Adresse
+    électronique", and a person looks for the same words on the login and reset pages."""
+    html = client.get(reverse("accounts:password_reset"), HTTP_ACCEPT_LANGUAGE="fr").content
+    page = html.decode()
+    assert 'for="id_email">Adresse électronique' in page
+    assert "Courriel" not in page
+    assert 'autocomplete="email"' in page
+
+
 def test_profile_sets_commune(client):
     from territories.models import Territory
 
