@@ -8,6 +8,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from .ui import menu
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -33,7 +35,7 @@ def test_sign_up_confirm_and_first_login(ui, viewport):
     page = ui.page
     address = f"ines-{viewport}@example.org"
     page.goto("/")
-    page.get_by_role("link", name="Créer un compte").click()
+    menu(page).get_by_role("link", name="Créer un compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte")
     ui.check("signup")
 
@@ -54,11 +56,11 @@ def test_sign_up_confirm_and_first_login(ui, viewport):
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Inès Muller")).to_be_visible()
+    expect(menu(page).get_by_role("link", name="Inès Muller")).to_be_visible()
     expect(page.get_by_text("Vous n'êtes membre d'aucun espace.")).to_be_visible()
     ui.check("home-signed-in")
 
-    page.get_by_role("banner").get_by_role("link", name="Inès Muller").click()
+    menu(page).get_by_role("link", name="Inès Muller").click()
     expect(page.get_by_label("Nom affiché")).to_have_value("Inès Muller")
     ui.check("profile")
 

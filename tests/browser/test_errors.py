@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from .ui import UI, in_thread, overflow
+from .ui import UI, in_thread, menu, overflow
 
 pytestmark = [
     pytest.mark.browser,
@@ -101,7 +101,7 @@ def test_unconfirmed_sign_in_then_new_link(ui, viewport):
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Léa Schmitt")).to_be_visible()
+    expect(menu(page).get_by_role("link", name="Léa Schmitt")).to_be_visible()
 
 
 def test_resend_page_reached_from_the_login_page(ui):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .ui import PASSWORD, UI, login, overflow
+from .ui import PASSWORD, UI, login, menu, overflow
 
 pytestmark = [
     pytest.mark.browser,
@@ -86,7 +86,7 @@ def test_delete_account(ui, viewport):
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre compte est supprimé")
     check_page(ui, "account-deleted", page)
-    expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
+    expect(menu(page).get_by_role("link", name="Se connecter")).to_be_visible()
 
     # The account no longer signs in.
     again = ui.new_page()

@@ -4,6 +4,8 @@ from the header, a result followed; and the 404 page."""
 import pytest
 from playwright.sync_api import expect
 
+from .ui import menu
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -16,7 +18,7 @@ def test_anonymous_reads_a_sheet_and_searches(ui):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fabrique")
     ui.check("home")
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+    menu(page).get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Projets"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -5,6 +5,8 @@ board and opens the consultation."""
 import pytest
 from playwright.sync_api import expect
 
+from .ui import menu
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -15,7 +17,7 @@ SHEET = "Piste cyclable rue du Jura"
 
 def test_official_frames_then_staff_opens_the_consultation(ui):
     official = ui.as_user("elue@demo.fabrique.test")
-    official.get_by_role("navigation", name="Navigation principale").get_by_role(
+    menu(official).get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Projets"
     ).click()
     official.get_by_role("link", name=SHEET, exact=True).click()
@@ -40,7 +42,7 @@ def test_official_frames_then_staff_opens_the_consultation(ui):
     ui.check("sheet-framed", official)
 
     staff = ui.as_user("agent@demo.fabrique.test")
-    staff.get_by_role("navigation", name="Navigation principale").get_by_role(
+    menu(staff).get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Suivi"
     ).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Suivi des projets")

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .ui import menu
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -47,7 +49,7 @@ def test_workspace_document_sheet_edit_and_diff(ui, viewport):
     page = ui.as_user("dan@demo.fabrique.test")
     name = f"Jardin partagé de la rue de Messine ({viewport})"
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+    menu(page).get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Espaces"
     ).click()
     page.get_by_role("link", name="Créer un espace").click()

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = Path(os.environ.get("FABRIQUE_AXE", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
@@ -145,6 +145,16 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
     return page.evaluate(_AXE_RUN)
+
+
+def menu(page: Page) -> Locator:
+    """The header's menu (navigation, account, language), opened first if it is folded behind
+    the "Menu" button, as it is on a phone."""
+    button = page.get_by_role("banner").get_by_role("button", name=re.compile(r"^Menu$"))
+    folded = page.locator("#site-menu")
+    if button.is_visible() and not folded.is_visible():
+        button.click()
+    return folded
 
 
 def login(page: Page, email: str, password: str = PASSWORD) -> None:
