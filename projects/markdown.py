@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -98,3 +99,62 @@ def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - empty
     return mark_safe(_render(text))  # noqa: S308 - sanitised by nh3 with the allowlist above
+
+
+# Elements after which the text of the next one starts on a new line (and cells, items and
+# terms are kept apart), so that "## Titre" followed by a paragraph does not read "TitreDu…".
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "br", "hr", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
+        "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+
+
+class _TextExtractor(HTMLParser):
+    """The words of sanitised HTML. Footnote markers and back-links ("[1]", "↩︎") are links
+    to "#fn…" anchors: noise out of the page, so they are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skip_depth:
+            self._skip_depth += tag == "a"
+            return
+        if tag == "a" and (dict(attrs).get("href") or "").startswith("#fn"):
+            self._skip_depth = 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip_depth:
+            self._skip_depth -= tag == "a"
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+@lru_cache(maxsize=512)
+def markdown_to_text(text: str | None) -> str:
+    """The plain text a reader sees of rendered Markdown: no "**", "##", "- " or link targets.
+
+    Goes through the same renderer and sanitiser as the page, so what is hidden there (a
+    script's content, an unsafe link) is absent here too. Blocks are separated by one newline.
+    """
+    if not text:
+        return ""
+    extractor = _TextExtractor()
+    extractor.feed(_render(text))
+    extractor.close()
+    plain = _SPACES.sub(" ", "".join(extractor.parts))
+    return _BLANK_LINES.sub("\n", plain).strip()

@@ -11,6 +11,8 @@ import Stemmer
 from django.utils.html import escape
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 
+from projects.markdown import markdown_to_text
+
 # Words keep their inner apostrophes ("l'aménagement", "aujourd'hui") so that the elision
 # filter, not the tokenizer, decides what an apostrophe means; hyphens split ("Saint-Denis").
 TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
@@ -127,6 +129,37 @@ def _term_spans(text: str, terms: set[str], offset: int = 0):
     for t in _ANALYZER(text, chars=True, positions=True):
         if t.text in terms:
             yield (offset + t.startchar, offset + t.endchar)
+
+
+# Markdown source turned into plain text, per text and per hit at most: rendering is linear but
+# not free (2 to 25 ms per thousand characters, hostile input included), and a body may hold
+# 100 000. A snippet shows 240 characters around the first match: a paragraph or two is enough.
+MARKDOWN_EXCERPT_CHARS = 1_500
+MARKDOWN_BUDGET_CHARS = 3_000
+
+
+def markdown_excerpt(source: str, query: str, *, limit: int = MARKDOWN_EXCERPT_CHARS) -> str:
+    """The plain text of Markdown `source` (no "**", "##", "- ", link targets) where its
+    snippet will come from: all of it when short, else `limit` characters of source from the
+    paragraph of the first query term (looked for as `highlight` does), so the work per hit
+    stays bounded.
+    """
+    source = source or ""
+    if len(source) <= limit:
+        return markdown_to_text(source)
+    terms = set(analyze(query))
+    first = next(_term_spans(source[:SNIPPET_SCAN_CHARS], terms), None) if terms else None
+    if first is None or first[0] < limit // 2:
+        return markdown_to_text(source[:limit])
+    # Start on a block boundary, so that the slice parses as the page shows it.
+    floor = first[0] - limit // 2
+    start = source.rfind("\n\n", floor, first[0])
+    if start == -1:
+        start = source.rfind("\n", floor, first[0])
+    if start == -1:
+        start = source.rfind(" ", floor, first[0])
+    start = first[0] if start == -1 else start + 1
+    return "… " + markdown_to_text(source[start : start + limit])
 
 
 def highlight(text: str, query: str, *, width: int = 240) -> str:

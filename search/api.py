@@ -29,7 +29,24 @@ class SearchResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField()
-    snippet = serializers.CharField(help_text="HTML: escaped text, matched words in <mark>.")
+    snippet = serializers.CharField(
+        help_text="HTML: escaped plain text (Markdown rendered to its words), matched words "
+        "in <mark>."
+    )
+    stage = serializers.CharField(
+        allow_null=True, help_text="Stage of the sheet (sheets and framing notes), else null."
+    )
+    workspace = serializers.CharField(
+        allow_null=True,
+        help_text="Slug of the workspace; null when the caller may not see the workspace "
+        "(a document shared with them personally).",
+    )
+    workspace_name = serializers.CharField(allow_null=True)
+    modified = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Last change: a sheet's last update, a framing note's publication, a "
+        "document's last update.",
+    )
 
 
 class SearchPageSerializer(serializers.Serializer):
@@ -92,6 +109,12 @@ class SearchView(APIView):
                         "title": hit.title,
                         "url": request.build_absolute_uri(hit.url),
                         "snippet": hit.snippet,
+                        "stage": hit.stage,
+                        "workspace": hit.workspace,
+                        "workspace_name": hit.workspace_name,
+                        "modified": serializers.DateTimeField().to_representation(hit.modified)
+                        if hit.modified
+                        else None,
                     }
                     for hit in page.results
                 ],

@@ -16,9 +16,17 @@ from haystack import indexes
 from documents.models import Document
 from projects.models import FramingNote, ProjectSheet
 from projects.permissions import can_view_sheet
+from projects.sections import FIELDS as SECTION_FIELDS
 from projects.selectors import sheet_visibility_q
 from workspace.models import Workspace
 from workspace.selectors import workspace_visibility_q
+
+from .analysis import (
+    MARKDOWN_BUDGET_CHARS,
+    MARKDOWN_EXCERPT_CHARS,
+    SNIPPET_SCAN_CHARS,
+    markdown_excerpt,
+)
 
 
 def _join(*parts: Any) -> str:
@@ -74,8 +82,20 @@ class FabriqueIndex(indexes.SearchIndex):
     def result_url(self, obj: Any) -> str:
         return obj.get_absolute_url()
 
-    def snippet_text(self, obj: Any) -> str:
+    def snippet_text(self, obj: Any, query: str = "") -> str:
+        """Plain text the snippet is cut from (`query` finds where, in a long Markdown text)."""
         return ""
+
+    # What a result says of itself besides its title: None where it does not apply. The
+    # workspace is shown only if the search service finds the user may see it.
+    def result_stage(self, obj: Any) -> str | None:
+        return None
+
+    def result_workspace(self, obj: Any) -> Workspace:
+        return obj.workspace
+
+    def result_modified(self, obj: Any) -> Any:
+        return None
 
 
 def _sheet_filters(sheet: ProjectSheet | None) -> dict[str, Any]:
@@ -136,9 +156,36 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
     def result_title(self, obj: ProjectSheet) -> str:
         return obj.current_version.title
 
-    def snippet_text(self, obj: ProjectSheet) -> str:
+    def snippet_text(self, obj: ProjectSheet, query: str = "") -> str:
+        # The summary is plain text; the body and most sections are Markdown, shown rendered:
+        # the snippet reads like the page, never "**gras**" or "[lien](https://…)".
         v = obj.current_version
-        return _join(v.summary, v.body, _sections_text(v.sections)) or v.title
+        sections = v.sections if isinstance(v.sections, dict) else {}
+        sources = [(v.body, True)] + [
+            (value, getattr(SECTION_FIELDS.get(code), "kind", "markdown") == "markdown")
+            for code, value in sections.items()
+            if isinstance(value, str)
+        ]
+        parts, length, budget = [v.summary], len(v.summary), MARKDOWN_BUDGET_CHARS
+        for source, is_markdown in sources:
+            # The snippet comes from the first SNIPPET_SCAN_CHARS of the text, and each hit
+            # renders at most MARKDOWN_BUDGET_CHARS of Markdown: a sheet with twenty long
+            # sections costs a search no more than one with a long body.
+            if not source or length >= SNIPPET_SCAN_CHARS or (is_markdown and budget <= 0):
+                continue
+            if is_markdown:
+                limit = min(budget, MARKDOWN_EXCERPT_CHARS)
+                budget -= min(len(source), limit)
+                source = markdown_excerpt(source, query, limit=limit)
+            parts.append(source)
+            length += len(source) + 1
+        return _join(*parts) or v.title
+
+    def result_stage(self, obj: ProjectSheet) -> str | None:
+        return obj.stage
+
+    def result_modified(self, obj: ProjectSheet) -> Any:
+        return obj.updated
 
 
 class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
@@ -203,7 +250,18 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
     def result_url(self, obj: FramingNote) -> str:
         return f"{obj.sheet.get_absolute_url()}#cadrage-{obj.pk}"
 
-    def snippet_text(self, obj: FramingNote) -> str:
+    def result_stage(self, obj: FramingNote) -> str | None:
+        return obj.sheet.stage
+
+    def result_workspace(self, obj: FramingNote) -> Workspace:
+        return obj.sheet.workspace
+
+    def result_modified(self, obj: FramingNote) -> Any:
+        # Published notes never change: the day of publication is their last change.
+        return obj.published_at
+
+    def snippet_text(self, obj: FramingNote, query: str = "") -> str:
+        # Framing notes are plain text (the sheet page shows them with line breaks only).
         return _join(
             obj.political_intent,
             obj.legal_constraints,
@@ -309,9 +367,15 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
     def result_title(self, obj) -> str:
         return obj.title
 
-    def snippet_text(self, obj) -> str:
+    def snippet_text(self, obj, query: str = "") -> str:
         revision = obj.current_revision
-        return _join(obj.description, revision.extracted_text if revision else "") or obj.title
+        text = revision.extracted_text if revision else ""
+        if text and revision.mime_type == "text/markdown":
+            text = markdown_excerpt(text, query)
+        return _join(obj.description, text) or obj.title
+
+    def result_modified(self, obj) -> Any:
+        return obj.updated
 
 
 def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, Any]]:

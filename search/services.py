@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import math
 import time
@@ -16,6 +17,9 @@ from haystack.query import SQ, SearchQuerySet
 from documents.models import Document
 from documents.selectors import document_visibility_q
 from errors import DomainError
+from projects.models import Stage
+from workspace.models import Workspace
+from workspace.selectors import workspace_visibility_q
 
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_state
@@ -45,6 +49,17 @@ class SearchHit:
     title: str
     url: str
     snippet: str  # HTML: escaped text, matched words in <mark>
+    # What the result is about, from rows the user may see (None where it does not apply):
+    # the stage of a sheet or of a framing note's sheet; the workspace, unless the user sees
+    # the hit only through a personal grant in a workspace hidden from them; the last change.
+    stage: str | None = None
+    workspace: str | None = None  # slug
+    workspace_name: str | None = None
+    modified: datetime.datetime | None = None
+
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label) if self.stage in Stage.values else ""
 
 
 @dataclass
@@ -229,18 +244,36 @@ def search_query(
     for type_name in {t for t, _pk in window}:
         pks = [pk for t, pk in window if t == type_name]
         loaded[type_name] = indexes_by_type[type_name].load_for_results(pks)
-    for type_name, pk in window:
-        obj = loaded[type_name].get(pk)
-        if obj is None:  # vanished between the two queries: leave it out
-            continue
-        search_index = indexes_by_type[type_name]
+    shown = [
+        (indexes_by_type[type_name], loaded[type_name][pk])
+        for type_name, pk in window
+        if pk in loaded[type_name]  # else it vanished between the two queries: left out
+    ]
+    workspaces = [search_index.result_workspace(obj) for search_index, obj in shown]
+    # One query for the page: a document granted to one person may sit in a workspace they
+    # may not see, whose name it must not tell.
+    named = (
+        set(
+            Workspace.objects.filter(
+                workspace_visibility_q(user), pk__in={w.pk for w in workspaces}
+            ).values_list("pk", flat=True)
+        )
+        if workspaces
+        else set()
+    )
+    for (search_index, obj), workspace_row in zip(shown, workspaces, strict=True):
+        visible_workspace = workspace_row if workspace_row.pk in named else None
         result.results.append(
             SearchHit(
-                type=type_name,
-                id=pk,
+                type=search_index.type_name,
+                id=obj.pk,
                 title=search_index.result_title(obj),
                 url=search_index.result_url(obj),
-                snippet=highlight(search_index.snippet_text(obj), q),
+                snippet=highlight(search_index.snippet_text(obj, q), q),
+                stage=search_index.result_stage(obj),
+                workspace=visible_workspace.slug if visible_workspace else None,
+                workspace_name=visible_workspace.name if visible_workspace else None,
+                modified=search_index.result_modified(obj),
             )
         )
     return result

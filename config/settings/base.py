@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # Numbers, amounts and file sizes for readers: {% load formats %}.
+            "libraries": {"formats": "interface.formats"},
         },
     },
 ]
@@ -162,6 +164,9 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
+# French thousands with a narrow no-break space (config/formats/fr); grouping is asked for where
+# people read a number (interface.formats), not everywhere (USE_THOUSAND_SEPARATOR stays off).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
