@@ -237,12 +237,14 @@ TOO_MANY = "Trop de modifications pour les afficher en détail"
 @pytest.mark.django_db
 def test_diff_page_and_api_flag_a_diff_cut_short(make_workspace):
     workspace, actors = make_workspace()
-    sheet = make_sheet(workspace, actors["contributor"], body="x\n" * DIFF_LINES)
+    # Paragraphs, not lines: the page compares what a reader sees, and lines of one paragraph
+    # read as one paragraph (deleted and inserted whole, a cheap and complete diff).
+    sheet = make_sheet(workspace, actors["contributor"], body="x\n\n" * DIFF_LINES)
     sheet = sheet_update(
-        actor=actors["editor"], sheet=sheet, base_version=1, body="y\n" * DIFF_LINES
+        actor=actors["editor"], sheet=sheet, base_version=1, body="y\n\n" * DIFF_LINES
     )
     sheet = sheet_update(
-        actor=actors["editor"], sheet=sheet, base_version=2, body="y\n" * (DIFF_LINES - 1)
+        actor=actors["editor"], sheet=sheet, base_version=2, body="y\n\n" * (DIFF_LINES - 1)
     )
     url = reverse("projects:diff", args=[sheet.pk])
     page = Client().get(url, {"from": 1, "to": 2})
@@ -256,8 +258,9 @@ def test_diff_page_and_api_flag_a_diff_cut_short(make_workspace):
     [body] = data["fields"]
     assert body["field"] == "body" and body["truncated"] is True
     assert body["ops"] == [
-        {"op": "delete", "text": "x\n" * DIFF_LINES},
-        {"op": "insert", "text": "y\n" * DIFF_LINES},
+        {"op": "delete", "text": "x\n\n" * (DIFF_LINES - 1) + "x\n"},
+        {"op": "insert", "text": "y\n\n" * (DIFF_LINES - 1) + "y\n"},
+        {"op": "equal", "text": "\n"},
     ]
     detailed = api.get(f"/api/v1/sheets/{sheet.pk}/diff/", {"from": 2, "to": 3}).json()
     assert detailed["truncated"] is False and detailed["fields"][0]["truncated"] is False
