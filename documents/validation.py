@@ -14,6 +14,8 @@ from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from interface.formats import filesize
+
 from .errors import EmptyFile, ExtensionMismatch, FileTooLarge, UnsupportedFileType
 
 NAME_MAX_LENGTH = 150
@@ -279,10 +281,8 @@ def check_upload(fileobj: IO[bytes], name: str) -> CheckedFile:
 
 
 def too_large_message() -> str:
-    from django.template.defaultfilters import filesizeformat
-
     return _("Le fichier dépasse la taille maximale de %(max)s.") % {
-        "max": filesizeformat(settings.FABRIQUE_UPLOAD_MAX_BYTES)
+        "max": filesize(settings.FABRIQUE_UPLOAD_MAX_BYTES)
     }
 
 

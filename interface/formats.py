@@ -1,7 +1,8 @@
-"""Numbers, amounts of money and file sizes written as a reader of the active language expects.
+"""Numbers, amounts of money, file sizes and days written as a reader of the active language
+expects.
 
-French: "12 500" (narrow no-break space, from config/formats/fr), "3,5", "12 500 €", "1,5 Mo";
-English: "12,500", "3.5", "€12,500", "1.5 MB". Pages load them with `{% load formats %}`
+French: "12 500" (narrow no-break space, from config/formats/fr), "3,5", "12 500 €", "1,5 Mo",
+"30 novembre 2026"; English: "12,500", "3.5", "€12,500", "1.5 MB", "Nov. 30, 2026". Pages load them with `{% load formats %}`
 (registered in the TEMPLATES settings); Python messages call the functions. The API keeps
 numbers as numbers: these are for people only.
 
@@ -12,11 +13,12 @@ where a number is read by people.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 register = template.Library()
@@ -83,3 +85,20 @@ def filesize(value: Any) -> str:
     return ngettext("%(size)s\u00a0octet", "%(size)s\u00a0octets", abs(size)) % {
         "size": number(size)
     }
+
+
+@register.filter
+def day(value: Any) -> str:
+    """A day as the language writes it in full ("30 novembre 2026"), from a date, a datetime
+    or the ISO text a sheet's date sections hold ("2026-11-30")."""
+    when = value
+    if isinstance(value, str):
+        try:
+            when = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(when, datetime.datetime):
+        when = timezone.localtime(when) if timezone.is_aware(when) else when
+    if not isinstance(when, datetime.date):
+        return "" if value is None else str(value)
+    return formats.date_format(when, "DATE_FORMAT")
