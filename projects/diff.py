@@ -252,6 +252,7 @@ _BLOCKS = _HEADINGS | {
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 _LINE_SPACE = re.compile(r" *\n *")
+_SPACES = re.compile(r" {2,}")
 # A changed block is compared word by word with the old block it most resembles among the next
 # few (a paragraph inserted before an edited one must not be paired with it).
 PAIR_WINDOW = 4
@@ -284,7 +285,10 @@ class _Blocks(HTMLParser):
         self._skip = 0  # inside a footnote marker or back-link: noise out of the page
 
     def _flush(self) -> None:
-        text = _LINE_SPACE.sub("\n", "".join(self._text)).strip()
+        text = "".join(self._text)
+        if not self._pre:
+            text = _SPACES.sub(" ", text)
+        text = _LINE_SPACE.sub("\n", text).strip()
         self._text = []
         if text:
             self.blocks.append(Block(self._stack[-1][1], text))

@@ -120,12 +120,13 @@ def _text(html) -> str:
 def test_reading_diff_shows_rendered_text_not_markdown():
     old = (
         "# Contexte\n\nUne rue **très** fréquentée, voir [le plan](https://example.org).\n\n"
-        "- première\n- deuxième\n\n1. un\n2. deux\n\n> Une citation\n\n```\ncode\n```\n"
+        "- première\n- deuxième\n\n1. un\n2. deux\n\n> Une citation\n\n```\ncode\n```\n\n"
+        "| Lieu | Places |\n|--|--:|\n| Gare | 1 000 |\n"
     )
     new = old.replace("**très**", "_très_").replace("- deuxième", "- troisième")
     result = reading_diff(old, new, markdown=True)
     html = str(result.html)
-    for markup in ("**", "_très_", "# ", "- ", "1. ", "](", "https://", "> ", "```"):
+    for markup in ("**", "_très_", "# ", "- ", "1. ", "](", "https://", "> ", "```", "|", "--"):
         assert markup not in _text(html), markup
     assert "<h3>Contexte</h3>" in html
     assert "<p>Une rue très fréquentée, voir le plan.</p>" in html
@@ -133,6 +134,7 @@ def test_reading_diff_shows_rendered_text_not_markdown():
     assert "<li><del>deuxième</del><ins>troisième</ins></li>" in _visible(html)
     assert "<ol><li>un</li><li>deux</li></ol>" in html
     assert "<blockquote><p>Une citation</p></blockquote>" in html
+    assert "<p>Lieu · Places</p><p>Gare · 1 000</p>" in html
     assert result.marked and not result.truncated
 
 
