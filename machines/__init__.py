@@ -223,6 +223,10 @@ class Machine:
             return None
         return t.target_from(self.state(obj))
 
+    def is_final(self, state: str) -> bool:
+        """No transition leaves `state`: reaching it cannot be undone, so a page asks to confirm."""
+        return not any(t.source == "*" or state in t.source for t in self.transitions)
+
     def missing(self, obj: Any, name: str, context: Any = None) -> list[Missing]:
         t = self.by_name[name]
         if t.gate is None:
@@ -250,6 +254,7 @@ class Machine:
                     "note_required": t.note_required,
                     "note_offered": t.asks_note,
                     "missing": missing,
+                    "final": self.is_final(target),
                 }
             )
         return options

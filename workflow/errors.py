@@ -53,6 +53,12 @@ class NotAttestable(WorkflowError):
     code = "not_attestable"
 
 
+class StageNotReached(ConflictError, WorkflowError):
+    """An agent vouches only for what a stage the project has begun asks for."""
+
+    code = "stage_not_reached"
+
+
 class AttestationExists(ConflictError, WorkflowError):
     code = "already_attested"
 

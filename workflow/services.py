@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from events.services import event_record
 from machines import machine_run
-from projects.models import ProjectSheet
+from projects.models import ProjectSheet, Stage
 
 from .checklist import ITEMS_BY_CODE, ChecklistItem
 from .errors import (
@@ -20,11 +20,13 @@ from .errors import (
     AttestationMissing,
     AttestationNotAllowed,
     NotAttestable,
+    StageNotReached,
     UnknownChecklistItem,
 )
 from .machine import SHEET_STAGES
 from .models import Attestation
 from .permissions import can_attest
+from .selectors import stage_reached
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +78,15 @@ def attestation_create(*, actor: User, sheet: ProjectSheet, code: str) -> Attest
         raise AttestationNotAllowed(_("Seul·es les agents attestent la démarche qualité."))
     item = _item_for_attestation(code)
     # Lock the sheet so two agents attesting at once get one attestation and one clear error.
-    ProjectSheet.objects.select_for_update().filter(pk=sheet.pk).first()
+    locked = ProjectSheet.objects.select_for_update().filter(pk=sheet.pk).first() or sheet
+    if not stage_reached(sheet=locked, stage=item.stage):
+        raise StageNotReached(
+            _(
+                "Cet élément relève de l'étape « %(stage)s », que le projet n'a pas encore "
+                "atteinte : il s'atteste une fois l'étape commencée."
+            )
+            % {"stage": Stage(item.stage).label}
+        )
     if Attestation.objects.filter(sheet=sheet, code=code, withdrawn_at__isnull=True).exists():
         raise AttestationExists(_("Cet élément est déjà attesté."))
     attestation = Attestation(sheet=sheet, code=item.code, attested_by=actor)

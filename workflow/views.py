@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,17 +11,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from errors import DomainError, ForbiddenError, NotFoundError
+from interface.confirm import Confirmation, confirmation_page, confirmed, safe_back
 from interface.views import attempt, policy_object
 from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
 
 from .errors import TransitionGated
 from .forms import BoardFilterForm
+from .machine import SHEET_STAGES
 from .permissions import can_view_board
 from .selectors import (
     BOARD_STAGES,
@@ -27,23 +31,23 @@ from .selectors import (
     board_sheet_list,
     board_stage_counts,
     sheet_queryset,
+    transition_options,
 )
 from .services import attestation_create, attestation_withdraw, sheet_transition
 
 BOARD_PAGE_SIZE = 50
 
 
+def _sheet_url(sheet: ProjectSheet) -> str:
+    try:
+        return sheet.get_absolute_url()
+    except NoReverseMatch:
+        return "/"
+
+
 def _back(request: HttpRequest, sheet: ProjectSheet) -> HttpResponseRedirect:
     """Back to the page the form was on when it is ours, else to the sheet."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        try:
-            target = sheet.get_absolute_url()
-        except NoReverseMatch:
-            target = "/"
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_back(request, _sheet_url(sheet)))
 
 
 def _refused(request: HttpRequest, error: DomainError) -> None:
@@ -64,13 +68,32 @@ def _refused(request: HttpRequest, error: DomainError) -> None:
 def transition_run(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """The machine judges the role per transition (`can_run_transition`), on the locked row."""
     sheet = policy_object(request, SHEET_POLICY, queryset=sheet_queryset(), pk=pk)
+    note = request.POST.get("note", "")
+    if not confirmed(request):
+        final = _final_option(request, sheet, name, note)
+        if final is not None:
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("%(action)s « %(title)s » ?")
+                    % {"action": final["label"], "title": sheet.title},
+                    consequence=_(
+                        "Le projet passera à l'étape « %(stage)s » et n'en sortira plus : il reste "
+                        "lisible, mais plus personne ne pourra le modifier ni le faire avancer."
+                    )
+                    % {"stage": SHEET_STAGES.state_label(final["target"])},
+                    action_label=_("Oui : %(action)s") % {"action": final["label"].lower()},
+                    cancel_url=safe_back(request, _sheet_url(sheet)),
+                    quote=note.strip(),
+                ),
+            )
     result = attempt(
         request,
         lambda: sheet_transition(
             actor=request.user,
             sheet=sheet,
             name=name,
-            note=request.POST.get("note", ""),
+            note=note,
             expected_stage=request.POST.get("stage") or None,
         ),
         quiet=True,
@@ -85,6 +108,22 @@ def transition_run(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             % {"stage": sheet.get_stage_display()},
         )
     return _back(request, sheet)
+
+
+def _final_option(
+    request: HttpRequest, sheet: ProjectSheet, name: str, note: str
+) -> dict[str, Any] | None:
+    """The transition `name` when it would succeed now and leads to a stage with no way out (the
+    page asks before running it); None otherwise: it runs, or the service says why it cannot."""
+    expected = request.POST.get("stage")
+    if expected and expected != sheet.stage:  # a stale page: the service says so at once
+        return None
+    for option in transition_options(user=request.user, sheet=sheet):
+        if option["name"] == name and option["allowed"] and option["final"]:
+            if option["note_required"] and not note.strip():
+                return None
+            return option
+    return None
 
 
 @login_required

@@ -239,7 +239,9 @@ def test_derived_reads_target_available_and_verbs():
         "note_required": True,
         "note_offered": True,
         "missing": [],
+        "final": False,  # "freeze" leads back out of "initiative"
     }
+    assert TOY.is_final("archived") is False and TOY.is_final("nowhere") is True
     assert [v.name for v in TOY.verbs()] == ["toy.freeze", "toy.thaw"]
     assert TOY.edges() == [("initiative", "freeze", "archived"), ("archived", "thaw", "initiative")]
 

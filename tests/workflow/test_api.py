@@ -2,6 +2,7 @@
 
 import pytest
 
+from projects.models import ProjectSheet
 from tests.conftest import client_for
 from workflow.models import Attestation
 
@@ -222,7 +223,12 @@ def test_attestation_of_computed_or_unknown_item(make_workspace):
     assert response.status_code == 400
     assert response.json()["code"] == "not_attestable"
     assert client.post(url(sheet, "checklist/nope/attestation/")).status_code == 404
-    # A computed item flagged attestable (restitution published elsewhere) accepts it.
+    # A computed item flagged attestable (restitution published elsewhere) accepts it, once the
+    # project has reached its stage (realisation): not before (issue 11, item 6).
+    early = client.post(url(sheet, "checklist/restitution_document/attestation/"))
+    assert early.status_code == 409 and early.json()["code"] == "stage_not_reached"
+    assert "« Réalisation »" in early.json()["detail"]
+    ProjectSheet.objects.filter(pk=sheet.pk).update(stage="realisation")
     assert client.post(url(sheet, "checklist/restitution_document/attestation/")).status_code == 201
 
 
