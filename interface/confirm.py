@@ -26,6 +26,10 @@ class Confirmation:
     action_label: str  # the red button, e.g. "Oui, abandonner le projet"
     cancel_url: str  # where "Annuler" leads (the page the form was on, when it is ours)
     quote: str = ""  # the user's own words to read again (a public reason), if any
+    # The field and value the red button posts itself (not carried), e.g. ("action", "publish"),
+    # and a safe second button posting the same field with another value, e.g. keep as a draft.
+    choice: tuple[str, str] | None = None
+    fallback: tuple[str, str] | None = None  # (label, value)
 
 
 def confirmed(request: HttpRequest) -> bool:
@@ -44,10 +48,11 @@ def safe_back(request: HttpRequest, fallback: str) -> str:
 
 def confirmation_page(request: HttpRequest, confirmation: Confirmation) -> HttpResponse:
     """The page that asks; it posts the same fields again to the same address, plus the yes."""
+    skipped = _NOT_CARRIED | ({confirmation.choice[0]} if confirmation.choice else set())
     carried = [
         (name, value)
         for name in request.POST
-        if name not in _NOT_CARRIED
+        if name not in skipped
         for value in request.POST.getlist(name)
     ]
     return render(

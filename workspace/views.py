@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.selectors import activity_list_for_workspace
+from interface.confirm import Confirmation, confirmation_page, confirmed
 from interface.views import attempt, policy_object, policy_require
 
 from .errors import InvitationInvalid, WorkspaceError
@@ -164,6 +166,26 @@ def member_role(request, slug: str, user_id: int):
 @require_POST
 def member_remove(request, slug: str, user_id: int):
     membership = _member(request, slug, user_id, "delete")
+    if not confirmed(request):
+        leaving = membership.user_id == request.user.pk
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=(
+                    _("Quitter l'espace « %(space)s » ?")
+                    if leaving
+                    else _("Retirer %(name)s de l'espace « %(space)s » ?")
+                )
+                % {"name": membership.user.display_name, "space": membership.workspace.name},
+                consequence=_(
+                    "L'accès aux documents et aux fiches réservés aux membres cesse aussitôt ; "
+                    "les contributions déjà faites restent. Revenir demandera une nouvelle "
+                    "invitation."
+                ),
+                action_label=_("Oui, quitter l'espace") if leaving else _("Oui, retirer"),
+                cancel_url=reverse("workspace:members", kwargs={"slug": slug}),
+            ),
+        )
     if attempt(request, lambda: membership_remove(actor=request.user, membership=membership)).ok:
         messages.success(request, _("Membre retiré·e."))
     if membership.user_id == request.user.pk:

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from interface.confirm import Confirmation, confirmation_page, confirmed
 from interface.views import attempt
 
 from ..selectors import (
@@ -56,6 +58,19 @@ def trash_restore(request, pk: int):
 def trash_purge(request, pk: int):
     document = document_for(request, pk, "restore", trashed=True)
     slug = document.workspace.slug
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Supprimer définitivement « %(title)s » ?") % {"title": document.title},
+                consequence=_(
+                    "Le document et toutes ses versions seront effacés ; ses liens de partage "
+                    "cesseront de fonctionner. Il ne pourra pas être restauré."
+                ),
+                action_label=_("Oui, supprimer définitivement"),
+                cancel_url=reverse("documents:trash", kwargs={"slug": slug}),
+            ),
+        )
     if attempt(request, lambda: document_purge(actor=request.user, document=document)).ok:
         messages.success(request, _("Document supprimé définitivement."))
     return redirect("documents:trash", slug=slug)

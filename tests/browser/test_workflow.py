@@ -36,6 +36,10 @@ def test_official_frames_then_staff_opens_the_consultation(ui):
         "Chaque proposition reçoit une réponse écrite publiée sur la fiche."
     )
     official.get_by_role("button", name="Publier").click()
+    # Publishing cannot be undone: a confirmation page first, its red button publishes.
+    expect(official.get_by_role("heading", level=1)).to_contain_text("Publier la note de cadrage")
+    ui.check("framing-confirm", official)
+    official.get_by_role("button", name="Oui, publier la note").click()
     expect(official.get_by_role("heading", level=1)).to_have_text(SHEET)
     framing = official.get_by_role("main").locator(".framing")
     expect(framing.first).to_contain_text("Sécuriser le trajet des enfants")

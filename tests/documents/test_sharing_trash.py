@@ -202,8 +202,12 @@ def test_web_trash_page_and_purge_now(
         .status_code
         == 403
     )
+    purge = f"/documents/{document.pk}/supprimer/"
+    asked = web.post(purge)  # it cannot be undone: a confirmation page first (issue 11)
+    assert asked.status_code == 200 and "Cette action est définitive." in asked.content.decode()
+    assert Document.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert web.post(f"/documents/{document.pk}/supprimer/").status_code == 302
+        assert web.post(purge, {"confirmed": "1"}).status_code == 302
     assert not Document.objects.exists()
     assert stored_files() == []
 

@@ -204,7 +204,11 @@ def test_framing_pages_for_officials_only(make_workspace):
         .status_code
         == 404
     )
-    assert client.post(f"/fiches/{sheet.pk}/cadrage/{note.pk}/publier/").status_code == 302
+    publish = f"/fiches/{sheet.pk}/cadrage/{note.pk}/publier/"
+    assert client.post(publish).status_code == 200  # "are you sure?" (issue 11, item 6)
+    note.refresh_from_db()
+    assert note.status == "draft"
+    assert client.post(publish, {"confirmed": "1"}).status_code == 302
     note.refresh_from_db()
     assert note.status == "published"
     assert client.get(f"/fiches/{sheet.pk}/cadrage/{note.pk}/modifier/").status_code == 403

@@ -265,15 +265,20 @@ def test_html_owner_changes_role_and_removes(client, make_workspace):
         {f"m{reader.pk}-role": "editor"},
     )
     assert Membership.objects.get(workspace=workspace, user=reader).role == Role.EDITOR
-    client.post(reverse("workspace:member_remove", args=[workspace.slug, reader.pk]))
+    remove = reverse("workspace:member_remove", args=[workspace.slug, reader.pk])
+    asked = client.post(remove)  # a confirmation page first (issue 11, item 6)
+    assert asked.status_code == 200
+    assert f"Retirer {reader.display_name} de l" in asked.content.decode()
+    assert Membership.objects.filter(workspace=workspace, user=reader).exists()
+    client.post(remove, {"confirmed": "1"})
     assert not Membership.objects.filter(workspace=workspace, user=reader).exists()
 
 
 def test_member_may_leave_workspace(client, make_workspace):
     workspace, actors = make_workspace()
     client.force_login(actors["reader"])
-    response = client.post(
-        reverse("workspace:member_remove", args=[workspace.slug, actors["reader"].pk])
-    )
+    leave = reverse("workspace:member_remove", args=[workspace.slug, actors["reader"].pk])
+    assert "Quitter l&#x27;espace" in client.post(leave).content.decode()
+    response = client.post(leave, {"confirmed": "1"})
     assert response.status_code == 302
     assert not Membership.objects.filter(workspace=workspace, user=actors["reader"]).exists()
