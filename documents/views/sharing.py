@@ -82,7 +82,9 @@ def shared_document(request, token: str) -> HttpResponse:
     """A share link: the document's page for outsiders, or its password form; nothing else."""
     link = share_link_resolve(token=token)
     if link is None:
-        raise Http404
+        # Its own page, not the site's 404: the person holds a link someone gave them, and
+        # needs to hear that it is over and whom to ask, not to sign in or check the address.
+        return render(request, "documents/shared_gone.html", status=404)
     document = link.document
     form = SharePasswordForm(request.POST or None)
     session_key = f"share-ok-{link.pk}"
