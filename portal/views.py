@@ -17,23 +17,44 @@ from projects.permissions import SHEET_POLICY
 from projects.sections import sections_for_display
 from projects.selectors import framing_note_list_visible, sheet_queryset, sheet_version_list
 from workflow.checklist import ITEMS_BY_CODE
+from workflow.selectors import sheet_ending
 
 from .home import home_context
 
 
-def _stage_progress(sheet: ProjectSheet) -> list[dict]:
+def _stage_progress(sheet: ProjectSheet) -> dict[str, Any]:
+    """The stepper: each ordered stage done, current or to come; "étape 2 sur 4"; and for a
+    sheet that ended, how (archived after its evaluation, or abandoned at some stage: when,
+    by whom the log says, and the public reason)."""
+    ending = sheet_ending(sheet=sheet)
+    count = len(STAGE_ORDER)
     if sheet.stage in STAGE_ORDER:
         index = STAGE_ORDER.index(Stage(sheet.stage))
+    elif sheet.stage == Stage.ARCHIVED:
+        index = count
+    elif ending is not None and ending.from_stage in STAGE_ORDER:
+        index = STAGE_ORDER.index(Stage(ending.from_stage))  # where it stopped
     else:
-        index = len(STAGE_ORDER) if sheet.stage == Stage.ARCHIVED else -1
-    return [
-        {
-            "value": stage.value,
-            "label": stage.label,
-            "state": "done" if i < index else "current" if i == index else "todo",
-        }
-        for i, stage in enumerate(STAGE_ORDER)
-    ]
+        index = -1
+    abandoned = sheet.stage == Stage.ABANDONED
+    steps = []
+    for i, stage in enumerate(STAGE_ORDER):
+        if i < index:
+            state = "done"
+        elif i == index:
+            state = "stopped" if abandoned else "current"
+        else:
+            state = "todo"
+        steps.append({"value": stage.value, "label": stage.label, "state": state})
+    return {
+        "steps": steps,
+        "number": index + 1 if 0 <= index < count else None,
+        "count": count,
+        "label": STAGE_ORDER[index].label if 0 <= index < count else "",
+        "ended": sheet.stage if sheet.stage in (Stage.ARCHIVED, Stage.ABANDONED) else "",
+        "ended_on": ending.created if ending is not None else None,
+        "reason": sheet.abandon_reason if abandoned else "",
+    }
 
 
 def _sheet_documents(user: Any, sheet: ProjectSheet) -> list:

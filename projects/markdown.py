@@ -15,7 +15,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "del", "ins", "sub", "sup",
-        "ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "a", "abbr",
+        "ul", "ol", "li", "dl", "dt", "dd", "h3", "h4", "h5", "h6", "a", "abbr",
         "table", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip
@@ -42,9 +42,18 @@ def _safe_href(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Rendered Markdown always sits under a heading of level 2 of the page (a sheet's "Description",
+# a section, the framing block); the page owns <h1>. So a writer's "# Title" becomes an <h3>,
+# "##" an <h4>…, capped at <h6>: their headings nest under the page's instead of competing with
+# them. Raw HTML headings are shifted alike; an <h1>/<h2> that escaped is not allowed (below).
+HEADING_SHIFT = 2
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s/>])", re.IGNORECASE)
+
+
 def _shift_headings(html: str) -> str:
-    # The page owns <h1>; a sheet's "# Title" becomes an <h2> so the outline stays valid.
-    return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return _HEADING_TAG.sub(
+        lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + HEADING_SHIFT, 6)}", html
+    )
 
 
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")

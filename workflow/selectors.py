@@ -66,6 +66,18 @@ def transition_log_list(*, sheet: ProjectSheet) -> QuerySet[TransitionLog]:
     )
 
 
+def sheet_ending(*, sheet: ProjectSheet) -> TransitionLog | None:
+    """For an abandoned or archived sheet, the transition that ended it (its date, its public
+    reason, and the stage it ended at); None for a sheet still under way."""
+    if sheet.stage not in (Stage.ABANDONED, Stage.ARCHIVED):
+        return None
+    return (
+        TransitionLog.objects.filter(sheet=sheet, to_stage=sheet.stage)
+        .order_by("-created", "-id")
+        .first()
+    )
+
+
 def stage_reached(*, sheet: ProjectSheet, stage: str) -> bool:
     """Whether the sheet has reached `stage` (current or past): only those items are offered
     for attestation, an agent does not vouch for a stage the project has not begun. A sheet

@@ -37,7 +37,7 @@ def test_safe_markdown_survives_with_safe_links():
             "[site](https://www.strasbourg.eu) [écrire](mailto:contact@example.org)"
         )
     )
-    assert "<h2>Titre</h2>" in html  # h1 belongs to the page
+    assert "<h3>Titre</h3>" in html  # under the page's h1 and the section's h2
     assert "<strong>gras</strong>" in html and "<li>un</li>" in html
     assert 'href="https://www.strasbourg.eu"' in html
     assert 'href="mailto:contact@example.org"' in html
@@ -50,3 +50,19 @@ def test_template_filter_renders_sanitised_html():
     )
     assert "<strong>ok</strong>" in out
     assert "<script" not in out
+
+
+def test_writers_headings_nest_under_the_section_heading():
+    """Rendered Markdown sits under an h2 of the page (Description, a section, the framing):
+    "#" is an h3, "##" an h4…, capped at h6; raw HTML headings are shifted alike, and no h1 or
+    h2 can come out of a writer's text (issue 11, item 7)."""
+    html = str(
+        render_markdown(
+            "# Un\n\n## Deux\n\n#### Quatre\n\n###### Six\n\n"
+            "<h1>brut</h1><H2 id=x>brut2</H2><h2\n>brut3</h2>"
+        )
+    )
+    assert "<h3>Un</h3>" in html and "<h4>Deux</h4>" in html
+    assert "<h6>Quatre</h6>" in html and "<h6>Six</h6>" in html
+    assert "<h3>brut</h3>" in html and "<h4>brut2</h4>" in html and "<h4>brut3</h4>" in html
+    assert "<h1" not in html.lower() and "<h2" not in html.lower()
