@@ -69,6 +69,41 @@ def _table_align(state) -> None:
                 token.attrSet("align", match.group(1))
 
 
+# A link's address may be long, but the page should not be: one reference definition used
+# thousands of times ("[a]: <40 KB address>" then "[b][a] [b][a] …") made a 90 KB text render
+# to 280 MB of HTML. An address longer than this is not a link (its text stays), and past a
+# budget of addresses per text (proportional to the text, plus some slack) links keep their
+# words and lose their target: the output stays linear in the input.
+MAX_URL_CHARS = 2048
+URL_BUDGET_SLACK = 20_000
+
+
+def _bound_links(state) -> None:
+    budget = len(state.src) + URL_BUDGET_SLACK
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept, skipping = [], 0
+        for token in block.children:
+            if token.type == "link_open":
+                cost = sum(len(str(token.attrGet(name) or "")) for name in ("href", "title"))
+                if skipping or cost > budget:
+                    skipping += 1
+                    continue
+                budget -= cost
+            elif token.type == "link_close" and skipping:
+                skipping -= 1
+                continue
+            elif token.type == "image":
+                cost = len(str(token.attrGet("src") or "")) + len(token.content)
+                if cost > budget:
+                    token.type, token.tag, token.attrs, token.children = "text", "", {}, None
+                else:
+                    budget -= cost
+            kept.append(token)
+        block.children = kept
+
+
 def _build() -> MarkdownIt:
     # markdown-it-py (CommonMark) runs in time linear in the input, whatever the input: Python-
     # Markdown was quadratic on unclosed brackets (8 KB of "[" took seconds), a denial of service
@@ -79,7 +114,8 @@ def _build() -> MarkdownIt:
     parser.core.ruler.push("table_align", _table_align)
     # Link schemes are judged once, by the sanitiser below (which keeps the link text and drops
     # an unsafe href), rather than leaving "[text](javascript:...)" as literal source text.
-    parser.validateLink = lambda url: True
+    parser.validateLink = lambda url: len(url) <= MAX_URL_CHARS
+    parser.core.ruler.push("bound_links", _bound_links)
     return parser
 
 

@@ -109,6 +109,25 @@ def test_hostile_markdown_renders_in_time_linear_in_its_size(name):
     assert hostile <= normal * MARKDOWN_RATIO, f"{name}: {hostile:.3f}s, normal text {normal:.3f}s"
 
 
+@pytest.mark.parametrize("address_chars", [2_000, 40_000])
+def test_one_reference_used_thousands_of_times_does_not_multiply_the_page(address_chars):
+    """GIVEN one reference definition with a long address, used over and over ("[b][a] "…:
+    90 KB of text made 280 MB of HTML and a 94 s page)
+    WHEN it is rendered
+    THEN the HTML stays within a small multiple of the text: the first links keep their
+    target, the rest keep their words; an address past 2,048 characters is no link at all."""
+    text = f"[a]: https://e.example/{'a' * address_chars}\n\n" + "[b][a] " * 1_000
+    html = str(render_markdown(text))
+    assert len(html) < 2 * len(text) + 60_000, len(html)
+    assert html.count("b") >= 1_000  # every use still reads
+    if address_chars <= 2_048:
+        assert 1 <= html.count("<a ") < 1_000
+    else:
+        assert "<a " not in html
+    # Ordinary links are untouched.
+    assert 'href="https://www.strasbourg.eu"' in str(render_markdown(NORMAL_MARKDOWN))
+
+
 def test_hostile_markdown_is_still_rendered_and_sanitised():
     html = str(render_markdown("[" * 2000 + "<script>x()</script>" + "![" * 2000))
     assert html.count("[") == 2000 + 2000 and "<script" not in html
