@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.throttling import client_ip, seconds_until
+from interface.confirm import Confirmation, confirmation_page, confirmed
 from interface.views import attempt
 
 from ..errors import ShareLinkLocked
@@ -72,6 +73,20 @@ def share_link_revoke_view(request, pk: int, link_id: int):
     # "May manage links" (403) before the link (404), as on the API.
     document = document_for(request, pk, "share")
     link = get_object_or_404(ShareLink, pk=link_id, document=document)
+    if link.is_active() and not confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Révoquer ce lien de partage de « %(title)s » ?")
+                % {"title": document.title},
+                consequence=_(
+                    "Les personnes qui ont reçu ce lien ne pourront plus ouvrir le document ; "
+                    "un lien révoqué ne peut pas être réactivé, il faudra en créer un nouveau."
+                ),
+                action_label=_("Oui, révoquer le lien"),
+                cancel_url=document.get_absolute_url(),
+            ),
+        )
     if attempt(request, lambda: share_link_revoke(actor=request.user, link=link)).ok:
         messages.success(request, _("Lien révoqué."))
     return redirect(document)

@@ -84,6 +84,10 @@ def test_share_link_opened_downloaded_then_revoked(ui, viewport):
     alice.get_by_role("region", name="Liens de partage").get_by_role(
         "button", name="Révoquer"
     ).click()
+    # A revoked link cannot come back: the page asks first.
+    expect(alice.get_by_role("heading", level=1)).to_contain_text("Révoquer ce lien de partage")
+    check_page(ui, "share-link-revoke-confirm", alice)
+    alice.get_by_role("button", name="Oui, révoquer le lien").click()
     expect(alice.get_by_role("status")).to_contain_text("Lien révoqué.")
     expect(alice.get_by_role("region", name="Liens de partage")).to_contain_text("révoqué")
     response = outsider.goto(url)

@@ -244,3 +244,25 @@ def test_purge_command_keeps_purging_at_its_interval(
     assert not Document.objects.filter(pk__in=[first.pk, second.pk]).exists()
     with pytest.raises(CommandError):
         call_command("documents_purge_trash", every=5)
+
+
+def test_web_revoke_asks_then_revokes(make_workspace, make_document):
+    """A revoked link cannot be re-enabled: the page asks first (issue 11, item 6); who may not
+    manage links is refused before being asked; an already dead link is not asked about."""
+    workspace, actors = make_workspace()
+    document = make_document(workspace, actors["owner"], visibility="public")
+    link, _token = share_link_create(
+        actor=actors["owner"], document=document, expires_at=timezone.now() + timedelta(days=1)
+    )
+    revoke = f"/documents/{document.pk}/liens/{link.pk}/revoquer/"
+    assert web_client(actors["reader"]).post(revoke).status_code == 403
+    editor = web_client(actors["editor"])
+    asked = editor.post(revoke)
+    assert asked.status_code == 200
+    assert "Oui, révoquer le lien" in asked.content.decode()
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert editor.post(revoke, {"confirmed": "1"}).status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert editor.post(revoke).status_code == 302  # nothing left to confirm
