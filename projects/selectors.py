@@ -11,6 +11,7 @@ from django.db.models.functions import NullIf
 from django.http import Http404
 from django.utils import timezone
 
+from territories.models import Territory
 from workspace.models import Workspace
 
 from .diff import FieldDiff, version_diff
@@ -215,7 +216,7 @@ def sheet_list_open_consultations(
 
     Each row carries `opens_on` and `closes_on` (ISO text or None) and `participation_level`
     (the framing in force, or None), read in the same query. `commune` (a slug) keeps the
-    sheets of that commune and of its quartiers.
+    sheets of that commune, of its quartiers and of the whole Eurométropole.
     """
     today_iso = (today or timezone.localdate()).isoformat()
     qs = (
@@ -229,7 +230,12 @@ def sheet_list_open_consultations(
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today_iso))
     )
     if commune:
-        qs = qs.filter(Q(territory__slug=commune) | Q(territory__parent__slug=commune))
+        # What the whole Eurométropole is asked concerns every commune too: it stays listed.
+        qs = qs.filter(
+            Q(territory__slug=commune)
+            | Q(territory__parent__slug=commune)
+            | Q(territory__kind=Territory.Kind.METROPOLE)
+        )
     return qs.order_by(F("closes_on").asc(nulls_last=True), "title", "pk")
 
 

@@ -192,15 +192,20 @@ def board_stalled_count(*, user: User | AnonymousUser, days: int = STALLED_AFTER
 # --- the home page's lists that depend on the checklist ---
 
 
+RECENT_RESULTS_DAYS = 365
+
+
 def sheet_list_recent_results(*, user: User | AnonymousUser) -> QuerySet[ProjectSheet]:
-    """Visible sheets that reached evaluation or the archive with their restitution published
-    (the checklist's item: a public document since the realisation, or staff's attestation),
-    the latest arrival first."""
+    """Visible sheets that reached evaluation or the archive in the last year with their
+    restitution published (the checklist's item: a public document since the realisation, or
+    staff's attestation), the latest arrival first. Older ones are in the archives, not news."""
     restitution = ITEMS_BY_CODE["restitution_document"].satisfied_q()
+    since = timezone.now() - datetime.timedelta(days=RECENT_RESULTS_DAYS)
     return (
         ProjectSheet.objects.filter(
             projects_selectors.sheet_visibility_q(user),
             stage__in=[Stage.EVALUATION, Stage.ARCHIVED],
+            stage_changed_at__gte=since,
         )
         .filter(restitution)
         .select_related("workspace", "territory__parent")

@@ -104,7 +104,7 @@ def test_private_workspace_consultation_never_shows_to_outsiders(client):
     hidden = SheetFactory(title="Fiche cachée d'un espace public", is_public=False)
     ProjectSheet.objects.filter(pk=hidden.pk).update(stage=Stage.CONSULTATION)
     staff = UserFactory(platform_role=PlatformRole.STAFF)
-    ProjectSheet.objects.update(stage_changed_at=timezone.now() - datetime.timedelta(days=400))
+    ProjectSheet.objects.update(stage_changed_at=timezone.now() - datetime.timedelta(days=200))
     for who in (None, UserFactory(), UserFactory(platform_role=PlatformRole.OFFICIAL), staff):
         client.logout()
         if who:
@@ -128,14 +128,19 @@ def test_commune_filter_keeps_the_commune_and_its_quartiers(client):
     consultation("Au Neudorf", end=day(6), territory=quartier(strasbourg, "Neudorf"))
     consultation("À Schiltigheim", end=day(7), territory=schilick)
     consultation("Partout", end=day(8))
+    metropole = Territory.objects.get(kind=Territory.Kind.METROPOLE)
+    consultation("Pour toute la métropole", end=day(9), territory=metropole)
     html = section(home(client, commune="strasbourg"), "participer")
     assert "Au centre" in html and "Au Neudorf" in html
     assert "Neudorf, Strasbourg" in html
     assert "À Schiltigheim" not in html and "Partout" not in html
+    # What the whole Eurométropole is asked concerns Strasbourg too, and says so.
+    assert "Pour toute la métropole" in html and metropole.name in html
     assert '<option value="strasbourg" selected>' in html
     # An unknown slug is the whole metropole, not an error.
     html = section(home(client, commune="nulle-part"), "participer")
     assert all(t in html for t in ("Au centre", "Au Neudorf", "À Schiltigheim", "Partout"))
+    ProjectSheet.objects.filter(territory=metropole).update(stage=Stage.REALISATION)
     empty = section(home(client, commune="achenheim"), "participer")
     assert "Aucune concertation n'est ouverte à Achenheim en ce moment." in empty
 
@@ -160,6 +165,9 @@ def test_recent_results_latest_first_and_only_with_a_restitution(client):
     html = section(home(client), "resultats")
     assert html.index("Bilan récent") < html.index("Bilan ancien")
     assert "sans restitution" not in html and "En réalisation" not in html
+    # Results older than a year are for the archives, not for "recent results".
+    result("Bilan d'il y a deux ans", days_ago=730)
+    assert "deux ans" not in section(home(client), "resultats")
 
 
 def test_empty_home_explains_each_empty_list(client):
@@ -243,7 +251,7 @@ def _populate(n: int) -> tuple:
         result(f"Résultat {i}", territory=place)
         SheetFactory(title=f"À cadrer {i}", territory=place)
         SheetFactory(workspace=MembershipFactory(user=user).workspace)
-    ProjectSheet.objects.update(stage_changed_at=timezone.now() - datetime.timedelta(days=400))
+    ProjectSheet.objects.update(stage_changed_at=timezone.now() - datetime.timedelta(days=200))
     return user
 
 
