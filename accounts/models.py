@@ -98,6 +98,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.is_deleted:  # stored as "compte supprimé"; read in the reader's language
+            return str(_("compte supprimé"))
         return self.display_name or self.email
 
     def clean(self) -> None:
@@ -124,10 +126,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_superuser or self.platform_role == PlatformRole.MODERATOR
 
     def get_short_name(self) -> str:
-        return self.display_name
+        return str(self)
 
     def get_full_name(self) -> str:
-        return self.display_name
+        return str(self)
 
 
 class ApiToken(models.Model):

@@ -59,3 +59,12 @@ def event_record(
         for subscriber in subscriber_list():
             subscriber(event)
         return activity
+
+
+def activity_target_relabel(*, target: Model, label: str) -> int:
+    """Rewrite the name under which past entries recorded `target` (each kept the target's name
+    of the day): an account its holder deleted must not live on in the log under its old name.
+    Returns the number of entries rewritten."""
+    return Activity.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+    ).update(target_repr=label[:255])

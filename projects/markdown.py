@@ -43,17 +43,33 @@ def _safe_href(tag: str, attribute: str, value: str) -> str | None:
 
 
 # Rendered Markdown always sits under a heading of level 2 of the page (a sheet's "Description",
-# a section, the framing block); the page owns <h1>. So a writer's "# Title" becomes an <h3>,
-# "##" an <h4>…, capped at <h6>: their headings nest under the page's instead of competing with
-# them. Raw HTML headings are shifted alike; an <h1>/<h2> that escaped is not allowed (below).
-HEADING_SHIFT = 2
+# a section, the framing block); the page owns <h1>. So a writer's headings are renumbered to
+# nest under it: a heading of the highest rank so far is an <h3>, one under it an <h4>… (capped
+# at <h6>), never more than one level under the heading it belongs to — whether the writer
+# started at "#" or at "##", or skipped a level, the page's outline stays whole. Raw HTML
+# headings are renumbered alike; an <h1>/<h2> that escaped is not allowed (below).
+PAGE_HEADING_LEVEL = 2
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s/>])", re.IGNORECASE)
 
 
 def _shift_headings(html: str) -> str:
-    return _HEADING_TAG.sub(
-        lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + HEADING_SHIFT, 6)}", html
-    )
+    # A stack of the open headings (the writer's level, the page's level): a heading nests one
+    # level under the nearest open heading of a higher rank, or sits at the top (<h3>).
+    stack: list[tuple[int, int]] = []
+    opened = PAGE_HEADING_LEVEL + 1
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal opened
+        if match.group(1):  # a closing tag closes the heading just opened
+            return f"</h{opened}"
+        level = int(match.group(2))
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        opened = min((stack[-1][1] if stack else PAGE_HEADING_LEVEL) + 1, 6)
+        stack.append((level, opened))
+        return f"<h{opened}"
+
+    return _HEADING_TAG.sub(renumber, html)
 
 
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")

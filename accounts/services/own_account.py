@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.services import event_record
+from events.services import activity_target_relabel, event_record
 
 from ..api_tokens import api_tokens_revoke_all
 from ..deletion import account_deletion_blockers, account_deletion_hooks
@@ -143,4 +143,7 @@ def user_delete_account(*, actor: Any, user: User, password: str) -> User:
     AccessAttempt.objects.filter(username__iexact=old_email).delete()
     AccessFailureLog.objects.filter(username__iexact=old_email).delete()
     event_record(actor=user, verb="user.account_deleted", target=user)
+    # Entries about the account (profile changed, role set…) named it: they keep the facts,
+    # not the name.
+    activity_target_relabel(target=user, label=DELETED_NAME)
     return user

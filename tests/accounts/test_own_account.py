@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import is_password_usable
 from django.contrib.sessions.models import Session
 from django.core import mail, signing
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.api_tokens import api_token_create
 from accounts.models import ApiToken, User
@@ -19,6 +20,7 @@ from accounts.services import (
     user_confirm_email_change,
     user_delete_account,
     user_request_email_change,
+    user_update_profile,
 )
 from accounts.services.own_account import EMAIL_CHANGE_SALT
 from events.models import Activity
@@ -184,6 +186,7 @@ def test_deletion_erases_personal_data_and_keeps_contributions(client):
     sheet = SheetFactory()
     author = sheet.created_by
     MembershipFactory(workspace=sheet.workspace, user=UserFactory(), role=Role.OWNER)
+    user_update_profile(actor=author, user=author, display_name="Gaëlle Ancien-Nom")
     author.bio = "Cycliste."
     author.save()
     api_token_create(actor=author, label="téléphone")
@@ -208,6 +211,14 @@ def test_deletion_erases_personal_data_and_keeps_contributions(client):
     assert version.author == author and str(version.author) == DELETED_NAME
     assert Activity.objects.filter(verb="user.account_deleted", actor=author).count() == 1
     assert Activity.objects.filter(verb="membership.removed", actor=author).count() == 1
+    # The log keeps the facts about the account, not its old name (issue 11).
+    about = Activity.objects.filter(target_id=author.pk, verb__startswith="user.")
+    assert about.filter(verb="user.profile_updated").exists()
+    assert not Activity.objects.filter(target_repr__icontains="Ancien-Nom").exists()
+    assert set(about.values_list("target_repr", flat=True)) == {DELETED_NAME}
+    # Shown in the reader's language, whatever is stored.
+    with translation.override("en"):
+        assert str(author) == "deleted account"
     # The visitor is signed out, and the account cannot sign in again.
     assert client.get(reverse("accounts:profile")).status_code == 302
 

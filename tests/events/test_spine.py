@@ -62,6 +62,7 @@ NO_EVENT = {
     "workflow.transition_target": "a read",
     "search.search_query": "a read",
     "events.event_record": "the spine itself",
+    "events.activity_target_relabel": "erases a deleted account's old name from the log",
     # The worker's own bookkeeping: heartbeats and requeued tasks, seen by operators only.
     "background.worker_heartbeat_record": "worker bookkeeping",
     "background.worker_heartbeat_remove": "worker bookkeeping",

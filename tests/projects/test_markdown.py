@@ -53,9 +53,10 @@ def test_template_filter_renders_sanitised_html():
 
 
 def test_writers_headings_nest_under_the_section_heading():
-    """Rendered Markdown sits under an h2 of the page (Description, a section, the framing):
-    "#" is an h3, "##" an h4…, capped at h6; raw HTML headings are shifted alike, and no h1 or
-    h2 can come out of a writer's text (issue 11, item 7)."""
+    """Rendered Markdown sits under an h2 of the page (Description, a section, the framing): the
+    writer's top headings are h3, each level under them one deeper (capped at h6), never
+    skipping a level whether they started at "#" or "##"; raw HTML headings alike; no h1 or h2
+    can come out of a writer's text (issue 11, item 7; axe's heading-order)."""
     html = str(
         render_markdown(
             "# Un\n\n## Deux\n\n#### Quatre\n\n###### Six\n\n"
@@ -63,6 +64,10 @@ def test_writers_headings_nest_under_the_section_heading():
         )
     )
     assert "<h3>Un</h3>" in html and "<h4>Deux</h4>" in html
-    assert "<h6>Quatre</h6>" in html and "<h6>Six</h6>" in html
+    assert "<h5>Quatre</h5>" in html and "<h6>Six</h6>" in html
     assert "<h3>brut</h3>" in html and "<h4>brut2</h4>" in html and "<h4>brut3</h4>" in html
     assert "<h1" not in html.lower() and "<h2" not in html.lower()
+    # A writer who starts at "##" and skips to "####" still gets h3 then h4; a later "##" is
+    # an h3 again.
+    html = str(render_markdown("## Contexte\n\n#### Détail\n\n## Suite"))
+    assert html.split() == ["<h3>Contexte</h3>", "<h4>Détail</h4>", "<h3>Suite</h3>"]
