@@ -6,9 +6,9 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -36,10 +36,22 @@ from .services import (
 from .services.confirmation import user_resend_confirmation
 
 
+def _next_path(request) -> str:
+    """Where the person was going (an invitation, a page that asked to sign in), if it is a
+    path of this site; else nothing."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
+    next_path = _next_path(request)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user_signup(
@@ -48,9 +60,10 @@ def signup(request):
             display_name=form.cleaned_data["display_name"],
             commune=form.cleaned_data["commune"],
             base_url=request.build_absolute_uri("/"),
+            next_path=next_path,
         )
         return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_path})
 
 
 def confirm(request, uidb64: str, token: str):
@@ -60,7 +73,9 @@ def confirm(request, uidb64: str, token: str):
     except (User.DoesNotExist, ValueError, TypeError, OverflowError, AccountError):
         return render(request, "accounts/confirm_invalid.html", status=400)
     messages.success(request, _("Votre adresse est confirmée : vous pouvez vous connecter."))
-    return redirect("accounts:login")
+    next_path = _next_path(request)
+    login = reverse("accounts:login")
+    return redirect(login + "?" + urlencode({"next": next_path}) if next_path else login)
 
 
 @login_required

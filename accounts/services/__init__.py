@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from errors import DomainError, ForbiddenError
@@ -79,14 +79,20 @@ def _copy_back(locked: User, user: User, fields: list[str]) -> None:
             setattr(user, name, getattr(locked, name))
 
 
-def _confirmation_url(user: User, base_url: str) -> str:
+def _confirmation_url(user: User, base_url: str, next_path: str = "") -> str:
+    """The link that activates the account; `next_path` (a path of this site, checked by the
+    caller) is where the person meant to go, e.g. an invitation: they land there after signing
+    in."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
-    return base_url.rstrip("/") + reverse("accounts:confirm", args=[uid, token])
+    url = base_url.rstrip("/") + reverse("accounts:confirm", args=[uid, token])
+    if next_path.startswith("/") and not next_path.startswith("//"):
+        url += "?" + urlencode({"next": next_path})
+    return url
 
 
-def user_send_confirmation(*, user: User, base_url: str) -> None:
-    url = _confirmation_url(user, base_url)
+def user_send_confirmation(*, user: User, base_url: str, next_path: str = "") -> None:
+    url = _confirmation_url(user, base_url, next_path)
     body = render_to_string("accounts/email/confirm.txt", {"user": user, "url": url})
     if not mail_to_address_allowed(user.email):
         return
@@ -125,6 +131,7 @@ def user_signup(
     display_name: str,
     commune: Territory | None = None,
     base_url: str,
+    next_path: str = "",
 ) -> User | None:
     """Create an inactive account and email a confirmation link; the account activates on click.
 
@@ -142,7 +149,7 @@ def user_signup(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user_send_confirmation(user=user, base_url=base_url)
+    user_send_confirmation(user=user, base_url=base_url, next_path=next_path)
     return user
 
 

@@ -211,3 +211,38 @@ def test_staff_sets_platform_role_in_admin(client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     citizen.refresh_from_db()
     assert citizen.platform_role == "official"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("/espaces/invitation/abc123/", "/espaces/invitation/abc123/"),
+        ("https://evil.example/", ""),
+        ("//evil.example/x", ""),
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_signup_carries_where_the_person_was_going(
+    client, django_capture_on_commit_callbacks, given, kept
+):
+    """An invited newcomer signs up from the login page that the invitation sent them to: the
+    address they were going to rides through sign-up and the confirmation link, and they land
+    there after signing in. Only a path of this site is carried (issue 11)."""
+    login_page = client.get(reverse("accounts:login"), {"next": given}).content.decode()
+    if kept:
+        assert f"/comptes/inscription/?next={kept}" in login_page
+    form = client.get(reverse("accounts:signup"), {"next": given}).content.decode()
+    assert (f'name="next" value="{kept}"' in form) == bool(kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), {**SIGNUP, "next": given})
+    body = mail.outbox[0].body
+    assert ("?next=" in body) == bool(kept)
+    link = re.search(r"https?://[^/\s]+(/comptes/confirmer/\S+)", body).group(1)
+    response = client.get(link)
+    assert response.status_code == 302
+    expected = reverse("accounts:login") + (f"?next={kept.replace('/', '%2F')}" if kept else "")
+    assert response["Location"] == expected
+    # A forged next on the confirmation link itself is dropped too.
+    assert "evil" not in client.get(link.split("?")[0] + "?next=//evil.example/").get(
+        "Location", ""
+    )
