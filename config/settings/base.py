@@ -230,8 +230,26 @@ FABRIQUE_EXTRACT_MAX_CHARS = env_int("FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000)
 # Search: Whoosh under var/ by default; Elasticsearch when its URL is given.
 # Candidates a query considers (and the largest count it reports; past it: "more than").
 FABRIQUE_SEARCH_MAX_RESULTS = env_int("FABRIQUE_SEARCH_MAX_RESULTS", 1000)
+# OpenSearch (several machines, Apache-2.0) when its URL is given: comma-separated nodes,
+# credentials in the URL or in HAYSTACK_OPENSEARCH_USERNAME/PASSWORD (docs/search.md).
+HAYSTACK_OPENSEARCH_URL = env("HAYSTACK_OPENSEARCH_URL")
 HAYSTACK_ELASTICSEARCH_URL = env("HAYSTACK_ELASTICSEARCH_URL")
-if HAYSTACK_ELASTICSEARCH_URL:
+if HAYSTACK_OPENSEARCH_URL:
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": env("HAYSTACK_ENGINE", "search.backends_opensearch.FrenchOpenSearchEngine"),
+            "URL": HAYSTACK_OPENSEARCH_URL,
+            "INDEX_NAME": env("HAYSTACK_INDEX_NAME", "fabrique"),
+            "USERNAME": env("HAYSTACK_OPENSEARCH_USERNAME"),
+            "PASSWORD": env("HAYSTACK_OPENSEARCH_PASSWORD"),
+            "CA_CERTS": env("HAYSTACK_OPENSEARCH_CA_CERTS"),
+            "VERIFY_CERTS": env_bool("HAYSTACK_OPENSEARCH_VERIFY_CERTS", True),
+            "TIMEOUT": env_int("HAYSTACK_OPENSEARCH_TIMEOUT", 10),
+            "SHARDS": env_int("HAYSTACK_OPENSEARCH_SHARDS", 1),
+            "REPLICAS": env_int("HAYSTACK_OPENSEARCH_REPLICAS", 1),
+        }
+    }
+elif HAYSTACK_ELASTICSEARCH_URL:
     HAYSTACK_CONNECTIONS = {
         "default": {
             "ENGINE": env(

@@ -34,7 +34,8 @@ if not env("AWS_STORAGE_BUCKET_NAME"):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-if not env("HAYSTACK_ELASTICSEARCH_URL"):
+# A server engine named by the environment is tested as it is (pytest tests/search against it).
+if not env("HAYSTACK_ELASTICSEARCH_URL") and not env("HAYSTACK_OPENSEARCH_URL"):
     HAYSTACK_CONNECTIONS = {
         "default": {
             "ENGINE": "search.backends.FrenchWhooshEngine",
