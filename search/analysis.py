@@ -112,11 +112,39 @@ def FrenchAnalyzer():  # noqa: N802 - whoosh's analyzers are built by capitalise
 
 
 _ANALYZER = FrenchAnalyzer()
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str:
+    """What the analyzer chain makes of one token as the tokenizer cut it ("" = nothing):
+    lowercase → elision → fold → stop word → stem, exactly as `FrenchAnalyzer` does."""
+    text = word.lower()
+    match = ELISION_RE.match(text)
+    if match:
+        text = text[match.end() :]
+        if not text:
+            return ""
+    text = fold(text)
+    if not text or text in FRENCH_STOP_WORDS:
+        return ""
+    return stem(text)
 
 
 def analyze(text: str) -> list[str]:
-    """The terms the index holds for `text` (also what a query is reduced to)."""
-    return [t.text for t in _ANALYZER(text or "")]
+    """The terms the index holds for `text` (also what a query is reduced to).
+
+    The same terms as `FrenchAnalyzer` (tests/search/test_french.py compares them), without
+    its token objects: each token's fate is one cached function of the token, so analysing a
+    text is one regular-expression scan and a dictionary look-up per word — what lets an
+    engine fed with pre-analysed terms (tantivy) index thousands of entries a second.
+    """
+    out = []
+    for word in _TOKEN_RE.findall(text or ""):
+        term = _term(word)
+        if term:
+            out.append(term)
+    return out
 
 
 # How far into a text the first query term is looked for. A hit's text (a sheet's sections, a

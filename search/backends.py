@@ -118,6 +118,10 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         self._searcher_cache = (key, searcher, OrderedDict())
         return searcher, self._searcher_cache[2]
 
+    def reset_searcher(self) -> None:
+        """Forget the kept searcher: the next query opens a fresh one."""
+        self._searcher_cache = None
+
     def candidate_keys(
         self, query_string: str, limit: int, filter_string: str | None = None
     ) -> tuple[list[tuple[str, str]], bool]:

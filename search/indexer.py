@@ -18,6 +18,9 @@ from haystack import connections
 from haystack.exceptions import NotHandled
 from whoosh.index import LockError
 
+from .backends_tantivy import META_FILE as TANTIVY_META
+from .backends_tantivy import IndexBusy
+
 # The lease lives in its own module; its names stay importable from here.
 from .lease import LEASE_NAME, LEASE_SECONDS, holder_id, lease_acquire, lease_held, lease_release
 from .models import IndexerLease, IndexOutbox
@@ -31,7 +34,7 @@ REBUILD_LEASE = "search-rebuild"
 # queues one rebuild, not a hundred.
 REBUILD_REQUEST = "search-rebuild-request"
 REBUILD_REQUEST_SECONDS = 600
-# A file in the Whoosh directory while a rebuild runs, so that searches learn it from the
+# A file in the index directory (Whoosh or tantivy) while a rebuild runs, so that searches learn it from the
 # directory listing they make anyway rather than from a query.
 REBUILD_MARKER = ".fabrique-rebuilding"
 DEFAULT_BATCH_SIZE = 200
@@ -48,12 +51,13 @@ class DrainReport:
 
 
 def index_path(using: str = "default") -> str | None:
-    """The Whoosh directory; None for an engine that lives elsewhere (Elasticsearch)."""
+    """The embedded index's directory (tantivy, Whoosh); None for an engine that lives
+    elsewhere (Elasticsearch)."""
     return settings.HAYSTACK_CONNECTIONS[using].get("PATH")
 
 
 def _index_listing(using: str = "default") -> list[str] | None:
-    """Names in the Whoosh directory; None when there is no directory."""
+    """Names in the index directory; None when there is no directory."""
     try:
         return os.listdir(index_path(using))
     except (FileNotFoundError, NotADirectoryError):
@@ -61,11 +65,17 @@ def _index_listing(using: str = "default") -> list[str] | None:
 
 
 def _has_toc(names: list[str] | None) -> bool:
-    return bool(names) and any(n.startswith("_MAIN_") and n.endswith(".toc") for n in names)
+    """The directory holds a committed index: tantivy's meta.json or Whoosh's table of
+    contents."""
+    if not names:
+        return False
+    return TANTIVY_META in names or any(
+        n.startswith("_MAIN_") and n.endswith(".toc") for n in names
+    )
 
 
 def index_present(using: str = "default") -> bool:
-    """Whoosh's table of contents is on disk (cheap: one directory listing).
+    """The index's table of contents is on disk (cheap: one directory listing).
 
     Checked before anything opens the index: haystack would silently create an empty one in
     place of a deleted directory, and the loss would go unnoticed.
@@ -76,7 +86,7 @@ def index_present(using: str = "default") -> bool:
 def index_state(using: str = "default") -> str:
     """ "ok", "rebuilding" (a rebuild runs: results are incomplete) or "missing".
 
-    Asked by every search: for Whoosh one directory listing, the lease row read only while a
+    Asked by every search: for an embedded engine one directory listing, the lease row read only while a
     rebuild marker is there (a killed rebuild's marker is then seen for what it is).
     """
     if not index_path(using):
@@ -166,7 +176,7 @@ def _plan(actions: OrderedDict[tuple[int, str], str], using: str = "default"):
 
 def _apply(updates, removals, using: str = "default", *, clear: bool = False) -> tuple[int, int]:
     backend = connections[using].get_backend()
-    if hasattr(backend, "apply_batch"):  # our Whoosh backend: one writer, one commit
+    if hasattr(backend, "apply_batch"):  # our embedded backends: one writer, one commit
         if clear:  # the same commit drops every older entry (readers never see it empty)
             return backend.apply_batch(updates, removals, clear=True)
         return backend.apply_batch(updates, removals)
@@ -216,8 +226,9 @@ def outbox_drain(
                 try:
                     updated, removed = _apply(updates, removals, using=using)
                     break
-                except LockError:
-                    # Someone outside the outbox (a manual rebuild_index) holds Whoosh's lock:
+                except (LockError, IndexBusy):
+                    # Someone outside the outbox (a manual rebuild_index) holds the engine's
+                    # own write lock:
                     # wait and retry; in the end leave the rows for the next drain.
                     logger.warning("search index locked, retry %s", attempt + 1)
                     time.sleep(0.5 * (attempt + 1))
@@ -237,6 +248,8 @@ def outbox_drain(
 
 def _schema_unchanged(backend) -> bool:
     """The index on disk has the fields the code declares (else it must be recreated)."""
+    if hasattr(backend, "schema_matches"):
+        return backend.schema_matches()
     if not backend.setup_complete:
         backend.setup()
     try:
@@ -277,26 +290,37 @@ def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default
             _mark_rebuilding(index_path(using))
         else:
             _reset_index(backend, using)
+        unified = connections[using].get_unified_index()
+
+        def batches():
+            """Every indexable object, in chunks read by primary key; the leases are
+            renewed before each chunk."""
+            for model in unified.get_indexed_models():
+                search_index = unified.get_index(model)
+                qs = search_index.index_queryset()
+                last_pk = None
+                while True:
+                    chunk_qs = qs if last_pk is None else qs.filter(pk__gt=last_pk)
+                    chunk = list(chunk_qs[:batch_size])
+                    if not chunk:
+                        break
+                    lease_acquire(holder)
+                    lease_acquire(holder, name=REBUILD_LEASE)
+                    yield [(search_index, obj) for obj in chunk]
+                    last_pk = chunk[-1].pk
+
+        if hasattr(backend, "apply_batches"):
+            # tantivy: one writer for the whole rebuild and one commit at the end, so readers
+            # keep the old index until the new one is whole.
+            return backend.apply_batches(batches(), clear=in_place)
         # In place, the first chunk's commit replaces the old entries: until then readers
         # keep the old index, never an empty one.
         clear_pending = in_place
-        unified = connections[using].get_unified_index()
         total = 0
-        for model in unified.get_indexed_models():
-            search_index = unified.get_index(model)
-            qs = search_index.index_queryset()
-            last_pk = None
-            while True:
-                chunk_qs = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-                chunk = list(chunk_qs[:batch_size])
-                if not chunk:
-                    break
-                lease_acquire(holder)
-                lease_acquire(holder, name=REBUILD_LEASE)
-                _apply([(search_index, obj) for obj in chunk], [], using=using, clear=clear_pending)
-                clear_pending = False
-                total += len(chunk)
-                last_pk = chunk[-1].pk
+        for updates in batches():
+            _apply(updates, [], using=using, clear=clear_pending)
+            clear_pending = False
+            total += len(updates)
         if clear_pending:  # nothing to index: still drop what the old index held
             _apply([], [], using=using, clear=True)
         # Pending outbox rows are left alone: a row may belong to a change committed after

@@ -292,7 +292,9 @@ def _candidates_retrying(
                 raise
             # Not setup() again: on a deleted directory it would create an empty index and
             # hide the loss; the next request sees it missing and asks for the rebuild.
-            sqs.query.backend._searcher_cache = None
+            reset = getattr(sqs.query.backend, "reset_searcher", None)
+            if reset is not None:
+                reset()
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
@@ -307,8 +309,9 @@ def _candidates(
     """("app.model", pk) of the best `limit` hits the index lets `visibility` see, best first,
     and whether more matched.
 
-    Engines that can list keys cheaply (our Whoosh backend) get the query haystack built, with
-    visibility as a separate, cached filter; any other engine gets one query through haystack.
+    Engines that can list keys cheaply (our tantivy and Whoosh backends) get the query haystack
+    built, with visibility as a separate filter that does not score; any other engine gets one
+    query through haystack.
     """
     fast = getattr(sqs.query.backend, "candidate_keys", None)
     if fast is not None:

@@ -227,7 +227,8 @@ FABRIQUE_TRASH_RETENTION_DAYS = env_int("FABRIQUE_TRASH_RETENTION_DAYS", 30)
 FABRIQUE_EXTRACT_TIME_LIMIT_SECONDS = env_int("FABRIQUE_EXTRACT_TIME_LIMIT_SECONDS", 60)
 FABRIQUE_EXTRACT_MAX_CHARS = env_int("FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000)
 
-# Search: Whoosh under var/ by default; Elasticsearch when its URL is given.
+# Search: tantivy under var/tantivy by default (Whoosh under var/whoosh with
+# HAYSTACK_ENGINE=search.backends.FrenchWhooshEngine); Elasticsearch when its URL is given.
 # Candidates a query considers (and the largest count it reports; past it: "more than").
 FABRIQUE_SEARCH_MAX_RESULTS = env_int("FABRIQUE_SEARCH_MAX_RESULTS", 1000)
 # OpenSearch (several machines, Apache-2.0) when its URL is given: comma-separated nodes,
@@ -261,10 +262,15 @@ elif HAYSTACK_ELASTICSEARCH_URL:
         }
     }
 else:
+    _engine = env("HAYSTACK_ENGINE", "search.backends_tantivy.FrenchTantivyEngine")
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": env("HAYSTACK_ENGINE", "search.backends.FrenchWhooshEngine"),
-            "PATH": env("HAYSTACK_WHOOSH_PATH", str(VAR_DIR / "whoosh")),
+            "ENGINE": _engine,
+            "PATH": (
+                env("HAYSTACK_WHOOSH_PATH", str(VAR_DIR / "whoosh"))
+                if "Whoosh" in _engine
+                else env("HAYSTACK_TANTIVY_PATH", str(VAR_DIR / "tantivy"))
+            ),
         }
     }
 # Index changes go through the search outbox, never through haystack's realtime signals.

@@ -36,10 +36,16 @@ if not env("AWS_STORAGE_BUCKET_NAME"):
     }
 # A server engine named by the environment is tested as it is (pytest tests/search against it).
 if not env("HAYSTACK_ELASTICSEARCH_URL") and not env("HAYSTACK_OPENSEARCH_URL"):
+    # The engine under test: tantivy (the default) or, with
+    # HAYSTACK_ENGINE=search.backends.FrenchWhooshEngine, Whoosh (CI runs tests/search on both).
+    _engine = env("HAYSTACK_ENGINE", "search.backends_tantivy.FrenchTantivyEngine")
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": "search.backends.FrenchWhooshEngine",
-            "PATH": str(_TMP / "whoosh"),
+            "ENGINE": _engine,
+            "PATH": env(
+                "FABRIQUE_TEST_INDEX_PATH",
+                str(_TMP / ("whoosh" if "Whoosh" in _engine else "tantivy")),
+            ),
         }
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

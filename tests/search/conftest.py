@@ -6,10 +6,11 @@ from haystack import connections
 
 from search.indexer import outbox_drain
 
-# Tests of the Whoosh mechanics themselves (file lock, index directory, document count); the
-# service, visibility and API tests run against any engine.
-whoosh_only = pytest.mark.skipif(
-    "PATH" not in settings.HAYSTACK_CONNECTIONS["default"], reason="Whoosh-specific"
+# Tests of an embedded engine's mechanics (its write lock, index directory, document count):
+# they run on tantivy and on Whoosh (CI runs tests/search once per engine); the service,
+# visibility and API tests run against any engine.
+embedded_only = pytest.mark.skipif(
+    "PATH" not in settings.HAYSTACK_CONNECTIONS["default"], reason="embedded engines only"
 )
 
 
@@ -34,9 +35,9 @@ def drain():
 
 @pytest.fixture(params=["engine-keys", "haystack-generic"])
 def candidate_path(request, monkeypatch):
-    """Run a test through both ways the search service asks the engine for hits: our Whoosh
-    backend's key listing with a cached visibility filter, and the plain haystack query any
-    other engine (Elasticsearch) gets."""
+    """Run a test through both ways the search service asks the engine for hits: our embedded
+    backend's key listing with a visibility filter, and the plain haystack query any other
+    engine (Elasticsearch) gets."""
     if request.param == "haystack-generic":
         backend = type(connections["default"].get_backend())
         if hasattr(backend, "candidate_keys"):

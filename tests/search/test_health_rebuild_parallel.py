@@ -15,7 +15,7 @@ from search.models import IndexOutbox
 from search.selectors import index_document_count
 from search.services import search_query
 
-from .conftest import whoosh_only
+from .conftest import embedded_only
 from .factories import (
     document_set,
     make_document,
@@ -33,7 +33,7 @@ def snapshot(user, queries):
     return out
 
 
-@whoosh_only
+@embedded_only
 @pytest.mark.django_db
 def test_healthz_reports_index_and_backlog(make_workspace, client, drain):
     workspace, _ = make_workspace()
@@ -47,7 +47,7 @@ def test_healthz_reports_index_and_backlog(make_workspace, client, drain):
     assert index_document_count() == 2  # counted for operators, never shown to anyone
 
 
-@whoosh_only
+@embedded_only
 @pytest.mark.django_db
 @pytest.mark.parametrize("command", ["search_rebuild", "rebuild_index"])
 def test_deleting_the_index_and_rebuilding_restores_the_same_results(

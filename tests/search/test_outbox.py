@@ -1,18 +1,19 @@
 """The outbox and its single writer: coalescing, deletes never lost, locks never surface."""
 
+import sys
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
 from haystack import connections
 
 from projects.models import ProjectSheet
-from search import backends
 from search.indexer import LEASE_NAME, lease_acquire, outbox_drain
 from search.models import IndexerLease, IndexOutbox
 from search.outbox import index_enqueue
 from search.services import search_query
 
-from .conftest import whoosh_only
+from .conftest import embedded_only
 from .factories import make_framing_note, make_sheet, sheet_delete, sheet_new_version, sheet_set
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_repeated_changes_are_coalesced_last_one_wins(make_workspace, drain):
     assert search_query(user=None, q="tramway").count == 0
 
 
-@whoosh_only
+@embedded_only
 def test_update_then_delete_in_one_batch_removes(make_workspace, drain):
     workspace, _ = make_workspace()
     keep = make_sheet(workspace, title="Reste", summary="fontaine")
@@ -61,7 +62,7 @@ def test_update_then_delete_in_one_batch_removes(make_workspace, drain):
     assert [h.id for h in search_query(user=None, q="fontaine").results] == [keep.pk]
 
 
-@whoosh_only
+@embedded_only
 def test_delete_of_an_object_already_gone_still_removes_it(make_workspace, drain):
     """GIVEN an indexed sheet WHEN its row disappears and only then a delete is enqueued
     THEN the delete still reaches the index (deletes never need the object)."""
@@ -79,7 +80,7 @@ def test_delete_of_an_object_already_gone_still_removes_it(make_workspace, drain
     assert index_count() == 0
 
 
-@whoosh_only
+@embedded_only
 def test_update_of_a_vanished_object_becomes_a_removal(make_workspace, drain):
     workspace, _ = make_workspace()
     sheet = make_sheet(workspace, title="Fiche", summary="kiosque")
@@ -133,15 +134,16 @@ def test_an_expired_lease_is_taken_over(make_workspace, drain):
     assert drain().rows == 1
 
 
-@whoosh_only
-def test_whoosh_lock_keeps_rows_and_does_not_raise(make_workspace, drain, monkeypatch):
-    """GIVEN someone outside the outbox holds Whoosh's write lock (e.g. a manual rebuild)
-    WHEN the indexer drains THEN it gives up quietly, keeps the rows, and a later drain works."""
-    monkeypatch.setattr(backends, "WRITER_LOCK_TIMEOUT", 0.1)
+@embedded_only
+def test_engine_write_lock_keeps_rows_and_does_not_raise(make_workspace, drain, monkeypatch):
+    """GIVEN someone outside the outbox holds the engine's own write lock (tantivy's lock
+    file, Whoosh's lock; e.g. a manual rebuild) WHEN the indexer drains THEN it gives up
+    quietly, keeps the rows, and a later drain works."""
+    backend = connections["default"].get_backend()
+    monkeypatch.setattr(sys.modules[type(backend).__module__], "WRITER_LOCK_TIMEOUT", 0.1)
     monkeypatch.setattr("search.indexer.time.sleep", lambda s: None)
     workspace, _ = make_workspace()
     make_sheet(workspace, title="Fiche", summary="lavoir")
-    backend = connections["default"].get_backend()
     backend.setup()
     foreign_writer = backend.index.writer()
     try:
@@ -149,7 +151,11 @@ def test_whoosh_lock_keeps_rows_and_does_not_raise(make_workspace, drain, monkey
         assert report.errors == ["index locked"] and report.rows == 0
         assert IndexOutbox.objects.count() == 1
     finally:
-        foreign_writer.cancel()
+        if hasattr(foreign_writer, "cancel"):  # Whoosh
+            foreign_writer.cancel()
+        else:  # tantivy: dropping the writer releases its lock file
+            foreign_writer.rollback()
+            foreign_writer.wait_merging_threads()
     assert drain().rows == 1
     assert search_query(user=None, q="lavoir").count == 1
 

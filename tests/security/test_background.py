@@ -82,7 +82,10 @@ def _worker_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=_database_url(),
         FABRIQUE_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         FABRIQUE_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        # The engine under test (tantivy or Whoosh) and its directory.
+        HAYSTACK_ENGINE=settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"],
         HAYSTACK_WHOOSH_PATH=settings.HAYSTACK_CONNECTIONS["default"].get("PATH", ""),
+        HAYSTACK_TANTIVY_PATH=settings.HAYSTACK_CONNECTIONS["default"].get("PATH", ""),
         FABRIQUE_UPLOAD_TEMP_DIR=str(settings.FILE_UPLOAD_TEMP_DIR),
         FABRIQUE_WORKER_HEARTBEAT_SECONDS="0.2",
         FABRIQUE_WORKER_DEAD_AFTER_SECONDS="2",
