@@ -56,3 +56,39 @@ def test_an_elasticsearch_url_selects_the_french_elasticsearch_engine():
         "fabrique_french_stop",
         "fabrique_french_stemmer",
     ]
+
+
+ENGINE_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from haystack import connections
+conn = settings.HAYSTACK_CONNECTIONS["default"]
+print(json.dumps({
+    "backend": type(connections["default"].get_backend()).__name__,
+    "path": conn["PATH"],
+}))
+"""
+
+
+def _engine_probe(**env: str) -> dict:
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HAYSTACK_") and k != "FABRIQUE_VAR_DIR"
+    }
+    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings.dev", PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, "-c", ENGINE_PROBE], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_tantivy_is_the_default_engine_and_whoosh_stays_selectable():
+    default = _engine_probe()
+    assert default["backend"] == "FrenchTantivySearchBackend"
+    assert Path(default["path"]).parts[-2:] == ("var", "tantivy")
+    whoosh = _engine_probe(HAYSTACK_ENGINE="search.backends.FrenchWhooshEngine")
+    assert whoosh["backend"] == "FrenchWhooshSearchBackend"
+    assert Path(whoosh["path"]).parts[-2:] == ("var", "whoosh")

@@ -100,3 +100,25 @@ def test_short_text_is_shown_whole_and_long_text_around_the_match():
     snippet = highlight(long, "chicane", width=80)
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>chicane</mark>" in snippet
+
+
+def test_fast_analysis_gives_exactly_the_analyzer_chains_terms():
+    """`analyze` (what tantivy indexes and queries) is the Whoosh chain's twin, token for
+    token, on French text and on random mixes of letters, accents, apostrophes and digits."""
+    import random
+
+    from search.analysis import FrenchAnalyzer
+
+    chain = FrenchAnalyzer()
+    samples = [
+        "L'Écoles des Vélos d'aujourd’hui",
+        "La main-d'œuvre locale, jusqu'à l'été ; qu'il",
+        "İstanbul ÉCOLE l' d'' l'l'école ǅemal Straße ﬁn 2024_budget",
+    ]
+    alphabet = "abcdeéèêàçôœæ'’ -LDQUİßǅﬁ\u0301 12_\n"
+    rng = random.Random(12)
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)
+    ]
+    for text in samples:
+        assert analyze(text) == [t.text for t in chain(text)], text
