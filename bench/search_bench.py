@@ -1,12 +1,24 @@
-"""Search benchmark: N generated French sheets and documents, indexed and queried.
+"""Search benchmark: N generated French sheets and documents, indexed and queried by tantivy
+(the default engine) and Whoosh side by side, in one run, on the same database.
 
-Reports the indexing rate (the real rebuild path: DB read → prepare → French analysis → one
-Whoosh writer per batch), the index size on disk, the indexer's memory, and search latency
-p50/p95 through the API (`GET /api/v1/search/?q=`, visibility re-checked in the database)
-compared in the same run with a raw Whoosh query on the same index and with a trivial page
-(the same API view with an empty query: routing, DRF, JSON, no search).
+For each engine:
+- a full rebuild (`manage.py search_rebuild`, the real path: DB read -> prepare -> French
+  analysis -> the engine's writer) in a child process: its wall time, entries per second and
+  peak memory (the child's own maximum RSS, from wait4), and the index size on disk;
+- an outbox drain of 2,000 changed sheets;
+- search latency p50/p95 through the API (`GET /api/v1/search/?q=`, visibility re-checked in the
+  database, snippets of the page shown), anonymous and as a member of 10 workspaces, against a
+  trivial API view (the same view with an empty query: routing, DRF, JSON, no search);
+- the engine call the API makes (`search.services._candidates`: the query haystack built, the
+  visibility filter, the keys of up to 1,000 candidates) against the engine's library called
+  directly on the same index for the same work (tantivy: its own query parser on the analysed
+  words, the same filter, the same 1,001 hits and key columns; Whoosh: its parser and a kept
+  searcher, top 20 as before).
+Queries, engines and measures are interleaved round by round so that the machine's load (shared
+by several people) weighs on both alike; medians and ratios are what to read.
 
-Runs in a throw-away SQLite database and index (config.settings.test): nothing of var/ is touched.
+Runs in a throw-away SQLite database and indexes (config.settings.test): nothing of var/ is
+touched.
 
     .venv/bin/python bench/search_bench.py --n 100000 [--append docs/benchmarks.md]
 """
@@ -19,6 +31,7 @@ import os
 import platform
 import random
 import resource
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -214,43 +227,110 @@ def timed(fn, runs: int) -> list[float]:
 
 
 LOAD_AT_START = os.getloadavg()[0]
+ROOT = Path(__file__).resolve().parent.parent
+ENGINES = {
+    "tantivy": "search.backends_tantivy.FrenchTantivyEngine",
+    "whoosh": "search.backends.FrenchWhooshEngine",
+}
+QUERIES = [
+    "ecole",
+    "velo",
+    "amenagement du quartier",
+    "concertations",
+    "jardin partage",
+    "Strasbourg",
+    "piste cyclable",
+    "restitution budget",
+    "mobilite",
+    "vegetalisation cour ecole",
+]
+
+
+def rebuild_in_child(engine: str, path: Path, db_name: str, batch_size: int) -> dict:
+    """`manage.py search_rebuild` for one engine in a fresh process (what an operator runs):
+    wall time, and the child's own peak RSS (wait4, not the sum of all children)."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=f"sqlite:///{db_name}",
+        HAYSTACK_ENGINE=ENGINES[engine],
+        FABRIQUE_TEST_INDEX_PATH=str(path),
+    )
+    t0 = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "search_rebuild", "--batch-size", str(batch_size)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    out = child.stdout.read() if child.stdout else ""
+    _pid, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"search_rebuild on {engine} failed: {out}")
+    indexed = int(out.split("indexed=")[1].split()[0])
+    return {
+        "rebuild_s": round(wall, 1),
+        "indexed": indexed,
+        "docs_per_s": round(indexed / wall),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024),
+        "index_mib": round(dir_size(path) / 2**20, 1),
+    }
+
+
+class Engines:
+    """Both engines live in this process; `use(name)` makes one the "default" connection, as
+    if the settings named it (the search service and the indexer only ever ask for it)."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        from haystack import connections
+
+        self.connections = connections
+        self.confs = {name: {"ENGINE": ENGINES[name], "PATH": str(paths[name])} for name in ENGINES}
+        self.objects = {}
+        for name in ENGINES:
+            self._install(name)
+            self.objects[name] = connections.reload("default")
+
+    def _install(self, name: str) -> None:
+        settings.HAYSTACK_CONNECTIONS["default"] = self.confs[name]
+        self.connections.connections_info["default"] = self.confs[name]
+
+    def use(self, name: str) -> None:
+        self._install(name)
+        self.connections.thread_local.connections["default"] = self.objects[name]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5, help="runs per query")
+    parser.add_argument("--runs", type=int, default=5, help="rounds over the 10 queries")
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--append", help="markdown file to append the figures to")
     args = parser.parse_args()
 
     setup_test_environment()
     call_command("migrate", verbosity=0, interactive=False)
-    print(f"database {settings.DATABASES['default']['NAME']}", flush=True)
-    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    db_name = settings.DATABASES["default"]["NAME"]
+    print(f"database {db_name}", flush=True)
+    base = Path(db_name).parent
+    paths = {name: base / f"index-{name}" for name in ENGINES}
 
     data = generate(args.n)
     member = data.pop("member")
     print(f"generated {data}", flush=True)
 
-    from haystack import connections
+    from django.db import connection
 
-    from search.indexer import index_rebuild
+    connection.close()  # the children open the SQLite file themselves
+    per_engine: dict[str, dict] = {}
+    for name in ENGINES:
+        per_engine[name] = rebuild_in_child(name, paths[name], db_name, args.batch_size)
+        print(f"{name}: rebuild {per_engine[name]}", flush=True)
 
-    rss_before = rss_mib()
-    t0 = time.perf_counter()
-    total = index_rebuild(batch_size=args.batch_size)
-    index_s = time.perf_counter() - t0
-    rss_after = rss_mib()
-    backend = connections["default"].get_backend()
-    print(f"indexed {total} in {index_s:.1f}s", flush=True)
-
-    # Optimise as an operator would after a full rebuild; report both sizes.
-    size_before_opt = dir_size(index_path)
-    t1 = time.perf_counter()
-    backend.optimize()
-    optimize_s = time.perf_counter() - t1
-    size = dir_size(index_path)
+    engines = Engines(paths)
 
     # Drain throughput on a realistic outbox: 2,000 changed sheets enqueued, then drained.
     from django.contrib.contenttypes.models import ContentType
@@ -261,83 +341,121 @@ def main() -> None:
 
     ct = ContentType.objects.get_for_model(ProjectSheet)
     pks = list(ProjectSheet.objects.values_list("pk", flat=True)[:2000])
-    IndexOutbox.objects.bulk_create(
-        [IndexOutbox(content_type=ct, object_id=str(pk), action="update") for pk in pks]
-    )
-    t2 = time.perf_counter()
-    report = outbox_drain(batch_size=200)
-    drain_s = time.perf_counter() - t2
+    for name in ENGINES:
+        engines.use(name)
+        IndexOutbox.objects.bulk_create(
+            [IndexOutbox(content_type=ct, object_id=str(pk), action="update") for pk in pks]
+        )
+        t0 = time.perf_counter()
+        report = outbox_drain(batch_size=200)
+        per_engine[name]["drain_2000_s"] = round(time.perf_counter() - t0, 2)
+        per_engine[name]["drain_rows"] = report.rows
 
-    queries = [
-        "ecole",
-        "velo",
-        "amenagement du quartier",
-        "concertations",
-        "jardin partage",
-        "Strasbourg",
-        "piste cyclable",
-        "restitution budget",
-        "mobilite",
-        "vegetalisation cour ecole",
-    ]
-    anon, logged = Client(), Client()
-    logged.force_login(member)
+    # The engine call the API makes, and the engine's library called directly.
+    from haystack.inputs import AutoQuery
+    from haystack.query import SQ, SearchQuerySet
+
+    from search.analysis import analyze
+    from search.services import MAX_CANDIDATES, _candidates
+
+    def engine_call(q: str):
+        sqs = SearchQuerySet().filter(content=AutoQuery(q))
+        return _candidates(sqs, SQ(public=True), MAX_CANDIDATES)
+
+    import tantivy
+
+    raw_tantivy_index = tantivy.Index.open(str(paths["tantivy"]))
+    raw_schema = raw_tantivy_index.schema
+    public = tantivy.Query.term_query(raw_schema, "public", True)
+
+    def raw_tantivy(q: str, limit: int = MAX_CANDIDATES + 1):
+        searcher = raw_tantivy_index.searcher()
+        words = raw_tantivy_index.parse_query(
+            " ".join(analyze(q)), ["text"], conjunction_by_default=True
+        )
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, words),
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(public, 0.0)),
+            ]
+        )
+        hits = [address for _score, address in searcher.search(query, limit, count=False).hits]
+        return searcher.fast_field_values("_pk", hits), searcher.fast_field_values("_ct", hits)
 
     from whoosh.qparser import QueryParser
 
-    backend.setup()
-    raw_index = backend.index.refresh()
-    raw_parser = QueryParser(backend.content_field_name, schema=backend.schema)
+    engines.use("whoosh")
+    whoosh_backend = engines.objects["whoosh"].get_backend()
+    whoosh_backend.setup()
+    raw_whoosh_index = whoosh_backend.index.refresh()
+    raw_parser = QueryParser(whoosh_backend.content_field_name, schema=whoosh_backend.schema)
+    raw_searcher = raw_whoosh_index.searcher()
 
-    # One searcher kept open for every query, as the search service keeps its own.
-    raw_searcher = raw_index.searcher()
-
-    def raw(q):
+    def raw_whoosh(q: str):
         hits = raw_searcher.search(raw_parser.parse(q), limit=20)
-        return [hit["django_id"] for hit in hits], len(hits)
+        return [hit["django_id"] for hit in hits]
 
-    results: dict[str, list[float]] = {
-        "api_anonymous": [],
-        "api_member": [],
-        "raw_whoosh": [],
-        "trivial": [],
-    }
-    counts = {}
-    for q in queries:  # warm-up, and the counts each query returns
-        counts[q] = anon.get("/api/v1/search/", {"q": q}).json()["count"]
-        raw(q)
-    for q in queries:
-        results["api_anonymous"] += timed(
-            lambda q=q: anon.get("/api/v1/search/", {"q": q}), args.runs
-        )
-        results["api_member"] += timed(
-            lambda q=q: logged.get("/api/v1/search/", {"q": q}), args.runs
-        )
-        results["raw_whoosh"] += timed(lambda q=q: raw(q), args.runs)
-        results["trivial"] += timed(lambda: anon.get("/api/v1/search/", {"q": ""}), args.runs)
+    anon, logged = Client(), Client()
+    logged.force_login(member)
+    names = list(ENGINES)
+    results: dict[str, list[float]] = {"trivial": [], "raw_tantivy": [], "raw_whoosh": []}
+    results["raw_tantivy_top20"] = []
+    for name in names:
+        for measure in ("api_anonymous", "api_member", "engine"):
+            results[f"{measure}_{name}"] = []
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    for name in names:  # warm-up, and the counts each query returns
+        engines.use(name)
+        for q in QUERIES:
+            counts[name][q] = anon.get("/api/v1/search/", {"q": q}).json()["count"]
+            engine_call(q)
+    for q in QUERIES:
+        raw_tantivy(q)
+        raw_whoosh(q)
+    for round_ in range(args.runs):
+        order = names if round_ % 2 == 0 else names[::-1]
+        for q in QUERIES:
+            results["trivial"] += timed(lambda: anon.get("/api/v1/search/", {"q": ""}), 1)
+            for name in order:
+                engines.use(name)
+                results[f"api_anonymous_{name}"] += timed(
+                    lambda q=q: anon.get("/api/v1/search/", {"q": q}), 1
+                )
+                results[f"api_member_{name}"] += timed(
+                    lambda q=q: logged.get("/api/v1/search/", {"q": q}), 1
+                )
+                results[f"engine_{name}"] += timed(lambda q=q: engine_call(q), 1)
+            results["raw_tantivy"] += timed(lambda q=q: raw_tantivy(q), 1)
+            results["raw_tantivy_top20"] += timed(lambda q=q: raw_tantivy(q, 20), 1)
+            results["raw_whoosh"] += timed(lambda q=q: raw_whoosh(q), 1)
 
     latency = {
-        name: {"p50_ms": round(percentile(v, 0.5), 1), "p95_ms": round(percentile(v, 0.95), 1)}
+        name: {"p50_ms": round(percentile(v, 0.5), 2), "p95_ms": round(percentile(v, 0.95), 2)}
         for name, v in results.items()
     }
+    trivial = latency["trivial"]
+    ratios = {}
+    for name in names:
+        ratios[name] = {
+            "api_p95_over_trivial_p95": round(
+                latency[f"api_anonymous_{name}"]["p95_ms"] / trivial["p95_ms"], 2
+            ),
+            "api_member_p95_over_trivial_p95": round(
+                latency[f"api_member_{name}"]["p95_ms"] / trivial["p95_ms"], 2
+            ),
+        }
+    ratios["tantivy"]["engine_p95_over_raw_p95"] = round(
+        latency["engine_tantivy"]["p95_ms"] / latency["raw_tantivy"]["p95_ms"], 2
+    )
     figures = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.node()} · {platform.machine()} · {os.cpu_count()} CPU · "
         f"Python {platform.python_version()} · SQLite · load average at start "
         f"{LOAD_AT_START:.1f}, at end {os.getloadavg()[0]:.1f} (shared with other jobs)",
         **data,
-        "indexed": total,
-        "index_s": round(index_s, 1),
-        "docs_per_s": round(total / index_s),
-        "index_mib": round(size / 2**20, 1),
-        "index_mib_before_optimize": round(size_before_opt / 2**20, 1),
-        "optimize_s": round(optimize_s, 1),
-        "indexer_rss_mib_before": round(rss_before),
-        "indexer_rss_mib_after": round(rss_after),
-        "process_peak_rss_mib": round(peak_mib()),
-        "drain_2000_s": round(drain_s, 2),
-        "drain_rows": report.rows,
+        "engines": per_engine,
         "latency": latency,
+        "ratios": ratios,
         "result_counts": counts,
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False), flush=True)
@@ -347,37 +465,51 @@ def main() -> None:
 
 
 def markdown(f: dict, args) -> str:
-    lat = f["latency"]
+    lat, eng, rat = f["latency"], f["engines"], f["ratios"]
+    t, w = eng["tantivy"], eng["whoosh"]
+
+    def row(label: str, key: str) -> str:
+        return f"| {label} | {lat[key]['p50_ms']} | {lat[key]['p95_ms']} |"
+
     rows = "\n".join(
-        f"| {label} | {lat[key]['p50_ms']} | {lat[key]['p95_ms']} |"
-        for key, label in [
-            ("api_anonymous", "API `/api/v1/search/?q=` — anonymous"),
-            ("api_member", "API — member of 10 workspaces"),
-            (
-                "raw_whoosh",
-                "raw Whoosh query, same index, searcher kept open (top 20, no visibility)",
-            ),
-            ("trivial", "trivial page (same API view, empty `q`)"),
+        [
+            row("API `/api/v1/search/?q=` — anonymous — **tantivy**", "api_anonymous_tantivy"),
+            row("API — anonymous — Whoosh", "api_anonymous_whoosh"),
+            row("API — member of 10 workspaces — **tantivy**", "api_member_tantivy"),
+            row("API — member of 10 workspaces — Whoosh", "api_member_whoosh"),
+            row("trivial API view (same view, empty `q`)", "trivial"),
+            row("engine call of the API (≤ 1,000 candidate keys) — **tantivy**", "engine_tantivy"),
+            row("raw tantivy, same index: parser, same filter, 1,001 hits + keys", "raw_tantivy"),
+            row("raw tantivy, top 20", "raw_tantivy_top20"),
+            row("engine call of the API (≤ 1,000 candidate keys) — Whoosh", "engine_whoosh"),
+            row("raw Whoosh, same index, searcher kept open, top 20", "raw_whoosh"),
         ]
     )
+    counts = f["result_counts"]["tantivy"]
+    same = f["result_counts"]["tantivy"] == f["result_counts"]["whoosh"]
     return f"""
-### Run of {f["date"]} — `make bench-search` (n={args.n})
+### Run of {f["date"]} — `make bench-search` (n={args.n}), tantivy and Whoosh side by side
 
 Machine: {f["machine"]}.
+Generated {f["sheets"]:,} sheets + {f["documents"]:,} documents (synthetic French) in
+{f["generate_s"]} s; each engine rebuilt the index from the same database in its own process
+(`manage.py search_rebuild --batch-size {args.batch_size}`).
 
-| measure | value |
-| --- | --- |
-| generated | {f["sheets"]:,} sheets + {f["documents"]:,} documents (synthetic French) in {f["generate_s"]} s |
-| indexing (rebuild path, batches of {args.batch_size}) | {f["indexed"]:,} entries in {f["index_s"]} s = **{f["docs_per_s"]:,} docs/s** |
-| index size | {f["index_mib"]} MiB after optimize ({f["index_mib_before_optimize"]} MiB before; optimize {f["optimize_s"]} s) |
-| indexer memory (RSS) | {f["indexer_rss_mib_before"]} MiB before → {f["indexer_rss_mib_after"]} MiB after; process peak {f["process_peak_rss_mib"]} MiB |
-| outbox drain | 2,000 sheet updates drained in {f["drain_2000_s"]} s (batches of 200) |
+| measure | tantivy | Whoosh | target (tantivy) |
+| --- | --- | --- | --- |
+| full rebuild (wall, process start included) | **{t["rebuild_s"]} s** | {w["rebuild_s"]} s | < 60 s at 100,000 |
+| indexing rate | **{t["docs_per_s"]:,} entries/s** | {w["docs_per_s"]:,} entries/s | ≥ 3,000 |
+| indexer peak memory (the rebuild process's max RSS) | **{t["peak_rss_mib"]} MiB** | {w["peak_rss_mib"]} MiB | ≤ 300 MiB |
+| index size on disk | {t["index_mib"]} MiB | {w["index_mib"]} MiB | |
+| outbox drain: 2,000 sheet updates (batches of 200) | {t["drain_2000_s"]} s | {w["drain_2000_s"]} s | |
+| API p95 / trivial view p95 (anonymous; member) | **{rat["tantivy"]["api_p95_over_trivial_p95"]}×; {rat["tantivy"]["api_member_p95_over_trivial_p95"]}×** | {rat["whoosh"]["api_p95_over_trivial_p95"]}×; {rat["whoosh"]["api_member_p95_over_trivial_p95"]}× | ≤ 3× |
+| engine p95 / raw tantivy p95 | **{rat["tantivy"]["engine_p95_over_raw_p95"]}×** | | ≤ 2× |
 
-| search ({args.runs} runs × 10 queries) | p50 ms | p95 ms |
+| latency ({args.runs} rounds × 10 queries, engines interleaved) | p50 ms | p95 ms |
 | --- | --- | --- |
 {rows}
 
-Result counts (anonymous): {", ".join(f"`{q}` {c}" for q, c in f["result_counts"].items())}.
+Result counts (anonymous, tantivy{"; Whoosh found the same" if same else "; Whoosh differs: see the JSON"}): {", ".join(f"`{q}` {c}" for q, c in counts.items())}.
 """
 
 
