@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install node-install lock run serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos clean
+.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -36,21 +36,38 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # Web server, background worker and the hourly trash purge side by side; Ctrl-C stops them all.
+# `make run` serves as production does (config/settings/local.py: DEBUG off, the site's own error
+# pages, hashed static files, page cache) with gunicorn as config/gunicorn.py sets it (a process
+# per core, FABRIQUE_WORKERS to change, each with its own listening socket); `make dev` keeps the
+# developer's mode (runserver, DEBUG on, code reloaded). RUN_SETTINGS picks another settings
+# module (config.settings.production behind a TLS proxy).
 # The trap stops the three children (the purge loop, started with `&` by a non-interactive
 # shell, ignores Ctrl-C's SIGINT), waits for them and resets itself first: a trap that signals
 # its own process group (`kill 0`) re-enters itself until the shell crashes. gunicorn's control
 # socket lives under var/, not in the home directory.
-run: seed
-	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Fabrique on http://$(HOST):$(PORT)/  (demo accounts: see README; password fabrique-demo)"
+RUN_SETTINGS ?= config.settings.local
+ACCESS_LOG ?= -
+define side_by_side
 	@pids=""; \
 	stop() { trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait; }; \
 	trap 'stop; exit 0' INT TERM; trap stop EXIT; \
 	$(PY) manage.py db_worker --queue-name '*' --no-reload & pids="$$pids $$!"; \
 	$(PY) manage.py documents_purge_trash --every 3600 & pids="$$pids $$!"; \
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 600 \
-		--control-socket var/gunicorn.ctl --access-logfile - & pids="$$pids $$!"; \
+	$(1) & pids="$$pids $$!"; \
 	wait
+endef
+
+run: export DJANGO_SETTINGS_MODULE = $(RUN_SETTINGS)
+run: seed
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Fabrique on http://$(HOST):$(PORT)/  (demo accounts: see README; password fabrique-demo)"
+	$(call side_by_side,$(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.py --bind $(HOST):$(PORT) \
+		--control-socket $(or $(FABRIQUE_VAR_DIR),var)/gunicorn.ctl --access-logfile $(ACCESS_LOG))
+
+dev: export DJANGO_SETTINGS_MODULE = config.settings.dev
+dev: seed
+	@echo "Fabrique (developer's mode) on http://$(HOST):$(PORT)/  (password fabrique-demo)"
+	$(call side_by_side,$(PY) manage.py runserver $(HOST):$(PORT))
 
 # The unit suite; the browser tests (marker `browser`) are deselected by pyproject's addopts.
 test: install
@@ -125,3 +142,11 @@ bench-search: install
 # same size in one run: the ratios printed are what tests/security/test_dos.py bounds.
 bench-dos: install
 	$(PY) bench/dos_bench.py
+
+# Page benchmark: the server `make run` starts (fresh demo data in a throw-away var/), then wrk
+# (Debian's; a bounded Python client without it) with 8 keep-alive connections on the public
+# pages, the staff board and the login form, side by side in rounds; medians, ratios to the
+# login form, each gunicorn process's CPU; figures appended to docs/benchmarks.md.
+PAGES_ARGS ?=
+bench-pages: install
+	$(PY) bench/pages_bench.py --append docs/benchmarks.md $(PAGES_ARGS)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import connection
 
 
 class PortalConfig(AppConfig):
@@ -11,7 +12,14 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.deletion import account_deletion_hook_register
+        from events.generation import generation_part_register
+        from search.models import IndexOutbox
 
         from .account_hooks import WORKSPACE_DELETION_HOOK
 
         account_deletion_hook_register(WORKSPACE_DELETION_HOOK)
+        # The search index lags its events (the worker drains the outbox after commit): pages
+        # showing search results change again when it does. (A model's own table name.)
+        outbox = connection.ops.quote_name(IndexOutbox._meta.db_table)
+        generation_part_register(f"SELECT COUNT(*) FROM {outbox}")  # noqa: S608
+        generation_part_register(f"SELECT MAX(id) FROM {outbox}")  # noqa: S608

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from errors import DomainError, ForbiddenError, NotFoundError
 from interface.confirm import Confirmation, confirmation_page, confirmed, safe_back
+from interface.page_cache import fragment_cached
 from interface.views import attempt, policy_object
 from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
@@ -146,9 +148,23 @@ def attestation(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    """All sheets by stage, for staff to track projects; filters keep the page one query deep."""
+    """All sheets by stage, for staff to track projects; filters keep the page one query deep.
+
+    The board itself (filters, counts, the table) is kept for the same account, address and
+    data generation (`fragment_cached`); who may see it is checked on every request."""
     if not can_view_board(request.user):
         raise PermissionDenied
+    context: dict[str, Any] = {}
+
+    def board_html() -> str:
+        context.update(_board_context(request))
+        return render_to_string("workflow/board_content.html", context, request=request)
+
+    context["board_html"] = fragment_cached(request, "board", board_html)
+    return render(request, "workflow/board.html", context)
+
+
+def _board_context(request: HttpRequest) -> dict[str, Any]:
     form = BoardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = board_sheet_list(
@@ -167,14 +183,10 @@ def board(request: HttpRequest) -> HttpResponse:
     )
     page.object_list = board_page_completeness(list(page.object_list))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
-    return render(
-        request,
-        "workflow/board.html",
-        {
-            "form": form,
-            "page_obj": page,
-            "counts": [(stage, stage.label, counts[str(stage)]) for stage in BOARD_STAGES],
-            "total": sum(counts.values()),
-            "query_string": urlencode(query),
-        },
-    )
+    return {
+        "form": form,
+        "page_obj": page,
+        "counts": [(stage, stage.label, counts[str(stage)]) for stage in BOARD_STAGES],
+        "total": sum(counts.values()),
+        "query_string": urlencode(query),
+    }

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the session, the user or the body: NUL bytes answer 400 here.
     "config.bad_input.RejectForbiddenCharactersMiddleware",
+    # Kept copies of listed pages for visitors who are nobody (interface/page_cache.py): after
+    # the language is known, before CSRF, authentication and messages, which such a copy skips.
+    "interface.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,8 +310,32 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "fabrique_cache",
-    }
+    },
+    # Rendered pages and fragments (interface/page_cache.py), one copy per process: entries are
+    # keyed by the data generation, so a process that missed a change simply renders again.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fabrique-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("FABRIQUE_PAGE_CACHE_ENTRIES", 1000)},
+    },
 }
+# How long a kept page or fragment may serve (seconds; 0 turns the page cache off). It bounds
+# what no event reports: time-relative text ("il y a 3 jours"), data loaded by a migration.
+FABRIQUE_PAGE_CACHE_SECONDS = env_int("FABRIQUE_PAGE_CACHE_SECONDS", 60)
+# Pages kept whole for anonymous visitors (URL names); each must show the same thing to every
+# visitor who is nobody, given its address and language.
+FABRIQUE_PAGE_CACHE_VIEWS = frozenset(
+    {
+        "home",
+        "projects:list",
+        "portal:sheet",
+        "portal:sheet_slug",
+        "projects:versions",
+        "projects:version",
+        "projects:diff",
+        "search:search",
+    }
+)
 
 # Brute force. Sign-in (login page, admin, API token): django-axes locks an account after
 # FABRIQUE_LOGIN_FAILURE_LIMIT failures and an address after FABRIQUE_LOGIN_IP_FAILURE_LIMIT
