@@ -214,7 +214,10 @@ class OpenSearchTransport:
                 failure = exc
                 continue
             status = response.status
-            decoded = json.loads(response.data) if response.data else None
+            try:
+                decoded = json.loads(response.data) if response.data else None
+            except ValueError:  # a proxy's HTML page, a truncated answer
+                decoded = response.data[:300].decode("utf-8", "replace")
             if status in self.RETRY_STATUSES:
                 failure = decoded
                 logger.warning("OpenSearch node %s answered %s", node, status)
@@ -266,7 +269,7 @@ class FrenchOpenSearchBackend(BaseSearchBackend):
             timeout=float(connection_options.get("TIMEOUT", 10)),
         )
         self.setup_complete = False
-        self.content_field_name = "text"
+        self._content_field: str | None = None
 
     # --- the index: settings, mapping, creation ---
 
@@ -293,10 +296,16 @@ class FrenchOpenSearchBackend(BaseSearchBackend):
             properties[name] = mapping
         return content_field_name, properties
 
+    @property
+    def content_field_name(self) -> str:
+        """The document field (`text`): what a query without a field name searches."""
+        if self._content_field is None:
+            self._content_field, _ = self.build_schema(self._unified_index().all_searchfields())
+        return self._content_field
+
     def index_body(self) -> dict[str, Any]:
         """The settings and mappings the index is created with."""
-        unified = self._unified_index()
-        self.content_field_name, properties = self.build_schema(unified.all_searchfields())
+        _, properties = self.build_schema(self._unified_index().all_searchfields())
         texts = sorted(n for n, m in properties.items() if m["type"] == "text")
         return {
             "settings": {
@@ -327,8 +336,6 @@ class FrenchOpenSearchBackend(BaseSearchBackend):
                 self.index_name,
             )
             self._create()
-        else:
-            self.content_field_name, _ = self.build_schema(self._unified_index().all_searchfields())
         self.setup_complete = True
 
     def _create(self) -> None:

@@ -2,9 +2,10 @@
 
 A cassette (tests/search/opensearch_cassettes/NAME.json) lists, in order, each request the
 backend must send — method, path with its query string, optionally the node, the headers it
-must carry and the JSON body (or the NDJSON lines of a `_bulk`) — and the answer to give it
-(status and JSON body, or a connection error). Any request that is not the next one recorded,
-or that differs from it in anything, fails the test; so does a recorded request never sent.
+must carry and the JSON body (or the NDJSON lines of a `_bulk`) — and the answer to give it: a
+status with a JSON body or, as a proxy in front of a node may answer, a text; or a refused
+connection. Any request that is not the next one recorded, or that differs from it in
+anything, fails the test; so does a recorded request never sent.
 
 Values that depend on the test database (primary keys, slugs) are written as placeholders:
 "{{name}}" stands for a value of any type (a number stays a number), "{name}" inside a string
@@ -83,7 +84,10 @@ class Cassette:
             assert body is None, f"{where}: unexpected body {body!r:.300}"
         if "error" in answer:
             raise urllib3.exceptions.NewConnectionError(None, answer["error"])
-        return _Response(answer["status"], answer.get("body"))
+        response = _Response(answer["status"], answer.get("body"))
+        if "text" in answer:  # not JSON: what a proxy in front of a node may answer
+            response.data = answer["text"].encode()
+        return response
 
     def assert_done(self) -> None:
         left = self.interactions[self.position :]

@@ -129,13 +129,16 @@ def test_search_rebuild_and_healthz(opensearch, make_workspace, client):
     assert health.json()["search"] == "ok"
 
 
-def test_a_refused_connection_moves_to_the_next_node(opensearch, make_workspace):
+def test_a_refused_connection_or_a_bad_gateway_moves_to_the_next_node(opensearch, make_workspace):
     workspace, _ = make_workspace()
     a = make_sheet(workspace, title="Des vélos à l'école", summary="Pistes cyclables")
     IndexOutbox.objects.all().delete()
     opensearch(
         "failover",
-        options={"URL": "https://fabrique:s3cret@os1.internal:9200,https://os2.internal:9200/"},
+        options={
+            "URL": "https://fabrique:s3cret@os1.internal:9200,https://os2.internal:9200/,"
+            "https://os3.internal:9200"
+        },
         **_sheet_subs("a", a),
     )
     page = search_query(user=None, q="velo ecole")
