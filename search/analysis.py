@@ -116,19 +116,26 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
 @lru_cache(maxsize=200_000)
-def _term(word: str) -> str:
+def _term_cut(word: str) -> tuple[str, int]:
     """What the analyzer chain makes of one token as the tokenizer cut it ("" = nothing):
-    lowercase → elision → fold → stop word → stem, exactly as `FrenchAnalyzer` does."""
+    lowercase → elision → fold → stop word → stem, exactly as `FrenchAnalyzer` does; and how
+    many characters the elision moved the token's start by."""
     text = word.lower()
+    cut = 0
     match = ELISION_RE.match(text)
     if match:
-        text = text[match.end() :]
+        cut = match.end()
+        text = text[cut:]
         if not text:
-            return ""
+            return "", cut
     text = fold(text)
     if not text or text in FRENCH_STOP_WORDS:
-        return ""
-    return stem(text)
+        return "", cut
+    return stem(text), cut
+
+
+def _term(word: str) -> str:
+    return _term_cut(word)[0]
 
 
 def analyze(text: str) -> list[str]:
@@ -154,9 +161,12 @@ SNIPPET_SCAN_CHARS = 10_000
 
 
 def _term_spans(text: str, terms: set[str], offset: int = 0):
-    for t in _ANALYZER(text, chars=True, positions=True):
-        if t.text in terms:
-            yield (offset + t.startchar, offset + t.endchar)
+    """Character spans of the words of `text` whose term is in `terms` (the spans the
+    analyzer's tokens have, without building them)."""
+    for match in _TOKEN_RE.finditer(text):
+        term, cut = _term_cut(match.group())
+        if term in terms:
+            yield (offset + match.start() + cut, offset + match.end())
 
 
 # Markdown source turned into plain text, per text and per hit at most: rendering is linear but

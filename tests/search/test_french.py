@@ -122,3 +122,24 @@ def test_fast_analysis_gives_exactly_the_analyzer_chains_terms():
     ]
     for text in samples:
         assert analyze(text) == [t.text for t in chain(text)], text
+
+
+def test_highlight_spans_are_the_analyzer_tokens_spans():
+    """The snippet marks exactly the characters the analyzer's tokens span (elision moves the
+    start past "l'"), without running the token pipeline."""
+    import random
+
+    from search.analysis import FrenchAnalyzer, _term_spans
+
+    chain = FrenchAnalyzer()
+    rng = random.Random(7)
+    words = ["l'École", "vélos", "d'aujourd’hui", "qu'il", "ÉTÉ", "œuvre", "L'L'arbre", "x"]
+    for _ in range(500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        terms = set(analyze(" ".join(rng.sample(words, 3))))
+        expected = [
+            (t.startchar, t.endchar)
+            for t in chain(text, chars=True, positions=True)
+            if t.text in terms
+        ]
+        assert list(_term_spans(text, terms)) == expected, text
