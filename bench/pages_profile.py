@@ -131,6 +131,7 @@ def main() -> int:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `make run` does
     call_command("seed_demo", stdout=io.StringIO())
     call_command("search_rebuild", stdout=io.StringIO())
     cookies = {name: session_for(who) if who else None for name, _p, who in PAGES}

@@ -1,11 +1,12 @@
 """`make run`: production's behaviour on one machine over plain HTTP.
 
 DEBUG off (the site's own error pages, never a traceback), static files under their hashed
-names from WhiteNoise's manifest with long cache lifetimes, the page cache on. Unlike
-`production`, it runs without a proxy or TLS in front (no HTTPS redirect, cookies not marked
-Secure) and makes its own secret key: `SECRET_KEY` when set, otherwise a random one written once
-to `var/secret_key` (readable by its owner only), so sessions survive a restart. `dev` keeps
-the developer's mode (`make dev`: runserver, DEBUG on).
+names from WhiteNoise's manifest with long cache lifetimes, the page cache and persistent
+database connections on (both base's defaults). Unlike `production`, it runs without a proxy or
+TLS in front (no HTTPS redirect, cookies not marked Secure) and makes its own secret key:
+`SECRET_KEY` when set, otherwise a random one written once to `var/secret_key` (readable by its
+owner only), so sessions survive a restart. `dev` keeps the developer's mode (`make dev`:
+runserver, DEBUG on).
 """
 
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, env
+from .base import VAR_DIR, env
 
 DEBUG = False
 
@@ -41,9 +42,3 @@ def local_secret_key(path: Path) -> str:
 
 
 SECRET_KEY = env("SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key")
-
-# Connections kept open between requests (one per gunicorn thread) unless DATABASE_CONN_MAX_AGE
-# says otherwise: opening one (SQLite's PRAGMAs included) cost more CPU than serving a kept
-# page (docs/benchmarks.md, issue 12).
-if not env("DATABASE_CONN_MAX_AGE"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 600
