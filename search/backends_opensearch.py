@@ -156,7 +156,8 @@ class OpenSearchTransport:
                 raise ValueError(f"not an OpenSearch node address: {raw!r}")
             if parts.username and not username:
                 username, password = unquote(parts.username), unquote(parts.password or "")
-            netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+            host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+            netloc = host if parts.port is None else f"{host}:{parts.port}"
             self.nodes.append(f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}")
         if not self.nodes:
             raise ValueError("HAYSTACK_OPENSEARCH_URL names no node")

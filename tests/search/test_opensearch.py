@@ -251,3 +251,15 @@ def test_an_opensearch_url_selects_the_opensearch_engine():
         "verify": "CERT_REQUIRED",
         "text_analyzers": ["fabrique_french"],
     }
+
+
+def test_node_addresses_keep_their_path_and_credentials_leave_the_address():
+    from search.backends_opensearch import OpenSearchTransport
+
+    transport = OpenSearchTransport(
+        "https://fabrique:p%40ss@[::1]:9200/search/, http://os2.internal"
+    )
+    assert transport.nodes == ["https://[::1]:9200/search", "http://os2.internal"]
+    assert transport.headers["Authorization"] == "Basic ZmFicmlxdWU6cEBzcw=="
+    with pytest.raises(ValueError, match="not an OpenSearch node"):
+        OpenSearchTransport("search.internal:9200")
