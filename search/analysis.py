@@ -138,6 +138,21 @@ def _term(word: str) -> str:
     return _term_cut(word)[0]
 
 
+class _Terms(dict):
+    """word → term ("" for none), filled on first sight: a C-level look-up per word. Bounded:
+    emptied when it passes TERMS_CACHE_SIZE words (a corpus repeats a few thousand)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= TERMS_CACHE_SIZE:
+            self.clear()
+        term = self[word] = _term(word)
+        return term
+
+
+TERMS_CACHE_SIZE = 200_000
+_TERMS = _Terms()
+
+
 def analyze(text: str) -> list[str]:
     """The terms the index holds for `text` (also what a query is reduced to).
 
@@ -146,12 +161,7 @@ def analyze(text: str) -> list[str]:
     text is one regular-expression scan and a dictionary look-up per word — what lets an
     engine fed with pre-analysed terms (tantivy) index thousands of entries a second.
     """
-    out = []
-    for word in _TOKEN_RE.findall(text or ""):
-        term = _term(word)
-        if term:
-            out.append(term)
-    return out
+    return [term for term in map(_TERMS.__getitem__, _TOKEN_RE.findall(text or "")) if term]
 
 
 # How far into a text the first query term is looked for. A hit's text (a sheet's sections, a
