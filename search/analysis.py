@@ -35,11 +35,15 @@ FRENCH_STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 
+# Words remembered by each per-word cache (folding, stemming, a token's term): a corpus repeats
+# a few thousand words, but numbers and names are many; the indexer's memory stays bounded.
+WORD_CACHE_SIZE = 50_000
+
 # Letters NFKD does not decompose, and the typographic apostrophe (aujourd’hui = aujourd'hui).
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "Œ": "OE", "Æ": "AE", "’": "'"})
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form: "Écoles" → "ecoles", "cœur" → "coeur".
 
@@ -79,7 +83,7 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("french")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def stem(word: str) -> str:
     """Snowball French stem of an already folded word, plus the plural -s/-x it leaves after
     vowels ("velos" → "velo"), so that singular and plural meet."""
@@ -115,7 +119,7 @@ _ANALYZER = FrenchAnalyzer()
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _term_cut(word: str) -> tuple[str, int]:
     """What the analyzer chain makes of one token as the tokenizer cut it ("" = nothing):
     lowercase → elision → fold → stop word → stem, exactly as `FrenchAnalyzer` does; and how
@@ -149,7 +153,7 @@ class _Terms(dict):
         return term
 
 
-TERMS_CACHE_SIZE = 200_000
+TERMS_CACHE_SIZE = WORD_CACHE_SIZE
 _TERMS = _Terms()
 
 

@@ -496,14 +496,15 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
         doc.add_unsigned(CT_FIELD, ct_code(prepared[DJANGO_CT]))
         return doc
 
-    def _write(self, writer: Any, updates: Iterable[tuple[Any, Any]]) -> int:
+    def _write(self, writer: Any, updates: Iterable[tuple[Any, Any]], *, replace: bool) -> int:
         written = 0
         for search_index, obj in updates:
             try:
                 prepared = search_index.full_prepare(obj)
             except SkipDocument:
                 continue
-            writer.delete_documents_by_term(ID, prepared[ID])
+            if replace:
+                writer.delete_documents_by_term(ID, prepared[ID])
             writer.add_document(self._document(prepared))
             written += 1
         return written
@@ -536,20 +537,22 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
             for identifier in removals:
                 writer.delete_documents_by_term(ID, identifier)
                 removed += 1
-            updated = self._write(writer, updates)
+            updated = self._write(writer, updates, replace=True)
             writer.commit()
         return updated, removed
 
     def apply_batches(self, batches: Iterable[list[tuple[Any, Any]]], *, clear: bool) -> int:
         """A rebuild: every batch through one writer and one commit at the end, so readers
         keep the old index (or none) until the new one is whole. Memory stays within the
-        writer's heap: tantivy writes segments to disk as it fills."""
+        writer's heap: tantivy writes segments to disk as it fills. Each object comes once
+        into an index that was emptied (`clear`) or just created, so no entry is deleted
+        first: a hundred thousand pending deletes held until the commit cost memory and time."""
         total = 0
         with self._writing() as writer:
             if clear:
                 writer.delete_all_documents()
             for batch in batches:
-                total += self._write(writer, batch)
+                total += self._write(writer, batch, replace=False)
             writer.commit()
         return total
 
