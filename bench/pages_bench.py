@@ -305,7 +305,8 @@ def main() -> int:
                 print(
                     f"round {round_number + 1} {label:24} {result['rps']:7.1f} req/s "
                     f"p50 {result['p50']:6.1f} ms p95 {result['p95']:6.1f} ms "
-                    f"cores {result['cores']:.2f} errors {result['errors']}",
+                    f"cores {result['cores']:.2f} busiest {100 * result['busiest']:.0f} % "
+                    f"errors {result['errors']}",
                     flush=True,
                 )
         load_after = load_average()
@@ -327,7 +328,8 @@ def main() -> int:
         rows.append(
             f"| {label} | `{path}` | {med(label, 'rps'):.0f} | {rps_ratio:.2f}× | "
             f"{med(label, 'p50'):.1f} | {med(label, 'p95'):.1f} | {p95_ratio:.2f}× | "
-            f"{med(label, 'cores'):.2f} | {errors} | {'—' if label == base else ('yes' if ok else 'NO')} |"
+            f"{med(label, 'cores'):.2f} | {100 * med(label, 'busiest'):.0f} % | {errors} | "
+            f"{'—' if label == base else ('yes' if ok else 'NO')} |"
         )
     total_cpu = sum(cpu_by_worker.values())
     shares = ", ".join(f"{100 * s / max(total_cpu, 1e-9):.0f} %" for s in cpu_by_worker.values())
@@ -345,10 +347,13 @@ def main() -> int:
             f"{args.rounds} rounds of {args.seconds:g} s per page, pages in turn within a round; "
             "medians over the rounds",
             f"- gunicorn processes' share of the server CPU over the whole run: {shares}; "
-            f"cores used = the processes' CPU seconds per second of load",
+            "cores used = the processes' CPU seconds per second of load; busiest process = the "
+            "share of that CPU spent by the busiest gunicorn process during the page's load "
+            f"(even spread: {100 // len(workers)} %)",
             "",
-            "| page | path | req/s | × login | p50 ms | p95 ms | p95 × login | cores used | errors | target met |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :-: |",
+            "| page | path | req/s | × login | p50 ms | p95 ms | p95 × login | cores used "
+            "| busiest process | errors | target met |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :-: |",
             *rows,
             "",
         ]
