@@ -23,3 +23,10 @@ class PortalConfig(AppConfig):
         outbox = connection.ops.quote_name(IndexOutbox._meta.db_table)
         generation_part_register(f"SELECT COUNT(*) FROM {outbox}")  # noqa: S608
         generation_part_register(f"SELECT MAX(id) FROM {outbox}")  # noqa: S608
+        # Staff's edits in the admin (a workspace made private, a sheet unpublished) go through
+        # no service and record no event, but the admin logs each one: a kept page must not
+        # outlive them, not even for the cache's lifetime.
+        from django.contrib.admin.models import LogEntry
+
+        admin_log = connection.ops.quote_name(LogEntry._meta.db_table)
+        generation_part_register(f"SELECT MAX(id) FROM {admin_log}")  # noqa: S608

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PlatformRole
@@ -15,6 +15,7 @@ from events.generation import data_generation
 from interface.page_cache import fragment_cached
 from projects.services import sheet_update
 from search.models import IndexOutbox
+from territories.models import Territory
 from workspace.models import Workspace
 
 from ..factories import SheetFactory, UserFactory, WorkspaceFactory, member
@@ -210,3 +211,20 @@ def test_the_cache_is_off_when_its_lifetime_is_zero(client, settings):
     client.get("/fiches/")
     _response, again = _queries(client, "/fiches/")
     assert again > 1
+
+
+def test_an_edit_in_the_admin_renews_the_kept_page_at_once(client):
+    """Reference data edited in the admin goes through a service that records no event, but the
+    admin logs each change: that log is part of the generation, so no kept page outlives an
+    admin edit, not even for the cache's lifetime."""
+    strasbourg = Territory.objects.get(slug="strasbourg", kind=Territory.Kind.COMMUNE)
+    sheet = SheetFactory(title="Fiche à Strasbourg", territory=strasbourg)
+    assert "Strasbourg" in client.get(sheet.get_absolute_url()).content.decode()
+    staff = Client()
+    staff.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = staff.post(
+        f"/admin/territories/territory/{strasbourg.pk}/change/",
+        {"name": "Strasbourg-Ville", "kind": strasbourg.kind, "parent": strasbourg.parent_id},
+    )
+    assert response.status_code == 302, response.content[:300]
+    assert "Strasbourg-Ville" in client.get(sheet.get_absolute_url()).content.decode()
