@@ -404,6 +404,23 @@ def test_index_state_says_rebuilding_only_while_a_live_rebuild_runs(owner_and_wo
     marker.unlink()
 
 
+def _remove_index_directory() -> None:
+    """Delete the index directory while readers search: tantivy's readers take a lock file in
+    it (`.tantivy-meta.lock`) when they reload, so a reader may put that file back between
+    rmtree's last unlink and its rmdir (ENOTEMPTY); whoever deletes it tries again."""
+    path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
+    for attempt in range(20):
+        try:
+            shutil.rmtree(path)
+            return
+        except OSError:
+            if not os.path.exists(path):
+                return
+            if attempt == 19:
+                raise
+            time.sleep(0.01)
+
+
 @whoosh_only
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -438,7 +455,7 @@ def test_search_never_fails_while_the_index_is_written_and_rebuilt(owner_and_wor
                 outbox_drain()
                 index_rebuild()
                 if round_ == 2:
-                    shutil.rmtree(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+                    _remove_index_directory()
                     outbox_drain()  # repairs the lost index
         except BaseException as error:  # noqa: BLE001
             errors.append(error)
