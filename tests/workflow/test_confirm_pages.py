@@ -10,7 +10,7 @@ from projects.models import ProjectSheet
 from workflow.machine import SHEET_STAGES
 from workflow.models import TransitionLog
 
-from .factories import make_framing, make_ready, make_sheet
+from .factories import make_framing
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,6 @@ def client_of(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def ready(make_workspace):
-    workspace, actors = make_workspace()
-    sheet = make_sheet(workspace=workspace, complete=True)
-    make_ready(sheet, "initiative")
-    return sheet, actors
 
 
 def address(sheet, name):

@@ -25,14 +25,6 @@ def detail(sheet):
     return f"/fiches/{sheet.pk}/"
 
 
-@pytest.fixture
-def ready(make_workspace):
-    workspace, actors = make_workspace()
-    sheet = make_sheet(workspace=workspace, complete=True)
-    make_ready(sheet, "initiative")
-    return sheet, actors
-
-
 def test_panel_on_sheet_page_shows_completeness_and_missing_to_everyone(ready):
     sheet, _ = ready
     html = browser().get(detail(sheet)).content.decode()
