@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .settings_probe import settings_probe
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
@@ -29,15 +31,7 @@ print(json.dumps({
 
 
 def _probe(**env: str) -> dict:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("HAYSTACK_")}
-    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings.production", PYTHONPATH=str(ROOT))
-    environ.setdefault("SECRET_KEY", "x" * 50)
-    environ.setdefault("ALLOWED_HOSTS", "fabrique.example.org")
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=environ, capture_output=True, text=True
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return settings_probe(PROBE, **env)
 
 
 def test_an_elasticsearch_url_selects_the_french_elasticsearch_engine():

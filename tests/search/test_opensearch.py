@@ -5,11 +5,8 @@ through the real backend, the real search service, outbox, indexer and API. What
 and what it does not: docs/search.md.
 """
 
-import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from tests.conftest import client_for
 
 from .factories import make_sheet, sheet_delete
 from .opensearch_support import Cassette
+from .settings_probe import settings_probe
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = "https://search.internal:9200"
@@ -221,15 +219,7 @@ print(json.dumps({
 
 
 def _probe(**env: str) -> dict:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("HAYSTACK_")}
-    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings.production", PYTHONPATH=str(ROOT))
-    environ.setdefault("SECRET_KEY", "x" * 50)
-    environ.setdefault("ALLOWED_HOSTS", "fabrique.example.org")
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=environ, capture_output=True, text=True
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return settings_probe(PROBE, **env)
 
 
 def test_an_opensearch_url_selects_the_opensearch_engine():
