@@ -13,6 +13,7 @@ FLOORS = [
     "events",
     "background",
     "machines",
+    "deadlines",
     "interface",
     "territories",
     "accounts",
