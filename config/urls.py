@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("projects.api_urls")),
     path("", include("documents.api_urls")),
     path("", include("workflow.api_urls")),
+    path("", include("debates.api_urls")),
+    path("", include("moderation.api_urls")),
     path("", include("search.api_urls")),
 ]
 
@@ -33,6 +35,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("suivi/", include("workflow.urls")),
     path("recherche/", include("search.urls")),
+    path("debats/", include("debates.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script from ?script=, not inline: the CSP forbids inline.

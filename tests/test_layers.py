@@ -21,6 +21,8 @@ FLOORS = [
     "projects",
     "documents",
     "workflow",
+    "debates",
+    "moderation",
     "search",
     "portal",
 ]

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "projects",
     "documents",
     "workflow",
+    "debates",
+    "moderation",
     "search",
     # The top floor: composes the apps above (demo data, pages gathering several apps).
     "portal",
@@ -238,6 +240,19 @@ FABRIQUE_EXTRACT_MAX_CHARS = env_int("FABRIQUE_EXTRACT_MAX_CHARS", 1_000_000)
 # HAYSTACK_ENGINE=search.backends.FrenchWhooshEngine); Elasticsearch when its URL is given.
 # Candidates a query considers (and the largest count it reports; past it: "more than").
 FABRIQUE_SEARCH_MAX_RESULTS = env_int("FABRIQUE_SEARCH_MAX_RESULTS", 1000)
+
+# Debates and moderation (issue 13). Comments per account per window (429 past it).
+FABRIQUE_COMMENTS_PER_WINDOW = env_int("FABRIQUE_COMMENTS_PER_WINDOW", 10)
+FABRIQUE_COMMENTS_WINDOW_SECONDS = env_int("FABRIQUE_COMMENTS_WINDOW_SECONDS", 600)
+# Reports from this many accounts older than FABRIQUE_REPORTER_MIN_AGE_DAYS hide a comment
+# "pending review" until a moderator decides (never a decision by itself).
+FABRIQUE_REPORTS_TO_HIDE = env_int("FABRIQUE_REPORTS_TO_HIDE", 3)
+FABRIQUE_REPORTER_MIN_AGE_DAYS = env_int("FABRIQUE_REPORTER_MIN_AGE_DAYS", 7)
+FABRIQUE_REPORTS_PER_HOUR = env_int("FABRIQUE_REPORTS_PER_HOUR", 20)
+# A case is due this many working hours after it opened (Alsace-Moselle working days).
+FABRIQUE_MODERATION_DUE_WORKING_HOURS = env_int("FABRIQUE_MODERATION_DUE_WORKING_HOURS", 48)
+# The author of a hidden comment may appeal once within this many days.
+FABRIQUE_APPEAL_DAYS = env_int("FABRIQUE_APPEAL_DAYS", 14)
 # OpenSearch (several machines, Apache-2.0) when its URL is given: comma-separated nodes,
 # credentials in the URL or in HAYSTACK_OPENSEARCH_USERNAME/PASSWORD (docs/search.md).
 HAYSTACK_OPENSEARCH_URL = env("HAYSTACK_OPENSEARCH_URL")
@@ -428,6 +443,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "WorkspaceVisibilityEnum": "workspace.models.Workspace.Visibility",
         "DocumentVisibilityEnum": "documents.models.Visibility",
+        "DebateStateEnum": "debates.models.Debate.State",
+        "CommentStateEnum": "debates.models.Comment.State",
+        "ModerationCaseStateEnum": "moderation.models.ModerationCase.State",
     },
 }
 

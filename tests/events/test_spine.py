@@ -40,6 +40,8 @@ from workflow.checklist import ITEMS_BY_CODE
 from workspace import services as workspace_services
 from workspace.models import Membership, Role, Workspace
 
+from . import participation_cases
+
 pytestmark = pytest.mark.django_db
 
 # Public functions of a services module that change nothing anyone else sees, with the reason.
@@ -536,6 +538,8 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
     "workflow.attestation_create": [case_attestation_create],
     "workflow.attestation_withdraw": [case_attestation_withdraw],
 }
+CASES.update(participation_cases.cases(prepare, sheet_row))
+NO_EVENT.update(participation_cases.PARTICIPATION_NO_EVENT)
 
 
 def test_every_service_is_in_the_table():

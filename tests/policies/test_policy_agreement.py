@@ -15,6 +15,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import PlatformRole, User
@@ -83,11 +84,41 @@ def _world(seed: int) -> list[User | None]:
                 document_grant_view(actor=owner, document=document, user=rng.choice(people))
             if rng.random() < 0.3:
                 Document.objects.filter(pk=document.pk).update(trashed_at=timezone.now())
+    moderator = UserFactory(platform_role=PlatformRole.MODERATOR)
+    _debates(rng, workspaces, people, superuser, moderator)
     _workflow(rng, workspaces, staff, superuser, gone_staff=UserFactory(platform_role="staff"))
     User.objects.filter(pk=gone.pk).update(is_active=False)
     # Fresh objects: no role cache from the building above.
-    ids = [p.pk for p in [*people, *officials, staff, superuser, gone]]
+    ids = [p.pk for p in [*people, *officials, staff, superuser, gone, moderator]]
     return [None, *User.objects.filter(pk__in=ids).order_by("pk")]
+
+
+def _debates(rng: random.Random, workspaces, people, superuser, moderator) -> None:
+    """Debates on sheets (of every visibility), in workspaces and about a theme; comments and
+    replies; reports, decisions and notices through the services."""
+    from debates.permissions import COMMENT_POLICY
+    from debates.services import comment_create, debate_create
+    from moderation.models import ModerationCase
+    from moderation.services import case_decide, report_create
+    from territories.models import Theme
+
+    theme = Theme.objects.order_by("pk").first()
+    debates = [debate_create(actor=superuser, title="Thème", themes=[theme])]
+    for workspace in workspaces:
+        debates.append(debate_create(actor=superuser, title="Espace", workspace=workspace))
+        for sheet in workspace.sheets.filter(stage__in=STAGE_ORDER):
+            if rng.random() < 0.6:
+                debates.append(debate_create(actor=superuser, title="Fiche", sheet=sheet))
+    for debate in debates:
+        with override_settings(FABRIQUE_COMMENTS_PER_WINDOW=1000):
+            first = comment_create(actor=superuser, debate=debate, body="Premier avis.")
+            comment_create(actor=superuser, debate=debate, body="Réponse.", parent=first)
+        readers = [p for p in people if COMMENT_POLICY.check(p, first)]
+        if readers and rng.random() < 0.6:
+            report_create(actor=rng.choice(readers), comment=first, reason="spam")
+            if rng.random() < 0.5:
+                case = ModerationCase.objects.get(comment=first)
+                case_decide(actor=moderator, case=case, action="hide", reason="Pub", rule="3")
 
 
 def _workflow(rng: random.Random, workspaces, staff, superuser, gone_staff) -> None:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DebatesConfig(AppConfig):
+    name = "debates"
+    verbose_name = _("Débats")
+
+    def ready(self) -> None:
+        from machines import machine_install
+
+        from . import permissions, subscribers, verbs  # noqa: F401 - registers policies, verbs
+        from .machine import DEBATE_STATES
+
+        machine_install(DEBATE_STATES)

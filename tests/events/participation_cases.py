@@ -1,0 +1,143 @@
+"""The event spine's cases for the participation apps (debates, moderation): each calls one
+service with valid arguments and says which events it records (and which index rows follow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from debates import services as debates_services
+from moderation import services as moderation_services
+from moderation.charter import ARTICLES
+from moderation.models import ModerationCase
+from tests.debates.factories import moderator, seasoned
+
+PARTICIPATION_NO_EVENT = {
+    "debates.comment_moderation_show": "shows a decision the moderation machine records",
+    "moderation.notices_mark_read": "the reader's own bookkeeping",
+}
+
+
+def _debate(w: Any) -> Any:
+    return debates_services.debate_create(actor=w.owner, title="Un débat", sheet=w.sheet)
+
+
+def _comment(w: Any, author: Any = None) -> Any:
+    return debates_services.comment_create(
+        actor=author or w.reader, debate=_debate(w), body="Un avis."
+    )
+
+
+def _hidden(w: Any, prepare: Callable) -> tuple[Any, Any, Any]:
+    """A comment by `w.reader`, reported and hidden by a moderator (all as preparation)."""
+    box: dict[str, Any] = {}
+
+    def steps() -> None:
+        box["comment"] = _comment(w)
+        moderation_services.report_create(actor=seasoned(), comment=box["comment"], reason="spam")
+        box["moderator"] = moderator()
+        case = ModerationCase.objects.get(comment=box["comment"])
+        box["case"] = moderation_services.case_decide(
+            actor=box["moderator"], case=case, action="hide", reason="Publicité", rule="3"
+        )
+
+    prepare(steps)
+    return box["comment"], box["case"], box["moderator"]
+
+
+def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[Any], Any]]]:
+    from tests.events.test_spine import Expect
+
+    def case_debate_create(w):
+        _debate(w)
+        return Expect(["debate.opened"])
+
+    def case_debate_close(w):
+        box = {}
+        prepare(lambda: box.setdefault("debate", _debate(w)))
+        debates_services.debate_close(
+            actor=w.owner, debate=box["debate"], synthesis="Nous retenons " + "x" * 60
+        )
+        return Expect(["debate.close"])
+
+    def case_debates_archive_for_sheet(w):
+        prepare(lambda: _debate(w))
+        debates_services.debates_archive_for_sheet(sheet=w.sheet)
+        return Expect(["debate.archive"])
+
+    def case_comment_create(w):
+        box = {}
+        prepare(lambda: box.setdefault("debate", _debate(w)))
+        debates_services.comment_create(actor=w.reader, debate=box["debate"], body="Avis.")
+        return Expect(["comment.created"])
+
+    def case_comment_update(w):
+        box = {}
+        prepare(lambda: box.setdefault("comment", _comment(w)))
+        debates_services.comment_update(actor=w.reader, comment=box["comment"], body="Modifié.")
+        return Expect(["comment.edited"])
+
+    def case_comment_delete(w):
+        box = {}
+        prepare(lambda: box.setdefault("comment", _comment(w)))
+        debates_services.comment_delete(actor=w.reader, comment=box["comment"])
+        return Expect(["comment.deleted"])
+
+    def case_report_create(w):
+        box = {}
+        prepare(lambda: box.setdefault("comment", _comment(w)))
+        moderation_services.report_create(actor=w.outsider, comment=box["comment"], reason="spam")
+        return Expect(["comment.reported"])
+
+    def case_case_decide(w):
+        box = {}
+
+        def steps():
+            box["comment"] = _comment(w)
+            moderation_services.report_create(
+                actor=w.outsider, comment=box["comment"], reason="spam"
+            )
+
+        prepare(steps)
+        case = ModerationCase.objects.get(comment=box["comment"])
+        moderation_services.case_decide(
+            actor=moderator(), case=case, action="dismiss", reason="Rien d'illicite."
+        )
+        return Expect(["moderation.dismiss"])
+
+    def case_appeal_create(w):
+        comment, _case, _moderator = _hidden(w, prepare)
+        moderation_services.appeal_create(actor=w.reader, comment=comment, text="Je conteste.")
+        return Expect(["moderation.appeal"])
+
+    def case_appeal_decide(w):
+        comment, case, _moderator = _hidden(w, prepare)
+        prepare(
+            lambda: moderation_services.appeal_create(
+                actor=w.reader, comment=comment, text="Je conteste."
+            )
+        )
+        moderation_services.appeal_decide(
+            actor=moderator(), case=case, action="reverse", reason="Pas de publicité."
+        )
+        return Expect(["moderation.reverse"])
+
+    def case_charter_publish(w):
+        moderation_services.charter_publish(
+            actor=w.staff, introduction="Charte.", articles=ARTICLES, change_note="Relue."
+        )
+        return Expect(["charter.published"])
+
+    return {
+        "debates.debate_create": [case_debate_create],
+        "debates.debate_close": [case_debate_close],
+        "debates.debates_archive_for_sheet": [case_debates_archive_for_sheet],
+        "debates.comment_create": [case_comment_create],
+        "debates.comment_update": [case_comment_update],
+        "debates.comment_delete": [case_comment_delete],
+        "moderation.report_create": [case_report_create],
+        "moderation.case_decide": [case_case_decide],
+        "moderation.appeal_create": [case_appeal_create],
+        "moderation.appeal_decide": [case_appeal_decide],
+        "moderation.charter_publish": [case_charter_publish],
+    }
