@@ -12,6 +12,8 @@ DEMO_USERS = [
     ("agent@demo.fabrique.test", "Agent Eurométropole", PlatformRole.STAFF, "strasbourg"),
     ("elue@demo.fabrique.test", "Élue à la participation", PlatformRole.OFFICIAL, "strasbourg"),
     ("moderation@demo.fabrique.test", "Équipe de modération", PlatformRole.MODERATOR, None),
+    # A second moderator, so that an appeal goes to someone other than the one who hid.
+    ("moderation2@demo.fabrique.test", "Modération, second regard", PlatformRole.MODERATOR, None),
     ("alice@demo.fabrique.test", "Alice", PlatformRole.CITIZEN, "strasbourg"),
     ("bob@demo.fabrique.test", "Bob", PlatformRole.CITIZEN, "schiltigheim"),
     ("carole@demo.fabrique.test", "Carole", PlatformRole.CITIZEN, "illkirch-graffenstaden"),

@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from debates.models import Comment, Debate
+from moderation.models import ModerationAction, ModerationCase, Report
 from workspace.models import Membership, Workspace
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +35,52 @@ def test_seed_demo_creates_api_md_accounts_and_is_idempotent():
     assert ("collectif-velo-neudorf", "bob@demo.fabrique.test", "contributor") in memberships
     assert not Membership.objects.filter(user__email="dan@demo.fabrique.test").exists()
     assert User.objects.get(email="dan@demo.fabrique.test").check_password("fabrique-demo")
+
+
+def _debate_snapshot():
+    return (
+        sorted(Debate.objects.values_list("sheet__slug", "title", "state")),
+        sorted(
+            Comment.objects.values_list(
+                "author__email", "stance", "state", "parent__author__email"
+            ),
+            key=str,
+        ),
+        sorted(ModerationCase.objects.values_list("comment__author__email", "state")),
+        sorted(Report.objects.values_list("reporter__email", "reason")),
+        ModerationAction.objects.count(),
+    )
+
+
+def test_seed_demo_opens_a_moderated_debate_on_the_station_sheet_once(client):
+    call_command("seed_demo")
+    first = _debate_snapshot()
+    call_command("seed_demo")
+    assert _debate_snapshot() == first
+    assert User.objects.get(email="moderation2@demo.fabrique.test").platform_role == "moderator"
+    assert User.objects.get(email="moderation2@demo.fabrique.test").check_password("fabrique-demo")
+
+    debate = Debate.objects.get(sheet__slug="stationnement-velos-gare-centrale")
+    assert debate.state == "open"
+    assert debate.sheet.stage == "consultation"
+    comments = list(debate.comments.select_related("author"))
+    assert len({c.author_id for c in comments}) >= 4
+    assert {c.stance for c in comments} >= {"for", "against", "nuanced"}
+    replies = [c for c in comments if c.parent_id is not None]
+    assert len(replies) == 1 and replies[0].author.email == "elue@demo.fabrique.test"
+
+    hidden = Comment.objects.get(debate=debate, state="hidden")
+    case = ModerationCase.objects.get(comment=hidden)
+    assert case.state == "hidden" and case.decided_by.email == "moderation@demo.fabrique.test"
+    assert not debate.comments.filter(author__email__startswith="moderation").exists()
+    assert case.reports.count() >= 1
+
+    # What anyone sees in its place: the reason and the article, never the text.
+    response = client.get(f"/api/v1/debates/{debate.pk}/comments/")
+    assert response.status_code == 200
+    shown = next(c for c in response.json()["results"] if c["id"] == hidden.pk)
+    assert shown["body"] is None
+    assert shown["moderation"]["pending_review"] is False
+    assert "tierce personne" in shown["moderation"]["reason"]
+    assert shown["moderation"]["rule"] == "4"
+    assert hidden.body[:30] not in response.content.decode()

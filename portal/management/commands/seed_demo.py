@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from debates import demo as debates_demo
 from documents import demo as documents_demo
+from moderation import demo as moderation_demo
 from projects import demo as projects_demo
 from workflow import demo as workflow_demo
 from workspace import demo as workspace_demo
@@ -18,6 +20,8 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("projects", projects_demo.seed),
     ("documents", documents_demo.seed),
     ("workflow", workflow_demo.seed),
+    ("debates", debates_demo.seed),
+    ("moderation", moderation_demo.seed),
 ]
 
 
