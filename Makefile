@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages clean
+.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -130,6 +130,14 @@ bench-sheets: install
 BOARD_SHEETS ?= 10000
 bench-board: install
 	$(PY) bench/board_bench.py --sheets $(BOARD_SHEETS) --n 30 --append docs/benchmarks.md
+
+# Debate benchmark: a debate with DEBATE_COMMENTS comments (threads of a comment and a reply,
+# some hidden, some deleted), its page, the API's comment list and the debates list vs a trivial
+# page on the same live server (p50/p95), and SQL queries per page at 100, 1,000 and
+# DEBATE_COMMENTS comments; figures appended to docs/benchmarks.md.
+DEBATE_COMMENTS ?= 5000
+bench-debates: install
+	$(PY) bench/debates_bench.py --comments $(DEBATE_COMMENTS) --n 60 --append docs/benchmarks.md
 
 # Search benchmark: SEARCH_N generated French sheets + documents in a throw-away database and
 # index; indexing rate, index size, indexer memory, API search p50/p95 vs raw Whoosh vs a
