@@ -165,7 +165,7 @@ def analyze(text: str) -> list[str]:
     text is one regular-expression scan and a dictionary look-up per word — what lets an
     engine fed with pre-analysed terms (tantivy) index thousands of entries a second.
     """
-    return [term for term in map(_TERMS.__getitem__, _TOKEN_RE.findall(text or "")) if term]
+    return list(filter(None, map(_TERMS.__getitem__, _TOKEN_RE.findall(text or ""))))
 
 
 # How far into a text the first query term is looked for. A hit's text (a sheet's sections, a
@@ -177,10 +177,11 @@ SNIPPET_SCAN_CHARS = 10_000
 def _term_spans(text: str, terms: set[str], offset: int = 0):
     """Character spans of the words of `text` whose term is in `terms` (the spans the
     analyzer's tokens have, without building them)."""
+    # The term from the word table `analyze` fills; the elision's cut only for a match.
     for match in _TOKEN_RE.finditer(text):
-        term, cut = _term_cut(match.group())
-        if term in terms:
-            yield (offset + match.start() + cut, offset + match.end())
+        word = match.group()
+        if _TERMS[word] in terms:
+            yield (offset + match.start() + _term_cut(word)[1], offset + match.end())
 
 
 # Markdown source turned into plain text, per text and per hit at most: rendering is linear but

@@ -61,6 +61,10 @@ class SearchPageSerializer(serializers.Serializer):
     )
 
 
+# The API's date format, made once rather than per hit (a DRF field is costly to build).
+_DATETIME = serializers.DateTimeField()
+
+
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
@@ -112,7 +116,7 @@ class SearchView(APIView):
                         "stage": hit.stage,
                         "workspace": hit.workspace,
                         "workspace_name": hit.workspace_name,
-                        "modified": serializers.DateTimeField().to_representation(hit.modified)
+                        "modified": _DATETIME.to_representation(hit.modified)
                         if hit.modified
                         else None,
                     }

@@ -267,6 +267,7 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
             )
             for m in unified.get_indexed_models()
         }
+        self._ct_labels = {ct: f"{app}.{model}" for ct, (app, model) in self._ct_names.items()}
         if len(self._ct_names) != len(unified.get_indexed_models()):
             raise ImproperlyConfigured("two indexed models share a _ct code")
 
@@ -396,12 +397,8 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
             return [], False
         pks = searcher.fast_field_values(PK_FIELD, addresses)
         cts = searcher.fast_field_values(CT_FIELD, addresses)
-        names = self._ct_names
-        keys = [
-            (f"{names[ct][0]}.{names[ct][1]}", str(pk))
-            for ct, pk in zip(cts, pks, strict=True)
-            if ct in names
-        ]
+        labels = self._ct_labels
+        keys = [(labels[ct], str(pk)) for ct, pk in zip(cts, pks, strict=True) if ct in labels]
         return keys[:limit], len(keys) > limit
 
     def search(

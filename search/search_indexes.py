@@ -12,15 +12,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Lookup, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from haystack import indexes
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.utils import get_identifier
 
 from documents.models import Document
 from projects.models import FramingNote, ProjectSheet
 from projects.permissions import can_view_sheet
 from projects.sections import FIELDS as SECTION_FIELDS
 from projects.selectors import sheet_visibility_q
+from territories.models import Theme
 from workspace.models import Workspace
 from workspace.selectors import workspace_visibility_q
 
@@ -32,16 +35,30 @@ from .analysis import (
 )
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s::bigint[])`: the candidate keys as one PostgreSQL array. Unlike
+    `IN (SELECT unnest(…))`, whose row count the planner cannot know, it is an index condition:
+    the primary key's index finds the thousand rows instead of a scan of the whole table."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
+
+
 def _pks_in(pks: Iterable[Any]) -> Any:
-    """A thousand candidate keys as one bound parameter (a JSON list on SQLite, an array on
-    PostgreSQL) rather than a thousand: the database re-check of a search page costs a third
-    of the time, nearly all of it Django preparing each parameter."""
+    """A filter on the primary key: among a thousand candidate keys, passed as one bound
+    parameter (a JSON list on SQLite, an array on PostgreSQL) rather than a thousand: the
+    database re-check of a search page costs a third of the time, nearly all of it Django
+    preparing each parameter."""
     values = [int(pk) for pk in pks]
     if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)]))
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [values])
-    return values
+        return _AnyOf(F("pk"), values)
+    return Q(pk__in=values)
 
 
 def _join(*parts: Any) -> str:
@@ -73,6 +90,47 @@ class FabriqueIndex(indexes.SearchIndex):
 
     type_name = ""
 
+    def _plan(self) -> tuple[list[tuple[str, Any]], list[str], bool]:
+        """What `prepare` and `full_prepare` do per entry, worked out once per index: each
+        field's preparer, the fields left out when None, whether any field is a facet."""
+        plan = self.__dict__.get("_prepare_plan")
+        if plan is None:
+            fields = self.fields.items()
+            plan = self._prepare_plan = (
+                [
+                    (field.index_fieldname, getattr(self, f"prepare_{name}", None) or field.prepare)
+                    for name, field in fields
+                ],
+                [field.index_fieldname for _name, field in fields if field.null is True],
+                any(getattr(field, "facet_for", None) for _name, field in fields),
+            )
+        return plan
+
+    def prepare(self, obj: Any) -> dict:
+        """haystack's `prepare` (each field's `prepare_<name>` if the index has one, else the
+        field's own) from `_plan`: haystack's looks every method up by name and runs the
+        field's `prepare` even when a method replaces it, for every entry."""
+        preparers, _nullable, _facets = self._plan()
+        model = self.get_model()
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        data = {ID: get_identifier(obj), DJANGO_CT: label, DJANGO_ID: str(obj.pk)}
+        for index_fieldname, preparer in preparers:
+            data[index_fieldname] = preparer(obj)
+        self.prepared_data = data
+        return data
+
+    def full_prepare(self, obj: Any, with_string_facet: bool = True) -> dict:
+        """haystack's `full_prepare` for indexes without facet fields (these): `prepare`, then
+        the fields declared null=True that hold None are left out."""
+        _preparers, nullable, facets = self._plan()
+        if facets:
+            return super().full_prepare(obj, with_string_facet=with_string_facet)
+        data = self.prepared_data = self.prepare(obj)
+        for index_fieldname in nullable:
+            if data[index_fieldname] is None:
+                del data[index_fieldname]
+        return data
+
     def prepare_result_type(self, obj: Any) -> str:
         return self.type_name
 
@@ -91,7 +149,8 @@ class FabriqueIndex(indexes.SearchIndex):
     def load_for_results(self, pks: Iterable[Any]) -> dict[int, Any]:
         """The rows of the page shown, with only what a result reads (title, link, snippet,
         stage, workspace, last change): not the indexing queryset's territories and themes."""
-        return {obj.pk: obj for obj in self.results_queryset().filter(pk__in=list(pks))}
+        rows = self.results_queryset().filter(pk__in=list(pks)).order_by()
+        return {obj.pk: obj for obj in rows}
 
     def results_queryset(self) -> QuerySet:
         return self.index_queryset()
@@ -124,8 +183,66 @@ def _sheet_filters(sheet: ProjectSheet | None) -> dict[str, Any]:
     return {
         "stage": sheet.stage,
         "territory": sheet.territory.slug if sheet.territory_id else None,
-        "themes": [t.slug for t in sheet.themes.all()],
+        "themes": [t.slug for t in _index_themes(sheet)],
     }
+
+
+# The indexing querysets read a sheet's themes into a plain list (one query per chunk of
+# entries): a prefetch into `sheet.themes.all()` builds a queryset per sheet, a third of the
+# time a rebuild spent reading the database.
+INDEX_THEMES = "index_themes"
+
+
+def _themes_prefetch(path: str = "themes") -> Prefetch:
+    return Prefetch(path, queryset=Theme.objects.only("pk", "slug"), to_attr=INDEX_THEMES)
+
+
+def _index_themes(sheet: ProjectSheet) -> Any:
+    themes = getattr(sheet, INDEX_THEMES, None)
+    return sheet.themes.all() if themes is None else themes
+
+
+def _prefixed(relation: str, columns: Iterable[str]) -> tuple[str, ...]:
+    return tuple(f"{relation}__{column}" for column in columns)
+
+
+# What indexing and results read of each row and its relations (`QuerySet.only`): a model
+# instance costs in proportion to its columns (dates above all), and a page of results or a
+# chunk of a rebuild builds thousands. A column missing here costs a query per row, which
+# tests/search/test_real_paths.py's query-count bounds would catch.
+VERSION_TEXT_COLUMNS = ("title", "summary", "body", "sections")
+SHEET_FILTER_COLUMNS = (
+    "stage",
+    "is_public",
+    "workspace__slug",
+    "workspace__visibility",
+    "territory__slug",
+)
+SHEET_INDEX_COLUMNS = (*SHEET_FILTER_COLUMNS, *_prefixed("current_version", VERSION_TEXT_COLUMNS))
+SHEET_RESULT_COLUMNS = (
+    "slug",
+    "stage",
+    "updated",
+    "workspace__slug",
+    "workspace__name",
+    *_prefixed("current_version", VERSION_TEXT_COLUMNS),
+)
+NOTE_TEXT_COLUMNS = (
+    "status",
+    "political_intent",
+    "legal_constraints",
+    "budget_constraints",
+    "use_of_contributions",
+    "sheet__current_version__title",
+)
+DOCUMENT_COLUMNS = (
+    "title",
+    "description",
+    "visibility",
+    "workspace__slug",
+    "current_revision__mime_type",
+    "current_revision__extracted_text",
+)
 
 
 class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
@@ -138,13 +255,16 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
         return (
             ProjectSheet.objects.filter(current_version__isnull=False)
             .select_related("workspace", "territory", "current_version")
-            .prefetch_related("themes")
+            .only(*SHEET_INDEX_COLUMNS)
+            .prefetch_related(_themes_prefetch())
             .order_by("pk")
         )
 
     def results_queryset(self) -> QuerySet[ProjectSheet]:
-        return ProjectSheet.objects.filter(current_version__isnull=False).select_related(
-            "workspace", "current_version"
+        return (
+            ProjectSheet.objects.filter(current_version__isnull=False)
+            .select_related("workspace", "current_version")
+            .only(*SHEET_RESULT_COLUMNS)
         )
 
     def prepare(self, obj: ProjectSheet) -> dict:
@@ -174,8 +294,10 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
                 sheet_visibility_q(user),
                 _sheet_filters_q(filters),
                 _workspace_filter_q(filters, "workspace__"),
-                pk__in=_pks_in(pks),
-            ).values_list("pk", flat=True)
+                _pks_in(pks),
+            )
+            .order_by()
+            .values_list("pk", flat=True)
         )
 
     def result_title(self, obj: ProjectSheet) -> str:
@@ -229,14 +351,24 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
             .select_related(
                 "sheet", "sheet__workspace", "sheet__territory", "sheet__current_version"
             )
-            .prefetch_related("sheet__themes")
+            .only(*NOTE_TEXT_COLUMNS, *_prefixed("sheet", SHEET_FILTER_COLUMNS))
+            .prefetch_related(_themes_prefetch("sheet__themes"))
             .order_by("pk")
         )
 
     def results_queryset(self) -> QuerySet[FramingNote]:
-        return FramingNote.objects.filter(
-            status=FramingNote.Status.PUBLISHED, sheet__current_version__isnull=False
-        ).select_related("sheet", "sheet__workspace", "sheet__current_version")
+        return (
+            FramingNote.objects.filter(
+                status=FramingNote.Status.PUBLISHED, sheet__current_version__isnull=False
+            )
+            .select_related("sheet", "sheet__workspace", "sheet__current_version")
+            .only(
+                *NOTE_TEXT_COLUMNS,
+                "published_at",
+                *_prefixed("sheet", ("slug", "stage", "workspace__slug", "workspace__name")),
+                "sheet__current_version__title",
+            )
+        )
 
     def prepare(self, obj: FramingNote) -> dict:
         data = super().prepare(obj)
@@ -259,7 +391,7 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
         return obj.sheet.workspace.slug
 
     def prepare_public(self, obj: FramingNote) -> bool:
-        return ProjectSheetIndex().prepare_public(obj.sheet)
+        return can_view_sheet(None, obj.sheet)
 
     def visible_pks(
         self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
@@ -269,9 +401,11 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
                 sheet_visibility_q(user, prefix="sheet__"),
                 _sheet_filters_q(filters, prefix="sheet__"),
                 _workspace_filter_q(filters, "sheet__workspace__"),
+                _pks_in(pks),
                 status=FramingNote.Status.PUBLISHED,
-                pk__in=_pks_in(pks),
-            ).values_list("pk", flat=True)
+            )
+            .order_by()
+            .values_list("pk", flat=True)
         )
 
     def result_title(self, obj: FramingNote) -> str:
@@ -336,13 +470,23 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
                 "sheet",
                 "sheet__territory",
             )
-            .prefetch_related("sheet__themes")
+            .only(
+                *DOCUMENT_COLUMNS,
+                "trashed_at",
+                "sheet_id",
+                "workspace__visibility",
+                "current_revision__original_name",
+                *_prefixed("sheet", ("stage", "territory__slug")),
+            )
+            .prefetch_related(_themes_prefetch("sheet__themes"))
             .order_by("pk")
         )
 
     def results_queryset(self) -> QuerySet:
-        return Document.objects.filter(trashed_at__isnull=True).select_related(
-            "workspace", "current_revision"
+        return (
+            Document.objects.filter(trashed_at__isnull=True)
+            .select_related("workspace", "current_revision")
+            .only(*DOCUMENT_COLUMNS, "updated", "workspace__name")
         )
 
     def prepare(self, obj) -> dict:
@@ -394,9 +538,11 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
                 document_visibility_q(user),
                 sheet_filters,
                 workspace_filter,
+                _pks_in(pks),
                 trashed_at__isnull=True,
-                pk__in=_pks_in(pks),
-            ).values_list("pk", flat=True)
+            )
+            .order_by()
+            .values_list("pk", flat=True)
         )
 
     def result_title(self, obj) -> str:

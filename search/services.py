@@ -135,7 +135,9 @@ def _visibility_sq(user: User | AnonymousUser | None) -> SQ | None:
     from workspace.models import Membership
 
     condition = SQ(public=True)
-    member_ids = list(Membership.objects.filter(user=user).values_list("workspace_id", flat=True))
+    member_ids = list(
+        Membership.objects.filter(user=user).order_by().values_list("workspace_id", flat=True)
+    )
     if member_ids:
         condition |= SQ(workspace_id__in=member_ids)
     granted = _granted_document_keys(user, member_ids)
@@ -145,11 +147,31 @@ def _visibility_sq(user: User | AnonymousUser | None) -> SQ | None:
 
 
 def _granted_document_keys(user: User | AnonymousUser, member_ids: list[int]) -> list[str]:
-    """Documents visible to `user` only through a per-document grant (few, by nature)."""
+    """Documents visible to `user` only through a per-document grant (few, by nature).
+
+    Read from the user's grants (a few rows on their index), then checked by the document
+    policy: asking the policy alone which visible documents lie outside the user's workspaces
+    scanned every document of the site (12 ms a search at 10,000 documents). The policy still
+    decides which of the granted documents are visible."""
+    from documents.models import DocumentUserObjectPermission
+
+    user_id = user.pk
+    if user_id is None:
+        return []
+    granted = list(
+        DocumentUserObjectPermission.objects.filter(
+            user_id=user_id, permission__codename="view_document"
+        ).values_list("content_object_id", flat=True)
+    )
+    if not granted:  # most people: one query on the grants' index, no policy to compile
+        return []
     pks = (
-        Document.objects.filter(document_visibility_q(user), trashed_at__isnull=True)
+        Document.objects.filter(
+            document_visibility_q(user), pk__in=granted, trashed_at__isnull=True
+        )
         .exclude(visibility="public", workspace__visibility="public")
         .exclude(workspace_id__in=member_ids)
+        .order_by("-updated", "-id")
         .values_list("pk", flat=True)[:MAX_CANDIDATES]
     )
     return [f"document:{pk}" for pk in pks]
@@ -214,18 +236,13 @@ def search_query(
         result.index_state = index_state()
 
     # The database's word on every candidate, one query per result type.
-    by_ct = {
-        _ct(search_index.get_model()): search_index for search_index in indexes_by_type.values()
+    type_of = {
+        _ct(search_index.get_model()): name for name, search_index in indexes_by_type.items()
     }
+    ordered = [(type_of[ct], int(pk)) for ct, pk in candidates if ct in type_of]
     by_type: dict[str, list[int]] = {}
-    ordered: list[tuple[str, int]] = []
-    for django_ct, django_id in candidates:
-        search_index = by_ct.get(django_ct)
-        if search_index is None:
-            continue
-        pk = int(django_id)
-        by_type.setdefault(search_index.type_name, []).append(pk)
-        ordered.append((search_index.type_name, pk))
+    for type_name, pk in ordered:
+        by_type.setdefault(type_name, []).append(pk)
     # The filters are applied again by the database, through what the user may see: an index
     # entry copies its sheet's stage, territory and themes, and a document's sheet may be one
     # the user cannot see (its stage must not be learnt by filtering on it), or the entry may
