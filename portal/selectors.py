@@ -9,9 +9,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from debates.models import Comment, Debate
 from documents.models import DocumentRevision
 from events.models import Activity
 from events.selectors import activity_label
+from moderation.models import Report
 from projects.models import FramingNote, SheetVersion
 from workspace.models import Membership, Role, Workspace
 
@@ -101,6 +103,32 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             for r in DocumentRevision.objects.filter(uploaded_by=user)
             .select_related("document")
             .order_by("created", "pk")
+        ],
+        "debates": [
+            {"debate": d.pk, "title": d.title, "body": d.body, "created": _when(d.created)}
+            for d in Debate.objects.filter(author=user).order_by("created", "pk")
+        ],
+        # Their own messages, hidden ones included: the text is theirs (right of access).
+        "debate_messages": [
+            {
+                "debate": c.debate_id,
+                "message": c.pk,
+                "state": c.state,
+                "body": c.body,
+                "stance": c.stance,
+                "created": _when(c.created),
+                "edited": _when(c.edited_at),
+            }
+            for c in Comment.objects.filter(author=user).order_by("created", "pk")
+        ],
+        "reports": [
+            {
+                "message": r.comment_id,
+                "reason": r.reason,
+                "details": r.details,
+                "created": _when(r.created),
+            }
+            for r in Report.objects.filter(reporter=user).order_by("created", "pk")
         ],
         "activity": [
             {
