@@ -18,6 +18,8 @@ from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 
+from debates.models import Debate
+from debates.permissions import DEBATE_POLICY
 from documents.models import Document
 from projects.models import FramingNote, ProjectSheet
 from projects.permissions import can_view_sheet
@@ -559,6 +561,107 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
         return obj.updated
 
 
+DEBATE_COLUMNS = (
+    "title",
+    "body",
+    "synthesis",
+    "state",
+    "created",
+    "updated",
+    "sheet__stage",
+    "sheet__is_public",
+    "sheet__workspace__visibility",
+    "workspace__slug",
+    "workspace__name",
+    "workspace__visibility",
+    "territory__slug",
+)
+
+
+class DebateIndex(FabriqueIndex, indexes.Indexable):
+    """Debates: their title, presentation and synthesis — never their messages, so that no
+    hidden message's text can be found by its words."""
+
+    type_name = "debate"
+
+    def get_model(self):
+        return Debate
+
+    def index_queryset(self, using=None) -> QuerySet[Debate]:
+        return (
+            Debate.objects.select_related("sheet", "sheet__workspace", "workspace", "territory")
+            .only(*DEBATE_COLUMNS, "sheet_id", "workspace_id", "territory_id")
+            .prefetch_related(_themes_prefetch())
+            .order_by("pk")
+        )
+
+    def prepare(self, obj: Debate) -> dict:
+        data = super().prepare(obj)
+        data.update(
+            {
+                "stage": obj.sheet.stage if obj.sheet_id else None,
+                "territory": obj.territory.slug if obj.territory_id else None,
+                "themes": [t.slug for t in _index_themes(obj)],
+            }
+        )
+        return data
+
+    def prepare_text(self, obj: Debate) -> str:
+        return _join(obj.title, obj.body, obj.synthesis)
+
+    def prepare_workspace_id(self, obj: Debate) -> int:
+        return obj.workspace_id or 0  # 0: no workspace, no member
+
+    def prepare_workspace(self, obj: Debate) -> str:
+        return obj.workspace.slug if obj.workspace_id else ""
+
+    def prepare_public(self, obj: Debate) -> bool:
+        return DEBATE_POLICY.check(None, obj)
+
+    def visible_pks(
+        self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+    ) -> set[int]:
+        filters = filters or {}
+        condition = Q()
+        if filters.get("stage"):
+            condition &= Q(sheet__stage=filters["stage"])
+        if filters.get("territory"):
+            condition &= Q(territory__slug=filters["territory"])
+        if filters.get("theme"):
+            condition &= Q(themes__slug=filters["theme"])
+        return set(
+            Debate.objects.filter(
+                DEBATE_POLICY.visible_q(user),
+                condition,
+                _workspace_filter_q(filters, "workspace__"),
+                _pks_in(pks),
+            )
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+
+    def results_queryset(self) -> QuerySet[Debate]:
+        return Debate.objects.select_related("sheet", "workspace").only(
+            *DEBATE_COLUMNS, "sheet_id", "workspace_id", "territory_id"
+        )
+
+    def result_title(self, obj: Debate) -> str:
+        return f"Débat · {obj.title}"
+
+    def result_stage(self, obj: Debate) -> str | None:
+        return obj.sheet.stage if obj.sheet_id else None
+
+    def result_workspace(self, obj: Debate) -> Workspace | None:
+        return obj.workspace if obj.workspace_id else None
+
+    def result_modified(self, obj: Debate) -> Any:
+        return obj.updated
+
+    def snippet_text(self, obj: Debate, query: str = "") -> str:
+        body = markdown_excerpt(obj.body, query, limit=MARKDOWN_EXCERPT_CHARS) if obj.body else ""
+        return _join(obj.synthesis, body) or obj.title
+
+
 def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, Any]]:
     """What else to reindex when a sheet or a workspace changes: the entries that copy their
     stage, slugs and visibility (framing notes, documents; a workspace's sheets too)."""
@@ -567,9 +670,9 @@ def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, 
     unified = connections["default"].get_unified_index()
     if model is ProjectSheet:
         lookup = "sheet_id__in"
-        targets = [FramingNote, Document]
+        targets = [FramingNote, Document, Debate]
     elif model is Workspace:
-        targets = [ProjectSheet, FramingNote, Document]
+        targets = [ProjectSheet, FramingNote, Document, Debate]
         lookup = None
     else:
         return []
@@ -599,6 +702,16 @@ def workspace_index_targets(workspace_id: int, *, delete: bool = False) -> list[
         "pk", flat=True
     )
     documents = Document.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
+    debates = Debate.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
     if delete:
-        return [(ProjectSheet, sheets), (FramingNote, notes), (Document, documents)]
-    return [(ProjectSheet, sheets), (Document, documents.filter(sheet__isnull=True))]
+        return [
+            (ProjectSheet, sheets),
+            (FramingNote, notes),
+            (Document, documents),
+            (Debate, debates),
+        ]
+    return [
+        (ProjectSheet, sheets),
+        (Document, documents.filter(sheet__isnull=True)),
+        (Debate, debates.filter(sheet__isnull=True)),
+    ]

@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 # Relevance-ranked hits re-checked against the database per query. The count is exact up to
 # this many hits; past it the result list stops (refine the query) — see docs/search.md.
 MAX_CANDIDATES = getattr(settings, "FABRIQUE_SEARCH_MAX_RESULTS", 1000)
-RESULT_TYPES = ("sheet", "document", "framing_note")
+RESULT_TYPES = ("sheet", "document", "framing_note", "debate")
 
 
 class SearchError(DomainError):
@@ -272,14 +272,16 @@ def search_query(
     named = (
         set(
             Workspace.objects.filter(
-                workspace_visibility_q(user), pk__in={w.pk for w in workspaces}
+                workspace_visibility_q(user), pk__in={w.pk for w in workspaces if w is not None}
             ).values_list("pk", flat=True)
         )
         if workspaces
         else set()
     )
     for (search_index, obj), workspace_row in zip(shown, workspaces, strict=True):
-        visible_workspace = workspace_row if workspace_row.pk in named else None
+        visible_workspace = (
+            workspace_row if workspace_row is not None and workspace_row.pk in named else None
+        )
         result.results.append(
             SearchHit(
                 type=search_index.type_name,

@@ -7,6 +7,7 @@ the target what to re-index or remove. The outbox rows commit or roll back with 
 
 from __future__ import annotations
 
+from debates.models import Debate
 from documents.models import Document
 from events.registry import Event
 from projects.models import FramingNote, ProjectSheet
@@ -55,6 +56,10 @@ def search_on_event(event: Event) -> None:
         if verb in DOCUMENT_DELETE_VERBS:
             index_enqueue(target, delete=True)
         elif verb in DOCUMENT_UPDATE_VERBS:
+            index_enqueue(target)
+    elif isinstance(target, Debate):
+        # Opened, closed (its synthesis becomes searchable), archived.
+        if verb.startswith("debate."):
             index_enqueue(target)
     elif target is None and verb == "document.purged":
         # The row is about to go: the event names it by its primary key.

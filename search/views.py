@@ -16,6 +16,7 @@ TYPE_LABELS = {
     "sheet": _("Fiches projet"),
     "document": _("Documents"),
     "framing_note": _("Notes de cadrage"),
+    "debate": _("Débats"),
 }
 FILTERS = ("type", "stage", "territory", "theme", "workspace")
 

@@ -48,9 +48,12 @@ def _hidden(w: Any, prepare: Callable) -> tuple[Any, Any, Any]:
 def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[Any], Any]]]:
     from tests.events.test_spine import Expect
 
+    def debate_row(d, action="update"):
+        return ("debate", d.pk, action)
+
     def case_debate_create(w):
-        _debate(w)
-        return Expect(["debate.opened"])
+        d = _debate(w)
+        return Expect(["debate.opened"], {debate_row(d)})
 
     def case_debate_close(w):
         box = {}
@@ -58,12 +61,13 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         debates_services.debate_close(
             actor=w.owner, debate=box["debate"], synthesis="Nous retenons " + "x" * 60
         )
-        return Expect(["debate.close"])
+        return Expect(["debate.close"], {debate_row(box["debate"])})
 
     def case_debates_archive_for_sheet(w):
-        prepare(lambda: _debate(w))
+        box = {}
+        prepare(lambda: box.setdefault("debate", _debate(w)))
         debates_services.debates_archive_for_sheet(sheet=w.sheet)
-        return Expect(["debate.archive"])
+        return Expect(["debate.archive"], {debate_row(box["debate"])})
 
     def case_comment_create(w):
         box = {}
