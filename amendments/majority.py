@@ -115,10 +115,7 @@ def rank(profiles: Mapping[Any, Sequence[int]]) -> list[Merit]:
     ordered = sorted(merits, key=functools.cmp_to_key(compare))
     ranked: list[Merit] = []
     for index, m in enumerate(ordered):
-        if ranked and compare(ranked[-1], m) == 0:
-            position = ranked[-1].rank
-        else:
-            position = index + 1
+        position = ranked[-1].rank if ranked and compare(ranked[-1], m) == 0 else index + 1
         ranked.append(_with_rank(m, position))
     for i, m in enumerate(ranked):
         tied = any(other.rank == m.rank for j, other in enumerate(ranked) if j != i)

@@ -23,6 +23,7 @@ FLOORS = [
     "workflow",
     "debates",
     "moderation",
+    "amendments",
     "search",
     "portal",
 ]
