@@ -13,3 +13,9 @@ class DebatesConfig(AppConfig):
         from .machine import DEBATE_STATES
 
         machine_install(DEBATE_STATES)
+
+        from workspace.views import workspace_section_register
+
+        from .views import workspace_debates_section
+
+        workspace_section_register(workspace_debates_section)

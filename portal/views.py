@@ -7,6 +7,8 @@ from typing import Any
 
 from django.shortcuts import render
 
+from debates.permissions import ACTIVE_STAGES
+from debates.selectors import debate_list_visible
 from documents.permissions import can_add_document
 from documents.selectors import document_list_visible
 from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
@@ -135,6 +137,10 @@ def _timeline(sheet: ProjectSheet, documents: list) -> list[dict]:
     return sorted(entries, key=lambda e: e["when"], reverse=True)[:25]
 
 
+# The sheet's debates listed on its page (newest first).
+SHEET_DEBATES = 10
+
+
 def sheet_page(request, pk: int | None = None, slug: str | None = None):
     """The sheet page, by its readable address (`/fiches/<slug>/`, the canonical one) or by its
     id (kept for the links already out there). Both look the sheet up the same way, so a private
@@ -159,6 +165,10 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         "can_edit": SHEET_POLICY.check(request.user, sheet, "change"),
         "can_frame": SHEET_POLICY.check(request.user, sheet, "frame"),
         "can_add_document": _can_add_sheet_document(request.user, sheet),
+        "debates": list(debate_list_visible(user=request.user, sheet=sheet.pk)[:SHEET_DEBATES]),
+        "debates_open": sheet.stage in ACTIVE_STAGES,
+        "can_open_debate": sheet.stage in ACTIVE_STAGES
+        and SHEET_POLICY.check(request.user, sheet, "add_debate"),
     }
     response = render(request, "portal/sheet.html", context)
     # The id address serves the page too (no redirect: one round trip, and every link already

@@ -58,6 +58,17 @@ def workspace_create_view(request):
     return render(request, "workspace/form.html", {"form": form, "creating": True})
 
 
+# Sections that upper apps add to a workspace's page (debates registers its list there): each
+# a callable (request, workspace) → a dict with the "template" to include and its context, or
+# None to add nothing.
+WORKSPACE_SECTIONS: list = []
+
+
+def workspace_section_register(section) -> None:
+    if section not in WORKSPACE_SECTIONS:
+        WORKSPACE_SECTIONS.append(section)
+
+
 def workspace_detail(request, slug: str):
     workspace = _workspace(request, slug)
     role = workspace_role(request.user, workspace)
@@ -68,7 +79,9 @@ def workspace_detail(request, slug: str):
         "can_change": WORKSPACE_POLICY.check(request.user, workspace, "change"),
         "can_manage_members": WORKSPACE_POLICY.check(request.user, workspace, "manage_members"),
         "activities": activity_list_for_workspace(workspace=workspace)[:10] if role else [],
-        "extra_sections": [],
+        "extra_sections": [
+            part for part in (add(request, workspace) for add in WORKSPACE_SECTIONS) if part
+        ],
     }
     return render(request, "workspace/detail.html", context)
 

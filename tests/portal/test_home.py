@@ -256,8 +256,9 @@ def _populate(n: int) -> tuple:
 
 
 # anonymous: consultations, results, communes; a signed-in visitor adds the session, the user,
-# their workspaces and sheets; an official the sheets to frame; staff the stalled count.
-ROLE_QUERIES = {"anonymous": 3, "citizen": 7, "official": 8, "staff": 8}
+# their workspaces and sheets, and the header's count of unread moderation notices; an official
+# the sheets to frame; staff the stalled count.
+ROLE_QUERIES = {"anonymous": 3, "citizen": 8, "official": 9, "staff": 9}
 
 
 @pytest.mark.parametrize("n", [1, 6])
