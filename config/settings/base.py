@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "workflow",
     "debates",
     "moderation",
+    "amendments",
     "search",
     # The top floor: composes the apps above (demo data, pages gathering several apps).
     "portal",
@@ -253,6 +254,8 @@ FABRIQUE_REPORTS_PER_HOUR = env_int("FABRIQUE_REPORTS_PER_HOUR", 20)
 FABRIQUE_MODERATION_DUE_WORKING_HOURS = env_int("FABRIQUE_MODERATION_DUE_WORKING_HOURS", 48)
 # The author of a hidden comment may appeal once within this many days.
 FABRIQUE_APPEAL_DAYS = env_int("FABRIQUE_APPEAL_DAYS", 14)
+# Amendments (issue 14): open amendments (submitted or retained) per account and sheet.
+FABRIQUE_OPEN_AMENDMENTS_PER_ACCOUNT = env_int("FABRIQUE_OPEN_AMENDMENTS_PER_ACCOUNT", 5)
 # OpenSearch (several machines, Apache-2.0) when its URL is given: comma-separated nodes,
 # credentials in the URL or in HAYSTACK_OPENSEARCH_USERNAME/PASSWORD (docs/search.md).
 HAYSTACK_OPENSEARCH_URL = env("HAYSTACK_OPENSEARCH_URL")

@@ -15,6 +15,9 @@ from tests.debates.factories import moderator, seasoned
 PARTICIPATION_NO_EVENT = {
     "debates.comment_moderation_show": "shows a decision the moderation machine records",
     "moderation.notices_mark_read": "the reader's own bookkeeping",
+    "amendments.amendable_fields": "a read",
+    "amendments.field_text": "a pure function",
+    "amendments.round_results_store": "a step of the close, which records its events",
 }
 
 
@@ -132,7 +135,133 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["charter.published"])
 
+    def _round(w, *, judging=False):
+        import datetime
+
+        from django.utils import timezone
+
+        from amendments import services as amendments_services
+        from amendments.models import AmendmentRound
+        from projects.models import ProjectSheet
+
+        box = {}
+
+        def steps():
+            ProjectSheet.objects.filter(pk=w.sheet.pk).update(stage="consultation")
+            w.sheet.refresh_from_db()
+            now = timezone.now()
+            box["round"] = amendments_services.round_open(
+                actor=w.staff,
+                sheet=w.sheet,
+                submission_ends=now + datetime.timedelta(days=2),
+                judgment_ends=now + datetime.timedelta(days=4),
+            )
+            box["amendment"] = amendments_services.amendment_submit(
+                actor=w.reader, sheet=w.sheet, field="summary", text="Autre.", base_version=1
+            )
+            if judging:
+                AmendmentRound.objects.filter(pk=box["round"].pk).update(
+                    submission_ends=now - datetime.timedelta(seconds=1)
+                )
+                box["round"].refresh_from_db()
+
+        prepare(steps)
+        return box["round"], box["amendment"]
+
+    def case_round_open(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from amendments import services as amendments_services
+        from projects.models import ProjectSheet
+
+        prepare(lambda: ProjectSheet.objects.filter(pk=w.sheet.pk).update(stage="consultation"))
+        w.sheet.refresh_from_db()
+        now = timezone.now()
+        amendments_services.round_open(
+            actor=w.staff,
+            sheet=w.sheet,
+            submission_ends=now + datetime.timedelta(days=2),
+            judgment_ends=now + datetime.timedelta(days=4),
+        )
+        return Expect(["amendment_round.opened"])
+
+    def case_round_close_submissions(w):
+        from amendments import services as amendments_services
+
+        round_, _amendment = _round(w)
+        amendments_services.round_close_submissions(actor=w.staff, round_=round_)
+        return Expect(["amendment_round.close_submissions"])
+
+    def case_round_close(w):
+        from amendments import services as amendments_services
+
+        round_, _amendment = _round(w)
+        amendments_services.round_close(actor=w.staff, round_=round_)
+        # No ballot: the amendment does not beat the current text, it is set aside.
+        return Expect(["amendment.set_aside", "amendment_round.close"])
+
+    def case_round_sync(w):
+        from amendments import services as amendments_services
+
+        round_, _amendment = _round(w, judging=True)
+        amendments_services.round_sync(round_=round_)
+        return Expect(["amendment_round.close_submissions"])
+
+    def case_rounds_sync_due(w):
+        from amendments import services as amendments_services
+
+        _round(w, judging=True)
+        amendments_services.rounds_sync_due()
+        return Expect(["amendment_round.close_submissions"])
+
+    def case_amendment_submit(w):
+        from amendments import services as amendments_services
+
+        round_, _amendment = _round(w)
+        amendments_services.amendment_submit(
+            actor=w.owner, sheet=w.sheet, field="body", text="Un autre corps.", base_version=1
+        )
+        return Expect(["amendment.submitted"])
+
+    def case_amendment_withdraw(w):
+        from amendments import services as amendments_services
+
+        _round_, amendment = _round(w)
+        amendments_services.amendment_withdraw(actor=w.reader, amendment=amendment)
+        return Expect(["amendment.withdraw"])
+
+    def case_amendment_reject(w):
+        from amendments import services as amendments_services
+
+        _round_, amendment = _round(w)
+        amendments_services.amendment_reject(
+            actor=w.staff, amendment=amendment, motivation="Hors du cadre fixé."
+        )
+        return Expect(["amendment.reject"])
+
+    def case_ballot_cast(w):
+        from amendments import services as amendments_services
+
+        round_, amendment = _round(w, judging=True)
+        amendments_services.ballot_cast(
+            actor=w.outsider,
+            round_=round_,
+            grades={"status_quo:summary": 3, str(amendment.pk): 4},
+        )
+        return Expect(["ballot.cast"])
+
     return {
+        "amendments.round_open": [case_round_open],
+        "amendments.round_close_submissions": [case_round_close_submissions],
+        "amendments.round_close": [case_round_close],
+        "amendments.round_sync": [case_round_sync],
+        "amendments.rounds_sync_due": [case_rounds_sync_due],
+        "amendments.amendment_submit": [case_amendment_submit],
+        "amendments.amendment_withdraw": [case_amendment_withdraw],
+        "amendments.amendment_reject": [case_amendment_reject],
+        "amendments.ballot_cast": [case_ballot_cast],
         "debates.debate_create": [case_debate_create],
         "debates.debate_close": [case_debate_close],
         "debates.debates_archive_for_sheet": [case_debates_archive_for_sheet],

@@ -86,6 +86,7 @@ def _world(seed: int) -> list[User | None]:
                 Document.objects.filter(pk=document.pk).update(trashed_at=timezone.now())
     moderator = UserFactory(platform_role=PlatformRole.MODERATOR)
     _debates(rng, workspaces, people, superuser, moderator)
+    _amendments(rng, workspaces, people, officials, superuser)
     _workflow(rng, workspaces, staff, superuser, gone_staff=UserFactory(platform_role="staff"))
     User.objects.filter(pk=gone.pk).update(is_active=False)
     # Fresh objects: no role cache from the building above.
@@ -119,6 +120,36 @@ def _debates(rng: random.Random, workspaces, people, superuser, moderator) -> No
             if rng.random() < 0.5:
                 case = ModerationCase.objects.get(comment=first)
                 case_decide(actor=moderator, case=case, action="hide", reason="Pub", rule="3")
+
+
+def _amendments(rng: random.Random, workspaces, people, officials, superuser) -> None:
+    """A sheet in consultation per workspace with a round opened by an official who sees it (or
+    the superuser), amendments by several people, some withdrawn."""
+    from amendments.services import amendment_submit, amendment_withdraw, round_open
+    from projects.permissions import SHEET_POLICY
+
+    now = timezone.now()
+    for workspace in workspaces:
+        sheet = SheetFactory(
+            workspace=workspace, stage=Stage.CONSULTATION, is_public=rng.random() < 0.6
+        )
+        opener = next((o for o in officials if SHEET_POLICY.check(o, sheet)), superuser)
+        round_open(
+            actor=opener,
+            sheet=sheet,
+            submission_ends=now + timedelta(days=3),
+            judgment_ends=now + timedelta(days=6),
+        )
+        for author in [superuser, *[p for p in people if SHEET_POLICY.check(p, sheet)][:2]]:
+            amendment = amendment_submit(
+                actor=author,
+                sheet=sheet,
+                field="summary",
+                text=f"Résumé de {author.pk}.",
+                base_version=1,
+            )
+            if rng.random() < 0.3:
+                amendment_withdraw(actor=author, amendment=amendment)
 
 
 def _workflow(rng: random.Random, workspaces, staff, superuser, gone_staff) -> None:

@@ -1,0 +1,25 @@
+"""Domain errors of amendment rounds, amendments and ballots."""
+
+from errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+
+
+class AmendmentError(DomainError):
+    code = "invalid_amendment"
+
+
+class AmendmentForbidden(ForbiddenError, AmendmentError):
+    code = "amendment_forbidden"
+
+
+class AmendmentNotFound(NotFoundError, AmendmentError):
+    code = "not_found"
+
+
+class AmendmentConflict(ConflictError, AmendmentError):
+    """The round's window or the amendment's state refuses the action."""
+
+    code = "amendment_conflict"
+
+
+class BallotIncomplete(AmendmentError):
+    code = "ballot_incomplete"

@@ -1,0 +1,378 @@
+"""Writes of amendment rounds, amendments and ballots; the tally stored at the close."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.services import event_record
+from machines import machine_run
+from projects.models import ProjectSheet, SheetVersion, Stage
+from projects.permissions import SHEET_POLICY
+from projects.sections import SECTIONS
+
+from .errors import (
+    AmendmentConflict,
+    AmendmentForbidden,
+    AmendmentNotFound,
+    BallotIncomplete,
+)
+from .machine import AMENDMENT_STATES, ROUND_STATES
+from .majority import compare, rank
+from .models import STATUS_QUO, Amendment, AmendmentRound, Ballot, BallotGrade, RoundResult
+from .permissions import ROUND_POLICY
+from .selectors import round_candidates, round_phase, round_tally
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _field_error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def amendable_fields(sheet: ProjectSheet) -> dict[str, Any]:
+    """code → label of what an amendment may rewrite: the summary, the body, and the text
+    sections of the sheet's current stage."""
+    from projects.models import SheetVersion as _Version
+
+    fields: dict[str, Any] = {
+        "summary": _Version._meta.get_field("summary").verbose_name,
+        "body": _Version._meta.get_field("body").verbose_name,
+    }
+    for section in SECTIONS:
+        if section.stage == sheet.stage:
+            fields.update(
+                {f.code: f.label for f in section.fields if f.kind in {"markdown", "text"}}
+            )
+    return fields
+
+
+def field_text(version: SheetVersion, field: str) -> str:
+    if field in {"summary", "body"}:
+        return getattr(version, field) or ""
+    sections = version.sections if isinstance(version.sections, dict) else {}
+    value = sections.get(field, "")
+    return value if isinstance(value, str) else ""
+
+
+# --- rounds ---
+
+
+@transaction.atomic
+def round_open(
+    *,
+    actor: User,
+    sheet: ProjectSheet,
+    submission_ends: datetime.datetime,
+    judgment_ends: datetime.datetime,
+    min_grade: int = 3,
+    quorum: int = 1,
+) -> AmendmentRound:
+    """Open a round on a sheet in consultation (staff or an official), announced on the sheet
+    with its rule at once. One open round per sheet."""
+    if not SHEET_POLICY.check(actor, sheet):
+        raise AmendmentNotFound(_("Fiche introuvable."))
+    if not SHEET_POLICY.check(actor, sheet, "open_round"):
+        raise AmendmentForbidden(_("Seuls les agents et les élu·es ouvrent un tour d'amendements."))
+    locked = ProjectSheet.objects.select_for_update().get(pk=sheet.pk)
+    if locked.stage != Stage.CONSULTATION:
+        raise AmendmentConflict(
+            _("Les amendements s'ouvrent pendant la concertation (la fiche est « %(stage)s »).")
+            % {"stage": locked.get_stage_display()}
+        )
+    if AmendmentRound.objects.filter(sheet=locked).exclude(state="closed").exists():
+        raise AmendmentConflict(_("Un tour d'amendements est déjà ouvert sur cette fiche."))
+    now = timezone.now()
+    if submission_ends <= now:
+        raise _field_error("submission_ends", _("La fin du dépôt doit être à venir."))
+    if judgment_ends <= submission_ends:
+        raise _field_error(
+            "judgment_ends", _("Le jugement se termine après la fin du dépôt des amendements.")
+        )
+    if not 0 <= int(min_grade) <= 6:
+        raise _field_error("min_grade", _("La mention minimale va de 0 (à rejeter) à 6."))
+    if int(quorum) < 1:
+        raise _field_error("quorum", _("Le quorum compte au moins une personne."))
+    round_ = AmendmentRound(
+        sheet=locked,
+        opened_by=actor,
+        official=actor if getattr(actor, "is_official", False) else None,
+        submission_ends=submission_ends,
+        judgment_ends=judgment_ends,
+        min_grade=min_grade,
+        quorum=quorum,
+    )
+    round_.full_clean(exclude=["state"])
+    try:
+        with transaction.atomic():
+            round_.save()
+    except IntegrityError as error:  # two openings at once: the constraint keeps one
+        raise AmendmentConflict(
+            _("Un tour d'amendements est déjà ouvert sur cette fiche.")
+        ) from error
+    event_record(
+        actor=actor, verb="amendment_round.opened", target=round_, workspace=locked.workspace
+    )
+    return round_
+
+
+def round_close_submissions(*, actor: User | None, round_: AmendmentRound) -> AmendmentRound:
+    return machine_run(
+        ROUND_STATES,
+        actor=actor,
+        obj=round_,
+        name="close_submissions",
+        expected_state=AmendmentRound.State.SUBMISSION,
+    )
+
+
+def round_close(*, actor: User | None, round_: AmendmentRound) -> AmendmentRound:
+    """End the judgment (early, or at its end by the platform): the results are tallied and
+    stored in the same transaction."""
+    fresh = AmendmentRound.objects.get(pk=round_.pk)
+    return machine_run(ROUND_STATES, actor=actor, obj=fresh, name="close")
+
+
+def round_sync(*, round_: AmendmentRound) -> AmendmentRound:
+    """Move the stored state to what the windows say (the platform acts): the worker's periodic
+    job calls it for every open round; reads of results call it too, so a result never waits
+    for the worker."""
+    fresh = AmendmentRound.objects.get(pk=round_.pk)
+    phase = round_phase(fresh)
+    if fresh.state == phase:
+        return fresh
+    if phase == AmendmentRound.State.CLOSED:
+        return machine_run(ROUND_STATES, actor=None, obj=fresh, name="close")
+    return machine_run(ROUND_STATES, actor=None, obj=fresh, name="close_submissions")
+
+
+def rounds_sync_due() -> int:
+    """Every open round whose window has ended, moved on (a periodic job)."""
+    now = timezone.now()
+    due = AmendmentRound.objects.exclude(state=AmendmentRound.State.CLOSED).filter(
+        submission_ends__lte=now
+    )
+    moved = 0
+    for round_ in due:
+        try:
+            round_sync(round_=round_)
+            moved += 1
+        except AmendmentConflict:
+            continue  # moved meanwhile by someone else
+    return moved
+
+
+def round_results_store(*, round_: AmendmentRound) -> list[RoundResult]:
+    """Tally (one GROUP BY), rank by majority judgment, store each candidate's result, and mark
+    each amendment retained or not: retained when it ranks above its field's current text,
+    reaches the minimum grade and the quorum. Runs inside the close's transaction."""
+    candidates = round_candidates(round_)
+    tally = round_tally(round_)
+    profiles = {c["id"]: tally.get(c["id"], [0] * 7) for c in candidates}
+    ranked = {m.candidate: m for m in rank(profiles)}
+    judges = Ballot.objects.filter(round=round_).count()
+    quorum_met = judges >= round_.quorum
+    rows = []
+    retained: dict[int, bool] = {}
+    for candidate in candidates:
+        m = ranked[candidate["id"]]
+        amendment = candidate["amendment"]
+        keep = False
+        if amendment is not None:
+            status_quo = ranked[f"{STATUS_QUO}:{candidate['field']}"]
+            keep = (
+                quorum_met
+                and m.majority_grade is not None
+                and m.majority_grade >= round_.min_grade
+                and compare(m, status_quo) < 0
+            )
+            retained[amendment.pk] = keep
+        rows.append(
+            RoundResult(
+                round=round_,
+                candidate=candidate["id"],
+                field=candidate["field"],
+                amendment=amendment,
+                profile=list(m.profile),
+                judges=m.judges,
+                majority_grade=m.majority_grade,
+                sign=m.sign,
+                p_numerator=int(m.p * m.judges) if m.judges else 0,
+                q_numerator=int(m.q * m.judges) if m.judges else 0,
+                rank=m.rank,
+                tied=m.tied,
+                retained=keep,
+            )
+        )
+    RoundResult.objects.filter(round=round_).delete()
+    stored = RoundResult.objects.bulk_create(rows)
+    for amendment in Amendment.objects.filter(pk__in=retained, state=Amendment.State.SUBMITTED):
+        machine_run(
+            AMENDMENT_STATES,
+            actor=None,
+            obj=amendment,
+            name="retain" if retained[amendment.pk] else "set_aside",
+        )
+    return stored
+
+
+# --- amendments ---
+
+
+@transaction.atomic
+def amendment_submit(
+    *,
+    actor: User,
+    sheet: ProjectSheet,
+    field: str,
+    text: str,
+    base_version: int,
+    rationale: str = "",
+) -> Amendment:
+    """Propose a new text for one field, based on a version of the sheet, while the round's
+    submission window runs."""
+    if not SHEET_POLICY.check(actor, sheet):
+        raise AmendmentNotFound(_("Fiche introuvable."))
+    if not SHEET_POLICY.check(actor, sheet, "propose_amendment"):
+        raise AmendmentForbidden(_("Connectez-vous pour proposer un amendement."))
+    round_ = (
+        AmendmentRound.objects.select_for_update()
+        .filter(
+            sheet=sheet, state__in=[AmendmentRound.State.SUBMISSION, AmendmentRound.State.JUDGMENT]
+        )
+        .first()
+    )
+    if round_ is None or round_phase(round_) != AmendmentRound.State.SUBMISSION:
+        raise AmendmentConflict(_("Aucun dépôt d'amendements n'est ouvert sur cette fiche."))
+    fields = amendable_fields(sheet)
+    if field not in fields:
+        raise _field_error(
+            "field",
+            _("Champ inconnu ou non amendable : %(field)s (au choix : %(choices)s).")
+            % {"field": str(field)[:40], "choices": ", ".join(fields)},
+        )
+    version = SheetVersion.objects.filter(sheet=sheet, number=base_version).first()
+    if version is None:
+        raise _field_error("base_version", _("Cette version de la fiche n'existe pas."))
+    text = (text or "").strip()
+    if not text:
+        raise _field_error("text", _("Le texte proposé est vide."))
+    if text == field_text(version, field).strip():
+        raise _field_error("text", _("Le texte proposé est identique au texte de cette version."))
+    rationale = (rationale or "").strip()
+    limit = settings.FABRIQUE_OPEN_AMENDMENTS_PER_ACCOUNT
+    # The account's row orders two submissions of one person.
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).values("pk").first()
+    open_ones = Amendment.objects.filter(
+        sheet=sheet,
+        author=actor,
+        state__in=[Amendment.State.SUBMITTED, Amendment.State.RETAINED],
+    ).count()
+    if open_ones >= limit:
+        raise AmendmentConflict(
+            _("Vous avez déjà %(n)d amendements en cours sur cette fiche (au plus %(limit)d).")
+            % {"n": open_ones, "limit": limit}
+        )
+    amendment = Amendment(
+        sheet=sheet,
+        round=round_,
+        author=actor,
+        field=field,
+        base_version=version,
+        text=text,
+        rationale=rationale,
+    )
+    amendment.full_clean(exclude=["state"])
+    amendment.save()
+    event_record(
+        actor=actor,
+        verb="amendment.submitted",
+        target=amendment,
+        workspace=sheet.workspace,
+        data={"sheet": sheet.pk, "field": field},
+    )
+    return amendment
+
+
+def amendment_withdraw(*, actor: User, amendment: Amendment) -> Amendment:
+    return machine_run(
+        AMENDMENT_STATES,
+        actor=actor,
+        obj=amendment,
+        name="withdraw",
+        expected_state=Amendment.State.SUBMITTED,
+    )
+
+
+def amendment_reject(*, actor: User, amendment: Amendment, motivation: str) -> Amendment:
+    return machine_run(
+        AMENDMENT_STATES,
+        actor=actor,
+        obj=amendment,
+        name="reject",
+        note=motivation,
+        decider=actor,
+    )
+
+
+# --- ballots ---
+
+
+@transaction.atomic
+def ballot_cast(*, actor: User, round_: AmendmentRound, grades: dict[str, Any]) -> Ballot:
+    """Grade every candidate of the round (complete or refused), during the judgment; cast
+    again to change it, until the close."""
+    if not ROUND_POLICY.check(actor, round_):
+        raise AmendmentNotFound(_("Tour introuvable."))
+    if not ROUND_POLICY.check(actor, round_, "judge"):
+        raise AmendmentForbidden(_("Connectez-vous pour juger les amendements."))
+    # The round's row, read under a lock the close must wait for: a ballot either lands before
+    # the tally or is refused, never accepted and left out.
+    round_ = (
+        AmendmentRound.objects.select_for_update(no_key=True)
+        .select_related("sheet__workspace")
+        .get(pk=round_.pk)
+    )
+    if round_phase(round_) != AmendmentRound.State.JUDGMENT:
+        raise AmendmentConflict(_("Le jugement n'est pas ouvert sur ce tour."))
+    if not isinstance(grades, dict):
+        raise _field_error("grades", _("Les mentions sont attendues par candidat."))
+    expected = {c["id"] for c in round_candidates(round_)}
+    given = {str(k) for k in grades}
+    missing, unknown = sorted(expected - given), sorted(given - expected)
+    if missing or unknown:
+        raise BallotIncomplete(
+            _("Un bulletin donne une mention à chaque candidat, et seulement à eux."),
+            missing=missing,
+            unknown=unknown[:20],
+        )
+    clean: dict[str, int] = {}
+    for key, value in grades.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+            raise _field_error("grades", _("Une mention va de 0 (à rejeter) à 6 (excellent)."))
+        clean[str(key)] = value
+    # The account's row orders two ballots of one person sent at once.
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).values("pk").first()
+    ballot, created = Ballot.objects.get_or_create(round=round_, voter=actor)
+    if not created:
+        ballot.grades.all().delete()
+        ballot.save(update_fields=["updated"])
+    BallotGrade.objects.bulk_create(
+        [BallotGrade(ballot=ballot, round=round_, candidate=k, grade=v) for k, v in clean.items()]
+    )
+    event_record(
+        actor=actor,
+        verb="ballot.cast",
+        target=round_,
+        workspace=round_.sheet.workspace,
+        data={"changed": not created},
+    )
+    return ballot

@@ -1,0 +1,18 @@
+"""The activity verbs of amendments (the round's and the amendment's transitions come from
+their tables)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from events.registry import Verb, verbs_register
+from machines import machine_verbs_register
+
+from .machine import AMENDMENT_STATES, ROUND_STATES
+
+verbs_register(
+    Verb("amendment_round.opened", _("a ouvert un tour d'amendements")),
+    Verb("amendment.submitted", _("a proposé un amendement")),
+    # Who judged is nobody else's business: never listed.
+    Verb("ballot.cast", private=True),
+)
+machine_verbs_register(ROUND_STATES)
+machine_verbs_register(AMENDMENT_STATES)
