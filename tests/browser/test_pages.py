@@ -17,6 +17,7 @@ pytestmark = [
 ALICE = "alice@demo.fabrique.test"  # owner of collectif-velo-neudorf
 ELUE = "elue@demo.fabrique.test"
 AGENT = "agent@demo.fabrique.test"
+MODERATION = "moderation@demo.fabrique.test"
 
 
 def sheet(slug: str, view: str = "portal:sheet", query: str = "") -> Callable[[], str]:
@@ -35,6 +36,27 @@ def document(title: str) -> Callable[[], str]:
         return reverse("documents:detail", args=[Document.objects.get(title=title).pk])
 
     return url
+
+
+def demo_debate(suffix: str = "") -> Callable[[], str]:
+    """The demo's debate on the Gare centrale sheet (one of its messages hidden by moderation)."""
+
+    def url() -> str:
+        from debates.models import Debate
+
+        debate = Debate.objects.get(sheet__slug="stationnement-velos-gare-centrale")
+        return debate.get_absolute_url() + suffix
+
+    return url
+
+
+def demo_case() -> str:
+    from moderation.models import ModerationCase
+
+    case = ModerationCase.objects.get(
+        comment__debate__sheet__slug="stationnement-velos-gare-centrale"
+    )
+    return reverse("moderation:case", args=[case.pk])
 
 
 JURA = "piste-cyclable-rue-du-jura"  # two versions, initiative stage, public
@@ -67,6 +89,15 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "sheet-edit": (ALICE, sheet(JURA, "projects:edit")),
     "profile": (ALICE, "/comptes/profil/"),
     "framing-note-form": (ELUE, sheet(JURA, "projects:framing_create")),
+    "debate-list": (None, "/debats/"),
+    "debate": (None, demo_debate()),
+    "debate-member": (ALICE, demo_debate()),
+    "debate-create": (ALICE, "/debats/nouveau/"),
+    "charter": (None, "/moderation/charte/"),
+    "register": (None, "/moderation/registre/"),
+    "moderation-notices": (ALICE, "/moderation/avis/"),
+    "moderation-queue": (MODERATION, "/moderation/"),
+    "moderation-case": (MODERATION, demo_case),
     "board": (AGENT, "/suivi/"),
     "sheet-staff": (AGENT, sheet(JURA)),
 }
