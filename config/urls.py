@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("workflow.api_urls")),
     path("", include("debates.api_urls")),
     path("", include("moderation.api_urls")),
+    path("", include("amendments.api_urls")),
     path("", include("search.api_urls")),
 ]
 

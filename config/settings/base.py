@@ -449,6 +449,7 @@ SPECTACULAR_SETTINGS = {
         "DebateStateEnum": "debates.models.Debate.State",
         "CommentStateEnum": "debates.models.Comment.State",
         "ModerationCaseStateEnum": "moderation.models.ModerationCase.State",
+        "AmendmentStateEnum": "amendments.models.Amendment.State",
     },
 }
 

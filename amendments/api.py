@@ -1,0 +1,360 @@
+"""API of amendment rounds, amendments, ballots and results (../shared/API.md, "Amendments and
+majority judgment")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from accounts.api import PublicUserSerializer
+from interface.api import PolicyAPIView
+from projects.diff import diff_texts
+from projects.permissions import SHEET_POLICY
+from projects.selectors import sheet_queryset
+
+from .errors import AmendmentConflict
+from .models import (
+    MOTIVATION_MAX_CHARS,
+    RATIONALE_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    Amendment,
+    AmendmentRound,
+    Grade,
+)
+from .permissions import AMENDMENT_POLICY, ROUND_POLICY
+from .selectors import (
+    amendment_list,
+    ballot_of,
+    round_candidates,
+    round_judges,
+    round_list,
+    round_phase,
+    round_results,
+)
+from .services import (
+    amendment_reject,
+    amendment_submit,
+    amendment_withdraw,
+    ballot_cast,
+    field_text,
+    round_close,
+    round_close_submissions,
+    round_open,
+    round_sync,
+)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    sheet = serializers.IntegerField(source="sheet_id", read_only=True)
+    state = serializers.SerializerMethodField(
+        help_text="submission, judgment or closed, as the windows say now."
+    )
+    candidates = serializers.SerializerMethodField()
+    grades = serializers.SerializerMethodField(help_text="The scale: 0 (à rejeter) … 6.")
+    judges = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AmendmentRound
+        fields = [
+            "id",
+            "sheet",
+            "state",
+            "submission_ends",
+            "judgment_ends",
+            "min_grade",
+            "quorum",
+            "candidates",
+            "grades",
+            "judges",
+            "created",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, obj: AmendmentRound) -> str:
+        return round_phase(obj)
+
+    def get_candidates(self, obj: AmendmentRound) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": c["id"],
+                "field": c["field"],
+                "amendment": c["amendment"].pk if c["amendment"] else None,
+            }
+            for c in round_candidates(obj)
+        ]
+
+    def get_grades(self, obj: AmendmentRound) -> list[dict[str, Any]]:
+        return [{"value": value, "label": str(label)} for value, label in Grade.choices]
+
+    def get_judges(self, obj: AmendmentRound) -> int:
+        return round_judges(obj)
+
+
+class RoundWriteSerializer(serializers.Serializer):
+    submission_ends = serializers.DateTimeField()
+    judgment_ends = serializers.DateTimeField()
+    min_grade = serializers.IntegerField(min_value=0, max_value=6, default=3)
+    quorum = serializers.IntegerField(min_value=1, max_value=10_000_000, default=1)
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    base_version = serializers.IntegerField(source="base_version.number", read_only=True)
+    author = PublicUserSerializer(read_only=True, allow_null=True)
+    round = serializers.IntegerField(source="round_id", read_only=True)
+    sheet = serializers.IntegerField(source="sheet_id", read_only=True)
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "sheet",
+            "field",
+            "base_version",
+            "text",
+            "rationale",
+            "author",
+            "state",
+            "round",
+            "created",
+            "motivation",
+        ]
+        read_only_fields = fields
+
+
+class AmendmentDetailSerializer(AmendmentSerializer):
+    diff = serializers.SerializerMethodField(
+        help_text="Word by word against the field in its base version: "
+        '[{"op": "equal" | "insert" | "delete", "text"}]'
+    )
+    diff_truncated = serializers.SerializerMethodField()
+
+    class Meta(AmendmentSerializer.Meta):
+        fields = [*AmendmentSerializer.Meta.fields, "diff", "diff_truncated"]
+        read_only_fields = fields
+
+    def _ops(self, obj: Amendment) -> tuple[list, bool]:
+        cached = getattr(obj, "_diff_cache", None)
+        if cached is None:
+            cached = diff_texts(field_text(obj.base_version, obj.field), obj.text, "words")
+            obj._diff_cache = cached
+        return cached
+
+    def get_diff(self, obj: Amendment) -> list[dict[str, str]]:
+        return [{"op": op, "text": text} for op, text in self._ops(obj)[0]]
+
+    def get_diff_truncated(self, obj: Amendment) -> bool:
+        return self._ops(obj)[1]
+
+
+class AmendmentWriteSerializer(serializers.Serializer):
+    field = serializers.CharField(max_length=40)
+    text = serializers.CharField(max_length=TEXT_MAX_CHARS, trim_whitespace=False)
+    base_version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    rationale = serializers.CharField(
+        max_length=RATIONALE_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
+
+
+class BallotSerializer(serializers.Serializer):
+    grades = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=6))
+
+
+class RejectSerializer(serializers.Serializer):
+    motivation = serializers.CharField(max_length=MOTIVATION_MAX_CHARS)
+
+
+class SheetRoundAPIView(PolicyAPIView):
+    policy = SHEET_POLICY
+
+    def get_object_queryset(self):
+        return sheet_queryset()
+
+
+class SheetRounds(SheetRoundAPIView):
+    """GET: the sheet's rounds; POST: open one (staff or an official, in consultation)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    method_actions = {"POST": "open_round"}
+
+    @extend_schema(responses=RoundSerializer(many=True))
+    def get(self, request, pk: int):
+        sheet = self.get_object()
+        paginator = generics.GenericAPIView.pagination_class()
+        page = paginator.paginate_queryset(round_list(user=request.user, sheet=sheet), request)
+        return paginator.get_paginated_response(RoundSerializer(page, many=True).data)
+
+    @extend_schema(request=RoundWriteSerializer, responses={201: RoundSerializer})
+    def post(self, request, pk: int):
+        sheet = self.get_object()
+        data = RoundWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        round_ = round_open(actor=request.user, sheet=sheet, **data.validated_data)
+        return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
+
+
+class SheetAmendments(SheetRoundAPIView):
+    """GET: the sheet's amendments; POST: propose one (signed in, in the submission window)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    method_actions = {"POST": "propose_amendment"}
+
+    @extend_schema(responses=AmendmentSerializer(many=True))
+    def get(self, request, pk: int):
+        sheet = self.get_object()
+        paginator = generics.GenericAPIView.pagination_class()
+        page = paginator.paginate_queryset(amendment_list(user=request.user, sheet=sheet), request)
+        return paginator.get_paginated_response(AmendmentSerializer(page, many=True).data)
+
+    @extend_schema(request=AmendmentWriteSerializer, responses={201: AmendmentDetailSerializer})
+    def post(self, request, pk: int):
+        sheet = self.get_object()
+        data = AmendmentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        amendment = amendment_submit(actor=request.user, sheet=sheet, **data.validated_data)
+        return Response(AmendmentDetailSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+
+class AmendmentAPIView(PolicyAPIView):
+    policy = AMENDMENT_POLICY
+
+    def get_object_queryset(self):
+        return Amendment.objects.select_related(
+            "sheet__workspace", "round", "base_version", "author"
+        )
+
+
+class AmendmentDetail(AmendmentAPIView):
+    @extend_schema(responses=AmendmentDetailSerializer)
+    def get(self, request, pk: int):
+        return Response(AmendmentDetailSerializer(self.get_object()).data)
+
+
+class AmendmentWithdraw(AmendmentAPIView):
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "withdraw"}
+
+    @extend_schema(request=None, responses=AmendmentSerializer)
+    def post(self, request, pk: int):
+        amendment = amendment_withdraw(actor=request.user, amendment=self.get_object())
+        return Response(AmendmentSerializer(amendment).data)
+
+
+class AmendmentReject(AmendmentAPIView):
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "decide"}
+
+    @extend_schema(request=RejectSerializer, responses=AmendmentSerializer)
+    def post(self, request, pk: int):
+        amendment = self.get_object()
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        amendment = amendment_reject(
+            actor=request.user, amendment=amendment, motivation=data.validated_data["motivation"]
+        )
+        return Response(AmendmentSerializer(amendment).data)
+
+
+class RoundAPIView(PolicyAPIView):
+    policy = ROUND_POLICY
+
+    def get_object_queryset(self):
+        return AmendmentRound.objects.select_related("sheet__workspace")
+
+
+class RoundDetail(RoundAPIView):
+    @extend_schema(responses=RoundSerializer)
+    def get(self, request, pk: int):
+        return Response(RoundSerializer(self.get_object()).data)
+
+
+class RoundCloseSubmissions(RoundAPIView):
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "steer"}
+
+    @extend_schema(request=None, responses=RoundSerializer)
+    def post(self, request, pk: int):
+        round_ = round_close_submissions(actor=request.user, round_=self.get_object())
+        return Response(RoundSerializer(round_).data)
+
+
+class RoundClose(RoundAPIView):
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "steer"}
+
+    @extend_schema(request=None, responses=RoundSerializer)
+    def post(self, request, pk: int):
+        round_ = round_close(actor=request.user, round_=self.get_object())
+        return Response(RoundSerializer(round_).data)
+
+
+class RoundBallot(RoundAPIView):
+    """The caller's ballot: GET it; PUT grades for every candidate (complete or 400)."""
+
+    permission_classes = [IsAuthenticated]
+    method_actions = {"PUT": "judge"}
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk: int):
+        round_ = self.get_object()
+        grades = ballot_of(user=request.user, round_=round_)
+        return Response({"round": round_.pk, "grades": grades or {}, "cast": grades is not None})
+
+    @extend_schema(request=BallotSerializer, responses={200: dict})
+    def put(self, request, pk: int):
+        round_ = self.get_object()
+        data = BallotSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ballot_cast(actor=request.user, round_=round_, grades=data.validated_data["grades"])
+        grades = ballot_of(user=request.user, round_=round_) or {}
+        return Response({"round": round_.pk, "grades": grades, "cast": True})
+
+
+class RoundResults(RoundAPIView):
+    """409 until the round is closed; then every candidate's result, best first."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk: int):
+        round_ = self.get_object()
+        if round_phase(round_) != AmendmentRound.State.CLOSED:
+            raise AmendmentConflict(
+                _("Les résultats sont publiés à la clôture du jugement, pas avant.")
+            )
+        if round_.state != AmendmentRound.State.CLOSED:
+            round_ = round_sync(round_=round_)  # the window ended before the worker passed
+        results = list(round_results(round_))
+        judges = round_judges(round_)
+        return Response(
+            {
+                "round": round_.pk,
+                "judges": judges,
+                "quorum": round_.quorum,
+                "quorum_met": judges >= round_.quorum,
+                "min_grade": round_.min_grade,
+                "closed": serializers.DateTimeField().to_representation(round_.closed_at)
+                if round_.closed_at
+                else timezone.now().isoformat(),
+                "results": [
+                    {
+                        "candidate": r.candidate,
+                        "field": r.field,
+                        "amendment": r.amendment_id,
+                        "majority_grade": r.majority_grade,
+                        "sign": r.sign,
+                        "p": round(100 * r.p_numerator / r.judges, 1) if r.judges else 0.0,
+                        "q": round(100 * r.q_numerator / r.judges, 1) if r.judges else 0.0,
+                        "rank": r.rank,
+                        "tied": r.tied,
+                        "profile": r.profile,
+                        "judges": r.judges,
+                        "retained": r.retained,
+                    }
+                    for r in results
+                ],
+            }
+        )
