@@ -233,6 +233,18 @@ def diff_texts(
     return ops, truncated
 
 
+def word_runs(
+    old: str, new: str, *, budget: DiffBudget | None = None
+) -> tuple[list[str], list[str], list[tuple[bool, int, int, int, int]]]:
+    """The word tokens of `old` and `new` (spaces kept as tokens, so that joining them rebuilds
+    each text) and how the first becomes the second, as `(equal, old_lo, old_hi, new_lo,
+    new_hi)` runs covering both (the capped work of `diff_texts`): the ground of a three-way
+    merge."""
+    a, b = _tokens(old, "words"), _tokens(new, "words")
+    runs, _truncated = _hunks(a, b, budget if budget is not None else DiffBudget())
+    return a, b, runs
+
+
 def diff_ops(old: str, new: str, granularity: str) -> list[tuple[str, str]]:
     """The ops of `diff_texts`, for callers that do not show the cut."""
     return diff_texts(old, new, granularity)[0]
