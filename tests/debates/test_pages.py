@@ -482,3 +482,77 @@ def test_workspace_page_lists_its_debates():
     public = WorkspaceFactory()
     page = html(client().get(public.get_absolute_url()))
     assert "Aucun débat dans cet espace" in page
+
+
+# --- who sees what: one table per page and role ---
+
+ROLES = ["anonymous", "outsider", "reader", "owner", "moderator", "staff"]
+# (public workspace, private workspace) statuses of a debate's page, per role.
+DETAIL_STATUS = {
+    "anonymous": (200, 404),
+    "outsider": (200, 404),
+    "reader": (200, 200),
+    "owner": (200, 200),
+    "moderator": (200, 404),
+    "staff": (200, 404),
+}
+# The open form of a workspace's debate (?espace=): a visitor is sent to sign in (302).
+CREATE_STATUS = {
+    "anonymous": (302, 302),
+    "outsider": (200, 404),
+    "reader": (200, 200),
+    "owner": (200, 200),
+    "moderator": (200, 404),
+    "staff": (200, 404),
+}
+# The close page of a debate opened by the workspace's owner.
+CLOSE_STATUS = {
+    "anonymous": (302, 302),
+    "outsider": (403, 404),
+    "reader": (403, 403),
+    "owner": (200, 200),
+    "moderator": (200, 404),
+    "staff": (200, 404),
+}
+
+
+def _actors(make_workspace, visibility):
+    workspace, actors = make_workspace(visibility=visibility)
+    actors["moderator"] = moderator()
+    return workspace, actors
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_debate_pages_per_role(make_workspace, role):
+    for index, visibility in enumerate(("public", "private")):
+        workspace, actors = _actors(make_workspace, visibility)
+        d = debate(author=actors["owner"], workspace=workspace, title=f"Débat {visibility}")
+        who = client(actors[role])
+        assert who.get(d.get_absolute_url()).status_code == DETAIL_STATUS[role][index], visibility
+        create = who.get(f"/debats/nouveau/?espace={workspace.slug}")
+        assert create.status_code == CREATE_STATUS[role][index], visibility
+        close = who.get(f"/debats/{d.pk}/clore/")
+        assert close.status_code == CLOSE_STATUS[role][index], visibility
+        listed = html(who.get("/debats/"))
+        assert (d.title in listed) == (DETAIL_STATUS[role][index] == 200)
+
+
+def test_the_debate_page_in_english():
+    d = debate()
+    c = comment(d, author=seasoned(), body=SECRET, stance="for")
+    hide(c, reason="Insult")
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.cookies["django_language"] = "en"
+    page = html(english.get(d.get_absolute_url()))
+    assert '<html lang="en">' in page
+    assert "Stances taken" in page and "Message hidden by the moderators on" in page
+    assert "charter, article 1" in page and "Sign in to take part in the debate" in page
+    assert SECRET not in page
+    assert "Moderation charter" in html(english.get("/moderation/charte/"))
+
+
+def test_nul_bytes_in_a_message_are_refused_before_the_view():
+    d = debate()
+    response = client(UserFactory()).post(f"/debats/{d.pk}/messages/", {"body": "a\x00b"})
+    assert response.status_code == 400
+    assert not Comment.objects.exists()

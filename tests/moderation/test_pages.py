@@ -298,3 +298,38 @@ def test_comment_goto_leads_to_the_right_page_and_anchor():
     last = comment(d, body="dernier")
     response = client().get(f"/debats/messages/{last.pk}/")
     assert response["Location"] == f"/debats/{d.pk}/?page=2#commentaire-{last.pk}"
+
+
+# --- who opens which page: one table ---
+
+# role: statuses of the queue, a case, the charter, the register, one's notices.
+PAGE_STATUS = {
+    "anonymous": (302, 302, 200, 200, 302),
+    "citizen": (403, 403, 200, 200, 200),
+    "official": (403, 403, 200, 200, 200),
+    "moderator": (200, 200, 200, 200, 200),
+    "staff": (200, 200, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role", list(PAGE_STATUS))
+def test_moderation_pages_per_role(role):
+    _c, case = reported()
+    user = {
+        "anonymous": None,
+        "citizen": UserFactory(),
+        "official": UserFactory(platform_role="official"),
+        "moderator": moderator(),
+        "staff": UserFactory(platform_role="staff"),
+    }[role]
+    who = client(user)
+    urls = [
+        "/moderation/",
+        f"/moderation/cas/{case.pk}/",
+        "/moderation/charte/",
+        "/moderation/registre/",
+        "/moderation/avis/",
+    ]
+    assert [who.get(url).status_code for url in urls] == list(PAGE_STATUS[role])
+    missing = {"anonymous": 302, "citizen": 403, "official": 403}.get(role, 404)
+    assert who.get("/moderation/cas/999999/").status_code == missing
