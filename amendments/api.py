@@ -38,6 +38,8 @@ from .selectors import (
     round_results,
 )
 from .services import (
+    amendment_accept,
+    amendment_merge_preview,
     amendment_reject,
     amendment_submit,
     amendment_withdraw,
@@ -243,6 +245,37 @@ class AmendmentWithdraw(AmendmentAPIView):
     def post(self, request, pk: int):
         amendment = amendment_withdraw(actor=request.user, amendment=self.get_object())
         return Response(AmendmentSerializer(amendment).data)
+
+
+class AmendmentMergePreview(AmendmentAPIView):
+    """What accepting the amendment would write: the field now, the merged text, conflicts."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk: int):
+        amendment = self.get_object()
+        preview = amendment_merge_preview(amendment=amendment)
+        ops, truncated = diff_texts(preview["current"], preview["merged"], "words")
+        preview["diff"] = [{"op": op, "text": text} for op, text in ops]
+        preview["diff_truncated"] = truncated
+        return Response(preview)
+
+
+class AmendmentAccept(AmendmentAPIView):
+    """Merge a retained amendment into the sheet (staff or the round's official)."""
+
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "decide"}
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, pk: int):
+        amendment = amendment_accept(actor=request.user, amendment=self.get_object())
+        return Response(
+            {
+                "id": amendment.pk,
+                "state": amendment.state,
+                "version": amendment.merged_version.number if amendment.merged_version else None,
+            }
+        )
 
 
 class AmendmentReject(AmendmentAPIView):

@@ -10,6 +10,8 @@ urlpatterns = [
         "amendments/<id:pk>/withdraw/", api.AmendmentWithdraw.as_view(), name="amendment-withdraw"
     ),
     path("amendments/<id:pk>/reject/", api.AmendmentReject.as_view(), name="amendment-reject"),
+    path("amendments/<id:pk>/accept/", api.AmendmentAccept.as_view(), name="amendment-accept"),
+    path("amendments/<id:pk>/merge/", api.AmendmentMergePreview.as_view(), name="amendment-merge"),
     path("rounds/<id:pk>/", api.RoundDetail.as_view(), name="round-detail"),
     path(
         "rounds/<id:pk>/close-submissions/",

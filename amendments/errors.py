@@ -23,3 +23,12 @@ class AmendmentConflict(ConflictError, AmendmentError):
 
 class BallotIncomplete(AmendmentError):
     code = "ballot_incomplete"
+
+
+class AmendmentMergeConflict(ConflictError, AmendmentError):
+    """The amendment changes passages changed since its base: `conflicts` lists them."""
+
+    code = "merge_conflict"
+
+    def __init__(self, message: str, *, conflicts: list[dict]) -> None:
+        super().__init__(message, conflicts=conflicts)

@@ -127,10 +127,19 @@ def _while_submissions_run(amendment: Amendment, context: Any) -> list[Any]:
     return [] if round_phase(amendment.round) == RoundState.SUBMISSION else [SubmissionsClosed()]
 
 
-def _decide(amendment: Amendment, *, note: str = "", decider: Any = None, **kw: Any) -> None:
+def _decide(
+    amendment: Amendment,
+    *,
+    note: str = "",
+    decider: Any = None,
+    merged_version: Any = None,
+    **kw: Any,
+) -> None:
     amendment.decided_by = decider
     amendment.decided_at = timezone.now()
     amendment.motivation = note
+    if merged_version is not None:
+        amendment.merged_version = merged_version
 
 
 AMENDMENT_TRANSITIONS = (
@@ -157,6 +166,14 @@ AMENDMENT_TRANSITIONS = (
         target=AmendmentState.NOT_RETAINED,
         label=_("Ne pas retenir"),
         verb=_("n'a pas retenu l'amendement"),
+        may=_platform,
+    ),
+    Transition(
+        "outdate",
+        source=(AmendmentState.SUBMITTED,),
+        target=AmendmentState.OUTDATED,
+        label=_("À mettre à jour"),
+        verb=_("a marqué l'amendement « à mettre à jour »"),
         may=_platform,
     ),
     Transition(

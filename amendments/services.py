@@ -17,17 +17,28 @@ from machines import machine_run
 from projects.models import ProjectSheet, SheetVersion, Stage
 from projects.permissions import SHEET_POLICY
 from projects.sections import SECTIONS
+from projects.services import sheet_field_merge
 
 from .errors import (
     AmendmentConflict,
     AmendmentForbidden,
+    AmendmentMergeConflict,
     AmendmentNotFound,
     BallotIncomplete,
 )
 from .machine import AMENDMENT_STATES, ROUND_STATES
 from .majority import compare, rank
-from .models import STATUS_QUO, Amendment, AmendmentRound, Ballot, BallotGrade, RoundResult
-from .permissions import ROUND_POLICY
+from .merge import Merged, merge3
+from .models import (
+    STATUS_QUO,
+    Amendment,
+    AmendmentRound,
+    Ballot,
+    BallotGrade,
+    Grade,
+    RoundResult,
+)
+from .permissions import AMENDMENT_POLICY, ROUND_POLICY
 from .selectors import round_candidates, round_phase, round_tally
 
 if TYPE_CHECKING:
@@ -376,3 +387,120 @@ def ballot_cast(*, actor: User, round_: AmendmentRound, grades: dict[str, Any]) 
         data={"changed": not created},
     )
     return ballot
+
+
+# --- merge ---
+
+
+def _merge_parts(amendment: Amendment, current: SheetVersion) -> Merged:
+    base = field_text(amendment.base_version, amendment.field)
+    return merge3(base, field_text(current, amendment.field), amendment.text)
+
+
+def amendment_merge_preview(*, amendment: Amendment) -> dict[str, Any]:
+    """What accepting would write: the field now, the merged text, and any conflict."""
+    current = SheetVersion.objects.get(pk=amendment.sheet.current_version_id)
+    merged = _merge_parts(amendment, current)
+    return {
+        "field": amendment.field,
+        "current_version": current.number,
+        "current": field_text(current, amendment.field),
+        "merged": merged.text,
+        "conflicts": [vars(c) for c in merged.conflicts],
+    }
+
+
+def _change_note(amendment: Amendment) -> str:
+    result = RoundResult.objects.filter(round=amendment.round, amendment=amendment).first()
+    author = amendment.author.display_name if amendment.author else _("compte supprimé")
+    if result is None or result.majority_grade is None:
+        return _("Amendement n° %(id)s de %(author)s intégré.") % {
+            "id": amendment.pk,
+            "author": author,
+        }
+    return _(
+        "Amendement n° %(id)s de %(author)s intégré : rang %(rank)s, mention « %(grade)s »%(sign)s."
+    ) % {
+        "id": amendment.pk,
+        "author": author,
+        "rank": result.rank,
+        "grade": Grade(result.majority_grade).label,
+        "sign": result.sign,
+    }
+
+
+@transaction.atomic
+def amendment_accept(*, actor: User, amendment: Amendment) -> Amendment:
+    """Merge a retained amendment into its sheet (a new version naming it), in rank order among
+    its field's retained amendments; a conflict refuses with the passages and changes nothing.
+    Amendments still pending on that field are rebased on the new version, or marked "à mettre
+    à jour" when they no longer apply cleanly."""
+    sheet = ProjectSheet.objects.select_for_update(of=("self",)).get(pk=amendment.sheet_id)
+    fresh = Amendment.objects.select_related("base_version", "round", "author").get(pk=amendment.pk)
+    if not AMENDMENT_POLICY.check(actor, fresh, "decide"):
+        raise AmendmentForbidden(
+            _("Seuls les agents et l'élu·e du tour intègrent les amendements retenus.")
+        )
+    if fresh.state != Amendment.State.RETAINED:
+        raise AmendmentConflict(
+            _("Seul un amendement retenu s'intègre à la fiche (celui-ci est « %(state)s »).")
+            % {"state": fresh.get_state_display()}
+        )
+    mine = RoundResult.objects.filter(round=fresh.round, amendment=fresh).first()
+    ahead = RoundResult.objects.filter(
+        round=fresh.round,
+        field=fresh.field,
+        amendment__state=Amendment.State.RETAINED,
+        rank__lt=mine.rank if mine else 0,
+    ).exclude(amendment=fresh)
+    if ahead.exists():
+        raise AmendmentConflict(
+            _("Les amendements retenus d'un même champ s'intègrent dans l'ordre de leur rang.")
+        )
+    current = SheetVersion.objects.get(pk=sheet.current_version_id)
+    merged = _merge_parts(fresh, current)
+    if merged.conflicts:
+        raise AmendmentMergeConflict(
+            _("L'amendement entre en conflit avec des changements faits depuis sa version."),
+            conflicts=[vars(c) for c in merged.conflicts],
+        )
+    sheet = sheet_field_merge(
+        actor=actor,
+        sheet=sheet,
+        base_version=current.number,
+        field=fresh.field,
+        text=merged.text,
+        change_note=_change_note(fresh)[:500],
+    )
+    accepted = machine_run(
+        AMENDMENT_STATES,
+        actor=actor,
+        obj=fresh,
+        name="accept",
+        decider=actor,
+        merged_version=sheet.current_version,
+    )
+    _rebase_pending(sheet=sheet, field=fresh.field, exclude=fresh.pk)
+    return accepted
+
+
+def _rebase_pending(*, sheet: ProjectSheet, field: str, exclude: int) -> None:
+    version = SheetVersion.objects.get(pk=sheet.current_version_id)
+    pending = (
+        Amendment.objects.select_related("base_version")
+        .filter(sheet=sheet, field=field, state=Amendment.State.SUBMITTED)
+        .exclude(pk=exclude)
+    )
+    for other in pending:
+        merged = _merge_parts(other, version)
+        if merged.conflicts:
+            machine_run(AMENDMENT_STATES, actor=None, obj=other, name="outdate")
+            continue
+        Amendment.objects.filter(pk=other.pk).update(base_version=version, text=merged.text)
+        event_record(
+            actor=None,
+            verb="amendment.rebased",
+            target=other,
+            workspace=sheet.workspace,
+            data={"version": version.number},
+        )

@@ -11,6 +11,7 @@ from .machine import AMENDMENT_STATES, ROUND_STATES
 verbs_register(
     Verb("amendment_round.opened", _("a ouvert un tour d'amendements")),
     Verb("amendment.submitted", _("a proposé un amendement")),
+    Verb("amendment.rebased", _("a reporté l'amendement sur la nouvelle version")),
     # Who judged is nobody else's business: never listed.
     Verb("ballot.cast", private=True),
 )

@@ -270,3 +270,47 @@ def sheet_version_restore(
         verb="sheet.restored",
         restored_from=number,
     )
+
+
+@transaction.atomic
+def sheet_field_merge(
+    *,
+    actor: User,
+    sheet: ProjectSheet,
+    base_version: int,
+    field: str,
+    text: str,
+    change_note: str,
+) -> ProjectSheet:
+    """Version n+1 with one field's new text, written on behalf of a decision an upper app has
+    taken under its own rule (staff or the round's official accepting an amendment): the
+    workspace role of `sheet_update` is not asked, the decision is. Refused as a conflict
+    unless based on version n; archived and abandoned sheets stay read-only."""
+    locked = (
+        ProjectSheet.objects.select_for_update(of=("self",))
+        .select_related("workspace")
+        .get(pk=sheet.pk)
+    )
+    if locked.stage in READ_ONLY_STAGES:
+        raise SheetReadOnly(_("Cette fiche est close : elle ne se modifie plus."))
+    current = locked.current_version
+    assert current is not None  # a sheet is created with its version 1
+    if int(base_version) != current.number:
+        raise SheetConflict(current_version=current.number, base_version=int(base_version))
+    content = {f: getattr(current, f) for f in CONTENT_FIELDS}
+    sections = dict(current.sections or {})
+    if field in CONTENT_FIELDS:
+        content[field] = text
+    else:
+        sections = merge_sections(current.sections, {field: text}, stage=locked.stage)
+    return _apply(
+        actor=actor,
+        sheet=locked,
+        content=content,
+        sections=sections,
+        is_public=locked.is_public,
+        territory=locked.territory,
+        themes=list(locked.themes.all()),
+        change_note=change_note,
+        verb="sheet.amended",
+    )

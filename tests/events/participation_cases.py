@@ -18,6 +18,7 @@ PARTICIPATION_NO_EVENT = {
     "amendments.amendable_fields": "a read",
     "amendments.field_text": "a pure function",
     "amendments.round_results_store": "a step of the close, which records its events",
+    "amendments.amendment_merge_preview": "a read",
 }
 
 
@@ -252,7 +253,51 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["ballot.cast"])
 
+    def _retained(w):
+        from amendments import services as amendments_services
+
+        box = {}
+
+        def steps():
+            round_, amendment = _round(w, judging=True)
+            amendments_services.ballot_cast(
+                actor=w.outsider,
+                round_=round_,
+                grades={"status_quo:summary": 0, str(amendment.pk): 6},
+            )
+            amendments_services.round_close(actor=w.staff, round_=round_)
+            amendment.refresh_from_db()
+            box["amendment"] = amendment
+
+        prepare(steps)
+        return box["amendment"]
+
+    def case_amendment_accept(w):
+        from amendments import services as amendments_services
+
+        amendment = _retained(w)
+        amendments_services.amendment_accept(actor=w.staff, amendment=amendment)
+        return Expect(["sheet.amended", "amendment.accept"], {sheet_row(w)})
+
+    def case_sheet_field_merge(w):
+        from projects.models import ProjectSheet
+        from projects.services import sheet_field_merge
+
+        prepare(lambda: ProjectSheet.objects.filter(pk=w.sheet.pk).update(stage="consultation"))
+        w.sheet.refresh_from_db()
+        sheet_field_merge(
+            actor=w.staff,
+            sheet=w.sheet,
+            base_version=w.sheet.current_version.number,
+            field="summary",
+            text="Un résumé fusionné.",
+            change_note="Amendement intégré.",
+        )
+        return Expect(["sheet.amended"], {sheet_row(w)})
+
     return {
+        "amendments.amendment_accept": [case_amendment_accept],
+        "projects.sheet_field_merge": [case_sheet_field_merge],
         "amendments.round_open": [case_round_open],
         "amendments.round_close_submissions": [case_round_close_submissions],
         "amendments.round_close": [case_round_close],
