@@ -106,8 +106,9 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
     )
     # "summary", "body" or a section code of the stage the sheet was in (projects.sections).
     field = models.CharField(_("champ"), max_length=40)
+    # Goes with its sheet (a deleted workspace takes its sheets, versions and amendments).
     base_version = models.ForeignKey(
-        "projects.SheetVersion", on_delete=models.PROTECT, related_name="+"
+        "projects.SheetVersion", on_delete=models.CASCADE, related_name="+"
     )
     text = models.TextField(_("texte proposé"), max_length=TEXT_MAX_CHARS)
     rationale = models.TextField(_("motivation"), max_length=RATIONALE_MAX_CHARS, blank=True)
