@@ -220,13 +220,14 @@ SHEET_FILTER_COLUMNS = (
     "workspace__visibility",
     "territory__slug",
 )
+# A result names its workspace when the workspace policy lets the user see it.
+WORKSPACE_RESULT_COLUMNS = ("workspace__slug", "workspace__name", "workspace__visibility")
 SHEET_INDEX_COLUMNS = (*SHEET_FILTER_COLUMNS, *_prefixed("current_version", VERSION_TEXT_COLUMNS))
 SHEET_RESULT_COLUMNS = (
     "slug",
     "stage",
     "updated",
-    "workspace__slug",
-    "workspace__name",
+    *WORKSPACE_RESULT_COLUMNS,
     *_prefixed("current_version", VERSION_TEXT_COLUMNS),
 )
 NOTE_TEXT_COLUMNS = (
@@ -367,7 +368,7 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
             .only(
                 *NOTE_TEXT_COLUMNS,
                 "published_at",
-                *_prefixed("sheet", ("slug", "stage", "workspace__slug", "workspace__name")),
+                *_prefixed("sheet", ("slug", "stage", *WORKSPACE_RESULT_COLUMNS)),
                 "sheet__current_version__title",
             )
         )
@@ -488,7 +489,7 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
         return (
             Document.objects.filter(trashed_at__isnull=True)
             .select_related("workspace", "current_revision")
-            .only(*DOCUMENT_COLUMNS, "updated", "workspace__name")
+            .only(*DOCUMENT_COLUMNS, "updated", *WORKSPACE_RESULT_COLUMNS)
         )
 
     def prepare(self, obj) -> dict:

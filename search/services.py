@@ -18,8 +18,7 @@ from documents.models import Document
 from documents.selectors import document_visibility_q
 from errors import DomainError
 from projects.models import Stage
-from workspace.models import Workspace
-from workspace.selectors import workspace_visibility_q
+from workspace.permissions import can_view_workspace, workspace_roles, workspace_roles_forget
 
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_state
@@ -132,12 +131,12 @@ def _visibility_sq(user: User | AnonymousUser | None) -> SQ | None:
         return SQ(public=True)
     if user.is_superuser:
         return None
-    from workspace.models import Membership
-
     condition = SQ(public=True)
-    member_ids = list(
-        Membership.objects.filter(user=user).order_by().values_list("workspace_id", flat=True)
-    )
+    # The user's memberships as they are now (a membership just granted widens this very
+    # search), kept in the roles the permission checks cache on the user: the page's
+    # workspace names are checked against the same rows, without a second query.
+    workspace_roles_forget(user)
+    member_ids = list(workspace_roles(user))
     if member_ids:
         condition |= SQ(workspace_id__in=member_ids)
     granted = _granted_document_keys(user, member_ids)
@@ -266,18 +265,11 @@ def search_query(
         for type_name, pk in window
         if pk in loaded[type_name]  # else it vanished between the two queries: left out
     ]
+    # A document granted to one person may sit in a workspace they may not see, whose name it
+    # must not tell: the workspace policy's check on the row just loaded (its roles cached on
+    # the user, read once per request).
     workspaces = [search_index.result_workspace(obj) for search_index, obj in shown]
-    # One query for the page: a document granted to one person may sit in a workspace they
-    # may not see, whose name it must not tell.
-    named = (
-        set(
-            Workspace.objects.filter(
-                workspace_visibility_q(user), pk__in={w.pk for w in workspaces if w is not None}
-            ).values_list("pk", flat=True)
-        )
-        if workspaces
-        else set()
-    )
+    named = {w.pk for w in workspaces if w is not None and can_view_workspace(user, w)}
     for (search_index, obj), workspace_row in zip(shown, workspaces, strict=True):
         visible_workspace = (
             workspace_row if workspace_row is not None and workspace_row.pk in named else None

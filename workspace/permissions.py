@@ -68,15 +68,22 @@ def workspace_of(obj: Any) -> Workspace | None:
     return getattr(obj, "workspace", None)
 
 
-def workspace_role(user: User | AnonymousUser | None, workspace: Workspace) -> str | None:
-    """The user's role in the workspace, cached on the user object (one query per request)."""
+def workspace_roles(user: User | AnonymousUser | None) -> dict[int, str]:
+    """workspace id → the user's role there, cached on the user object (one query per request;
+    none for anonymous or inactive accounts)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
+        return {}
     cache: dict[int, str] | None = getattr(user, _CACHE_ATTR, None)
     if cache is None:
-        cache = dict(Membership.objects.filter(user=user).values_list("workspace_id", "role"))
+        memberships = Membership.objects.filter(user=user).order_by()  # no join to sort
+        cache = dict(memberships.values_list("workspace_id", "role"))
         setattr(user, _CACHE_ATTR, cache)
-    return cache.get(workspace.pk)
+    return cache
+
+
+def workspace_role(user: User | AnonymousUser | None, workspace: Workspace) -> str | None:
+    """The user's role in the workspace, cached on the user object (one query per request)."""
+    return workspace_roles(user).get(workspace.pk)
 
 
 def workspace_roles_forget(user: User | AnonymousUser | None) -> None:
