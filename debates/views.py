@@ -47,7 +47,7 @@ LIST_PAGE_SIZE = 20
 FILTERS = ("territory", "theme", "state")
 
 
-def _call(
+def service_call(
     request: HttpRequest, form: Any, call: Callable[[], Any], rename: dict[str, str] | None = None
 ) -> tuple[Any, int]:
     """(value, status) of a service call: a model error lands on its field (400), a domain
@@ -134,7 +134,7 @@ def debate_create_view(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             values = form.cleaned_data
-            debate, status = _call(
+            debate, status = service_call(
                 request,
                 form,
                 lambda: debate_create(
@@ -227,7 +227,7 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     status = 400
     if form.is_valid():
-        comment, status = _call(
+        comment, status = service_call(
             request,
             form,
             lambda: comment_create(
@@ -289,7 +289,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            done, status = _call(
+            done, status = service_call(
                 request,
                 form,
                 lambda: comment_update(
@@ -360,7 +360,7 @@ def debate_close_view(request: HttpRequest, pk: int) -> HttpResponse:
                         quote=synthesis,
                     ),
                 )
-            done, status = _call(
+            done, status = service_call(
                 request,
                 form,
                 lambda: debate_close(actor=request.user, debate=debate, synthesis=synthesis),

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from debates.models import Comment
 from debates.permissions import COMMENT_POLICY
 from debates.selectors import debate_participants
-from debates.views import comment_url, posted
+from debates.views import comment_url, posted, service_call
 from errors import ConflictError, DomainError, ForbiddenError, NotFoundError
-from interface.views import attempt, policy_object
+from interface.views import policy_object
 from workspace.models import Workspace
 from workspace.permissions import WORKSPACE_POLICY
 
@@ -57,18 +57,6 @@ QUEUE_PAGE_SIZE = 30
 NOTICES_PAGE_SIZE = 30
 
 
-def _call(request: HttpRequest, form: Any, call: Any) -> tuple[Any, int]:
-    """(value, status): a model error on its field (400); a domain error above the fields
-    with the status the API would answer."""
-    try:
-        done = attempt(request, call, form=form)
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return None, 400
-    return done.value, done.status
-
-
 def _comment(request: HttpRequest, pk: int, action: str) -> Comment:
     return policy_object(
         request,
@@ -95,7 +83,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            done, status = _call(
+            done, status = service_call(
                 request,
                 form,
                 lambda: report_create(actor=request.user, comment=comment, **form.cleaned_data),
@@ -147,7 +135,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and situation == "open":
         status = 400
         if form.is_valid():
-            done, status = _call(
+            done, status = service_call(
                 request,
                 form,
                 lambda: appeal_create(
