@@ -38,7 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# Always the test settings, whatever the caller exported: the Makefile exports the developer's
+# (config.settings.dev), under which this ran in var/fabrique.sqlite3 and var/index-*.
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
 import django  # noqa: E402
 
