@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from amendments import demo as amendments_demo
 from debates import demo as debates_demo
 from documents import demo as documents_demo
 from moderation import demo as moderation_demo
@@ -22,6 +23,7 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("workflow", workflow_demo.seed),
     ("debates", debates_demo.seed),
     ("moderation", moderation_demo.seed),
+    ("amendments", amendments_demo.seed),
 ]
 
 
