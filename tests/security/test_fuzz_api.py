@@ -294,6 +294,41 @@ def world(tmp_path, settings):
         "document": document,
         "note": note,
         "link": link,
+        **_participation(workspace, owner, member),
+    }
+
+
+def _participation(workspace, owner, member) -> dict:
+    """A debate with a reported message, and a round in its judgment window with an amendment,
+    so that their endpoints are fuzzed past the 404 of a missing object."""
+    from amendments.models import AmendmentRound
+    from amendments.services import amendment_submit, round_open
+    from debates.services import comment_create, debate_create
+    from moderation.models import ModerationCase
+    from moderation.services import report_create
+    from tests.factories import SheetFactory
+
+    debate = debate_create(actor=owner, title="Un débat", workspace=workspace)
+    comment = comment_create(actor=member, debate=debate, body="Un message.")
+    report_create(actor=owner, comment=comment, reason="spam")
+    consulted = SheetFactory(workspace=workspace, author=owner, stage="consultation")
+    now = timezone.now()
+    round_ = round_open(
+        actor=owner,
+        sheet=consulted,
+        submission_ends=now + timedelta(days=1),
+        judgment_ends=now + timedelta(days=3),
+    )
+    amendment = amendment_submit(
+        actor=member, sheet=consulted, field="summary", text="Autre résumé.", base_version=1
+    )
+    AmendmentRound.objects.filter(pk=round_.pk).update(submission_ends=now)
+    return {
+        "debate": debate,
+        "comment": comment,
+        "case": ModerationCase.objects.get(comment=comment),
+        "round": round_,
+        "amendment": amendment,
     }
 
 
@@ -303,7 +338,16 @@ def _path_value(path: str, name: str, world: dict) -> str:
     if name == "slug":
         return world["workspace"].slug
     if name == "id":
-        return str({"documents": world["document"].pk, "sheets": world["sheet"].pk}.get(before, 1))
+        ids = {
+            "documents": world["document"].pk,
+            "sheets": world["sheet"].pk,
+            "debates": world["debate"].pk,
+            "comments": world["comment"].pk,
+            "cases": world["case"].pk,
+            "rounds": world["round"].pk,
+            "amendments": world["amendment"].pk,
+        }
+        return str(ids.get(before, 1))
     if name == "number":
         return "1"
     if name == "note_id":
