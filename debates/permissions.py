@@ -8,6 +8,8 @@ taken: 409, not 403); its author, moderators and staff close it with a synthesis
 
 from __future__ import annotations
 
+from typing import Any
+
 from policies import (
     ACTIVE,
     Policy,
@@ -65,7 +67,7 @@ SHEET_POLICY.extend(add_debate=ACTIVE)
 ACTIVE_STAGES = frozenset(s for s in Stage.values if s not in {"archived", "abandoned"})
 
 
-def author_badge(user) -> str | None:
+def author_badge(user: Any) -> str | None:
     """ "official" or "staff" for the badge shown beside the name; None otherwise."""
     if user is None or not getattr(user, "is_active", False):
         return None

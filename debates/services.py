@@ -148,7 +148,7 @@ def _refuse_unless_open(debate: Debate) -> None:
     if not comments_open(debate):
         raise DebateConflict(
             _("Le débat ne reçoit plus de message depuis le %(day)s.")
-            % {"day": debate.closes_on.strftime("%d/%m/%Y")}
+            % {"day": debate.closes_on.strftime("%d/%m/%Y") if debate.closes_on else ""}
         )
 
 

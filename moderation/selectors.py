@@ -63,13 +63,17 @@ def case_of_comment(comment: Any) -> ModerationCase | None:
 def notice_list(*, user: Actor) -> QuerySet[Notice]:
     if not getattr(user, "is_authenticated", False):
         return Notice.objects.none()
-    return Notice.objects.filter(recipient=user).select_related("case__comment__debate")
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None)).select_related(
+        "case__comment__debate"
+    )
 
 
 def notice_unread_count(*, user: Actor) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notice.objects.filter(
+        recipient_id=getattr(user, "pk", None), read_at__isnull=True
+    ).count()
 
 
 def charter_versions() -> QuerySet[CharterVersion]:
@@ -122,6 +126,7 @@ def register_month(
             "hours_to_decision", flat=True
         )
     )
+    known = [h for h in hours if h is not None]
     return {
         "month": f"{month.year:04d}-{month.month:02d}",
         "workspace": workspace.slug if workspace is not None else None,
@@ -129,7 +134,7 @@ def register_month(
         "reports_total": sum(reports.values()),
         "decisions": {kind: by_kind.get(kind, 0) for kind in DECISION_KINDS},
         "hidden_pending_review": by_kind.get("auto_hidden", 0),
-        "median_hours_to_decision": round(statistics.median(hours), 1) if hours else None,
+        "median_hours_to_decision": round(statistics.median(known), 1) if known else None,
         "appeals": by_kind.get("appeal", 0),
         "reversals": by_kind.get("reverse", 0),
     }
