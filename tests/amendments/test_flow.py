@@ -74,9 +74,7 @@ def test_quorum_not_met_retains_nothing():
     round_ = open_round(quorum=3)
     a = submit(round_, UserFactory())
     round_ = to_judgment(round_)
-    ballot_cast(
-        actor=UserFactory(), round_=round_, grades={"status_quo:summary": 0, str(a.pk): 6}
-    )
+    ballot_cast(actor=UserFactory(), round_=round_, grades={"status_quo:summary": 0, str(a.pk): 6})
     round_close(actor=staff(), round_=round_)
     a.refresh_from_db()
     assert a.state == Amendment.State.NOT_RETAINED
