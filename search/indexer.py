@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -280,58 +281,78 @@ def _reset_index(backend, using: str) -> None:
         backend.clear()
 
 
+@contextlib.contextmanager
+def _long_lived_heap():
+    """A rebuild makes a few hundred thousand short-lived model instances, and each of the
+    cyclic garbage collector's full passes scanned Django's whole heap again, which lives as
+    long as the process: set aside until the end of the rebuild (`gc.freeze`), a tenth less
+    CPU at 100,000 entries, same peak memory. (Rarer young collections saved more time but let
+    garbage cycles pile up past 300 MiB: the thresholds stay as they are.)"""
+    freeze = gc.get_freeze_count() == 0  # else the process froze its own heap: left as it is
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
 def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default") -> int:
     """Index everything from the database; the caller holds the writer lease."""
     lease_acquire(holder, name=REBUILD_LEASE)
-    try:
-        backend = connections[using].get_backend()
-        in_place = bool(index_path(using)) and index_present(using) and _schema_unchanged(backend)
-        if in_place:
-            _mark_rebuilding(index_path(using))
-        else:
-            _reset_index(backend, using)
-        unified = connections[using].get_unified_index()
+    with _long_lived_heap():
+        try:
+            backend = connections[using].get_backend()
+            in_place = (
+                bool(index_path(using)) and index_present(using) and _schema_unchanged(backend)
+            )
+            if in_place:
+                _mark_rebuilding(index_path(using))
+            else:
+                _reset_index(backend, using)
+            unified = connections[using].get_unified_index()
 
-        def batches():
-            """Every indexable object, in chunks read by primary key; the leases are
-            renewed before each chunk."""
-            for model in unified.get_indexed_models():
-                search_index = unified.get_index(model)
-                qs = search_index.index_queryset()
-                last_pk = None
-                while True:
-                    chunk_qs = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-                    chunk = list(chunk_qs[:batch_size])
-                    if not chunk:
-                        break
-                    lease_acquire(holder)
-                    lease_acquire(holder, name=REBUILD_LEASE)
-                    yield [(search_index, obj) for obj in chunk]
-                    last_pk = chunk[-1].pk
+            def batches():
+                """Every indexable object, in chunks read by primary key; the leases are
+                renewed before each chunk."""
+                for model in unified.get_indexed_models():
+                    search_index = unified.get_index(model)
+                    qs = search_index.index_queryset()
+                    last_pk = None
+                    while True:
+                        chunk_qs = qs if last_pk is None else qs.filter(pk__gt=last_pk)
+                        chunk = list(chunk_qs[:batch_size])
+                        if not chunk:
+                            break
+                        lease_acquire(holder)
+                        lease_acquire(holder, name=REBUILD_LEASE)
+                        yield [(search_index, obj) for obj in chunk]
+                        last_pk = chunk[-1].pk
 
-        if hasattr(backend, "apply_batches"):
-            # tantivy: one writer for the whole rebuild and one commit at the end, so readers
-            # keep the old index until the new one is whole.
-            return backend.apply_batches(batches(), clear=in_place)
-        # In place, the first chunk's commit replaces the old entries: until then readers
-        # keep the old index, never an empty one.
-        clear_pending = in_place
-        total = 0
-        for updates in batches():
-            _apply(updates, [], using=using, clear=clear_pending)
-            clear_pending = False
-            total += len(updates)
-        if clear_pending:  # nothing to index: still drop what the old index held
-            _apply([], [], using=using, clear=True)
-        # Pending outbox rows are left alone: a row may belong to a change committed after
-        # its object was read above, and replaying it next drain is harmless.
-    finally:
-        path = index_path(using)
-        if path:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(path, REBUILD_MARKER))
-        lease_release(holder, name=REBUILD_LEASE)
-        IndexerLease.objects.filter(name=REBUILD_REQUEST).update(holder="", expires_at=None)
+            if hasattr(backend, "apply_batches"):
+                # tantivy: one writer for the whole rebuild and one commit at the end, so readers
+                # keep the old index until the new one is whole.
+                return backend.apply_batches(batches(), clear=in_place)
+            # In place, the first chunk's commit replaces the old entries: until then readers
+            # keep the old index, never an empty one.
+            clear_pending = in_place
+            total = 0
+            for updates in batches():
+                _apply(updates, [], using=using, clear=clear_pending)
+                clear_pending = False
+                total += len(updates)
+            if clear_pending:  # nothing to index: still drop what the old index held
+                _apply([], [], using=using, clear=True)
+            # Pending outbox rows are left alone: a row may belong to a change committed after
+            # its object was read above, and replaying it next drain is harmless.
+        finally:
+            path = index_path(using)
+            if path:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(path, REBUILD_MARKER))
+            lease_release(holder, name=REBUILD_LEASE)
+            IndexerLease.objects.filter(name=REBUILD_REQUEST).update(holder="", expires_at=None)
     return total
 
 
