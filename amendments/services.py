@@ -397,9 +397,16 @@ def _merge_parts(amendment: Amendment, current: SheetVersion) -> Merged:
     return merge3(base, field_text(current, amendment.field), amendment.text)
 
 
+def _current_version(sheet: ProjectSheet) -> SheetVersion:
+    """The sheet's current version, read again (not the one a stale object points to)."""
+    version_id = ProjectSheet.objects.values_list("current_version_id", flat=True).get(pk=sheet.pk)
+    assert version_id is not None  # a sheet is created with its version 1
+    return SheetVersion.objects.get(pk=version_id)
+
+
 def amendment_merge_preview(*, amendment: Amendment) -> dict[str, Any]:
     """What accepting would write: the field now, the merged text, and any conflict."""
-    current = SheetVersion.objects.get(pk=amendment.sheet.current_version_id)
+    current = _current_version(amendment.sheet)
     merged = _merge_parts(amendment, current)
     return {
         "field": amendment.field,
@@ -457,7 +464,7 @@ def amendment_accept(*, actor: User, amendment: Amendment) -> Amendment:
         raise AmendmentConflict(
             _("Les amendements retenus d'un même champ s'intègrent dans l'ordre de leur rang.")
         )
-    current = SheetVersion.objects.get(pk=sheet.current_version_id)
+    current = _current_version(sheet)
     merged = _merge_parts(fresh, current)
     if merged.conflicts:
         raise AmendmentMergeConflict(
@@ -485,7 +492,7 @@ def amendment_accept(*, actor: User, amendment: Amendment) -> Amendment:
 
 
 def _rebase_pending(*, sheet: ProjectSheet, field: str, exclude: int) -> None:
-    version = SheetVersion.objects.get(pk=sheet.current_version_id)
+    version = _current_version(sheet)
     pending = (
         Amendment.objects.select_related("base_version")
         .filter(sheet=sheet, field=field, state=Amendment.State.SUBMITTED)

@@ -138,3 +138,11 @@ def comments_open(debate: Debate) -> bool:
     if debate.state != Debate.State.OPEN:
         return False
     return debate.closes_on is None or timezone.localdate() <= debate.closes_on
+
+
+def comment_queryset() -> QuerySet[Comment]:
+    """What a page about one message reads with it: its debate's place (for the policy and the
+    way back), its author and its parent."""
+    return Comment.objects.select_related(
+        "debate__sheet__workspace", "debate__workspace", "debate__territory", "author", "parent"
+    )

@@ -35,6 +35,7 @@ from .models import Comment, Debate
 from .permissions import COMMENT_POLICY, DEBATE_POLICY
 from .selectors import (
     THREADS_PER_PAGE,
+    comment_queryset,
     comment_threads,
     comments_open,
     debate_get_visible,
@@ -263,15 +264,7 @@ def comment_goto(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _own_comment(request: HttpRequest, pk: int, action: str) -> Comment:
-    return policy_object(
-        request,
-        COMMENT_POLICY,
-        action,
-        queryset=Comment.objects.select_related(
-            "debate__sheet__workspace", "debate__workspace", "debate__territory", "parent"
-        ),
-        pk=pk,
-    )
+    return policy_object(request, COMMENT_POLICY, action, queryset=comment_queryset(), pk=pk)
 
 
 @login_required

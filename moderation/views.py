@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from debates.models import Comment
 from debates.permissions import COMMENT_POLICY
-from debates.selectors import debate_participants
+from debates.selectors import comment_queryset, debate_participants
 from debates.views import comment_url, posted, service_call
 from errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from interface.views import policy_object
@@ -58,15 +58,7 @@ NOTICES_PAGE_SIZE = 30
 
 
 def _comment(request: HttpRequest, pk: int, action: str) -> Comment:
-    return policy_object(
-        request,
-        COMMENT_POLICY,
-        action,
-        queryset=Comment.objects.select_related(
-            "debate__sheet__workspace", "debate__workspace", "author", "parent"
-        ),
-        pk=pk,
-    )
+    return policy_object(request, COMMENT_POLICY, action, queryset=comment_queryset(), pk=pk)
 
 
 # --- a reader reports, an author appeals ---
