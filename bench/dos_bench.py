@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# Always the test settings: `make` exports config.settings.dev, which a setdefault would keep.
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
 import django  # noqa: E402
 
