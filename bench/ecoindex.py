@@ -75,6 +75,7 @@ class KeyPage:
 
 def key_pages() -> list[KeyPage]:
     """The key pages, on objects of the demo data (looked up before any browser starts)."""
+    from debates.models import Debate
     from documents.models import Document
     from projects.models import ProjectSheet
     from workspace.models import Workspace
@@ -82,7 +83,8 @@ def key_pages() -> list[KeyPage]:
     sheet = ProjectSheet.objects.filter(is_public=True).order_by("pk").first()
     workspace = Workspace.objects.get(slug="collectif-velo-neudorf")
     document = Document.objects.filter(workspace=workspace, visibility="public").first()
-    assert sheet and document, "the demo data changed: pick other key objects"
+    debate = Debate.objects.filter(sheet__slug="stationnement-velos-gare-centrale").first()
+    assert sheet and document and debate, "the demo data changed: pick other key objects"
     return [
         KeyPage("home", "/"),
         KeyPage("sheet-list", "/fiches/"),
@@ -93,6 +95,12 @@ def key_pages() -> list[KeyPage]:
         KeyPage("document", f"/documents/{document.pk}/"),
         KeyPage("document-editor", f"/documents/{document.pk}/", "alice@demo.fabrique.test"),
         KeyPage("board", "/suivi/", "agent@demo.fabrique.test"),
+        KeyPage("debate-list", "/debats/"),
+        KeyPage("debate", debate.get_absolute_url()),
+        KeyPage("debate-member", debate.get_absolute_url(), "alice@demo.fabrique.test"),
+        KeyPage("moderation-queue", "/moderation/", "moderation2@demo.fabrique.test"),
+        KeyPage("charter", "/moderation/charte/"),
+        KeyPage("register", "/moderation/registre/"),
         KeyPage("login", "/comptes/connexion/"),
         KeyPage("signup", "/comptes/inscription/"),
         KeyPage("api-docs", "/api/docs/", ready=".swagger-ui .opblock"),
