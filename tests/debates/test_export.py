@@ -22,8 +22,6 @@ def test_export_has_own_debates_messages_and_reports_only():
     export = personal_data_export(user=me)
     assert [d["title"] for d in export["debates"]] == ["Mon débat"]
     assert [m["body"] for m in export["debate_messages"]] == ["Mon message à moi"]
-    assert [(r["reason"], r["details"]) for r in export["reports"]] == [
-        ("off_topic", "Hors sujet")
-    ]
+    assert [(r["reason"], r["details"]) for r in export["reports"]] == [("off_topic", "Hors sujet")]
     assert "Le message d'un autre" not in json.dumps(export)
     assert personal_data_export(user=other)["reports"] == []
