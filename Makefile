@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates clean
+.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -138,6 +138,13 @@ bench-board: install
 DEBATE_COMMENTS ?= 5000
 bench-debates: install
 	$(PY) bench/debates_bench.py --comments $(DEBATE_COMMENTS) --n 60 --append docs/benchmarks.md
+
+# Amendments benchmark: a round with 20 amendments and AMENDMENT_BALLOTS ballots (bulk-inserted):
+# casting a ballot, closing the round (tally in one GROUP BY, ranking, results stored) and
+# reading the results vs a trivial API view, in process; figures appended to docs/benchmarks.md.
+AMENDMENT_BALLOTS ?= 10000
+bench-amendments: install
+	$(PY) bench/amendments_bench.py --ballots $(AMENDMENT_BALLOTS) --n 40 --append docs/benchmarks.md
 
 # Search benchmark: SEARCH_N generated French sheets + documents in a throw-away database and
 # index; indexing rate, index size, indexer memory, API search p50/p95 vs raw Whoosh vs a
