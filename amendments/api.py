@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -391,3 +391,26 @@ class RoundResults(RoundAPIView):
                 ],
             }
         )
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "round": {"type": "integer"}},
+        },
+    }
+)
+class MergedAmendmentsField(serializers.Field):
+    """The amendments a version merged (registered on the versions of projects' API from
+    `AmendmentsConfig.ready`, with their prefetch): each version's history names its sources."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        return [
+            {"id": a.pk, "round": a.round_id, "field": a.field, "author": a.author_id}
+            for a in value.merged_amendments.all()
+        ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
@@ -90,10 +90,21 @@ def sheet_get_visible(
     return sheet
 
 
+# Relations of a version that upper apps show in its history (the amendments it merged), read
+# with the list in one query each: registered from their AppConfig.ready().
+VERSION_PREFETCHES: list[Any] = []
+
+
+def sheet_version_prefetch_register(lookup: Any) -> None:
+    if lookup not in VERSION_PREFETCHES:
+        VERSION_PREFETCHES.append(lookup)
+
+
 def sheet_version_list(*, sheet: ProjectSheet) -> QuerySet[SheetVersion]:
     """Versions of a sheet already checked visible, newest first, without their content."""
     return (
         SheetVersion.objects.filter(sheet=sheet)
+        .prefetch_related(*VERSION_PREFETCHES)
         .select_related("author")
         .only(
             "id",

@@ -17,6 +17,7 @@ from .serializers import (
     VersionDetailSerializer,
     VersionListSerializer,
     sheet_detail_field_register,
+    sheet_version_field_register,
 )
 from .sheets import SheetDetail, SheetList, WorkspaceSheetCreate
 from .versions import SheetDiff, SheetVersionDetail, SheetVersionList, SheetVersionRestore
@@ -43,4 +44,5 @@ __all__ = [
     "VersionListSerializer",
     "WorkspaceSheetCreate",
     "sheet_detail_field_register",
+    "sheet_version_field_register",
 ]

@@ -195,7 +195,24 @@ class SheetUpdateSerializer(SheetWriteSerializer):
         return fields
 
 
-class VersionListSerializer(serializers.ModelSerializer):
+# Read-only fields upper apps add to a version in the history (amendments: what it merged).
+VERSION_FIELDS: dict[str, Callable[[], serializers.Field]] = {}
+
+
+def sheet_version_field_register(name: str, field: Callable[[], serializers.Field]) -> None:
+    """`field` makes a read-only serializer field whose source is the version itself; pair it
+    with `projects.selectors.sheet_version_prefetch_register` so the list stays one query each."""
+    VERSION_FIELDS[name] = field
+
+
+class _WithRegisteredFields:
+    def get_fields(self):
+        fields = super().get_fields()  # type: ignore[misc]
+        fields.update({name: make() for name, make in VERSION_FIELDS.items()})
+        return fields
+
+
+class VersionListSerializer(_WithRegisteredFields, serializers.ModelSerializer):
     author = PublicUserSerializer(read_only=True)
 
     class Meta:
@@ -204,7 +221,7 @@ class VersionListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VersionDetailSerializer(serializers.ModelSerializer):
+class VersionDetailSerializer(_WithRegisteredFields, serializers.ModelSerializer):
     author = PublicUserSerializer(read_only=True)
 
     class Meta:

@@ -148,3 +148,20 @@ def test_not_retained_amendments_cannot_be_accepted():
     round_close(actor=staff(), round_=round_)
     response = client_for(staff()).post(f"/api/v1/amendments/{a.pk}/accept/")
     assert response.status_code == 409
+
+
+def test_the_history_names_the_amendments_each_version_merged(django_assert_max_num_queries):
+    sheet, _round, (first, second) = closed_round_with(
+        "Une piste longe la rue du Jura sur le côté pair.",
+        "La piste longe la rue du Jura sur le côté pair et impair.",
+    )
+    agent = client_for(staff())
+    agent.post(f"/api/v1/amendments/{first.pk}/accept/")
+    agent.post(f"/api/v1/amendments/{second.pk}/accept/")
+    anonymous = client_for(None)
+    with django_assert_max_num_queries(4):  # one per relation, not one per version
+        versions = anonymous.get(f"/api/v1/sheets/{sheet.pk}/versions/").json()["results"]
+    merged = {v["number"]: [a["id"] for a in v["amendments"]] for v in versions}
+    assert merged == {3: [second.pk], 2: [first.pk], 1: []}
+    detail = anonymous.get(f"/api/v1/sheets/{sheet.pk}/versions/2/").json()
+    assert [a["id"] for a in detail["amendments"]] == [first.pk]
