@@ -37,6 +37,7 @@ urlpatterns = [
     path("suivi/", include("workflow.urls")),
     path("recherche/", include("search.urls")),
     path("debats/", include("debates.urls")),
+    path("amendements/", include("amendments.urls")),
     path("moderation/", include("moderation.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

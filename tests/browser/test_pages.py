@@ -29,6 +29,14 @@ def sheet(slug: str, view: str = "portal:sheet", query: str = "") -> Callable[[]
     return url
 
 
+def demo_amendment() -> str:
+    from amendments.models import Amendment
+
+    first = Amendment.objects.filter(sheet__slug="stationnement-velos-gare-centrale").first()
+    assert first is not None, "the demo data has an amendment round"
+    return reverse("amendments:detail", args=[first.pk])
+
+
 def document(title: str) -> Callable[[], str]:
     def url() -> str:
         from documents.models import Document
@@ -100,6 +108,8 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "moderation-case": (MODERATION, demo_case),
     "board": (AGENT, "/suivi/"),
     "sheet-staff": (AGENT, sheet(JURA)),
+    "amendment": (None, demo_amendment),
+    "amendment-author": ("bob@demo.fabrique.test", demo_amendment),
 }
 
 # Pages known to scroll sideways at some width, each with its cause: strict, so that the day the

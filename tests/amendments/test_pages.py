@@ -1,0 +1,79 @@
+"""The amendment page: its word diff, its author's withdrawal (confirmed), and visibility."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from amendments.models import Amendment
+from amendments.services import amendment_submit
+
+from ..factories import SheetFactory, UserFactory, WorkspaceFactory, member
+from .factories import open_round, to_judgment
+
+pytestmark = pytest.mark.django_db
+
+
+def page(user, path, method="get", data=None):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return getattr(client, method)(path, data or {})
+
+
+def test_the_page_shows_the_word_diff_and_the_rationale():
+    round_ = open_round(SheetFactory(stage="consultation", summary="Un parking de 500 places."))
+    author = UserFactory()
+    a = amendment_submit(
+        actor=author,
+        sheet=round_.sheet,
+        field="summary",
+        text="Un parking de 1 000 places.",
+        base_version=1,
+        rationale="La demande est forte.",
+    )
+    html = page(None, f"/amendements/{a.pk}/").content.decode()
+    assert "<del" in html and "500" in html and "<ins" in html and "1 000" in html
+    assert "La demande est forte." in html
+    assert "Retirer mon amendement" not in html
+    assert "Retirer mon amendement" in page(author, f"/amendements/{a.pk}/").content.decode()
+
+
+def test_withdrawal_asks_first_then_withdraws():
+    round_ = open_round()
+    author = UserFactory()
+    a = amendment_submit(
+        actor=author, sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    asked = page(author, f"/amendements/{a.pk}/retirer/", "post")
+    assert asked.status_code == 200 and "Oui, retirer mon amendement" in asked.content.decode()
+    assert Amendment.objects.get(pk=a.pk).state == "submitted"
+    done = page(author, f"/amendements/{a.pk}/retirer/", "post", {"confirmed": "1"})
+    assert done.status_code == 302
+    assert Amendment.objects.get(pk=a.pk).state == "withdrawn"
+    assert page(UserFactory(), f"/amendements/{a.pk}/retirer/", "post").status_code == 403
+
+
+def test_no_withdrawal_once_judging():
+    round_ = open_round()
+    author = UserFactory()
+    a = amendment_submit(
+        actor=author, sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    to_judgment(round_)
+    assert "Retirer mon amendement" not in page(author, f"/amendements/{a.pk}/").content.decode()
+    page(author, f"/amendements/{a.pk}/retirer/", "post", {"confirmed": "1"})
+    assert Amendment.objects.get(pk=a.pk).state == "submitted"
+
+
+def test_a_private_sheets_amendment_is_not_found_by_outsiders():
+    private = WorkspaceFactory(visibility="private")
+    sheet = SheetFactory(workspace=private, stage="consultation")
+    insider = member(private)
+    round_ = open_round(sheet, actor=UserFactory(is_superuser=True, is_staff=True))
+    a = amendment_submit(
+        actor=insider, sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    assert page(None, f"/amendements/{a.pk}/").status_code == 404
+    assert page(UserFactory(), f"/amendements/{a.pk}/").status_code == 404
+    assert page(insider, f"/amendements/{a.pk}/").status_code == 200
