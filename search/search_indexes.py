@@ -18,6 +18,8 @@ from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 
+from amendments.models import Amendment
+from amendments.permissions import AMENDMENT_POLICY
 from debates.models import Debate
 from debates.permissions import DEBATE_POLICY
 from documents.models import Document
@@ -663,6 +665,88 @@ class DebateIndex(FabriqueIndex, indexes.Indexable):
         return _join(obj.synthesis, body) or obj.title
 
 
+class AmendmentIndex(FabriqueIndex, indexes.Indexable):
+    """Amendments once submitted (withdrawn ones leave the index): the proposed text and its
+    rationale, as visible as their sheet."""
+
+    type_name = "amendment"
+
+    def get_model(self):
+        return Amendment
+
+    def index_queryset(self, using=None) -> QuerySet[Amendment]:
+        return (
+            Amendment.objects.exclude(state=Amendment.State.WITHDRAWN)
+            .select_related("sheet", "sheet__workspace", "sheet__territory")
+            .only(
+                "text",
+                "rationale",
+                "field",
+                "state",
+                "created",
+                "sheet_id",
+                *_prefixed("sheet", SHEET_FILTER_COLUMNS),
+            )
+            .prefetch_related(_themes_prefetch("sheet__themes"))
+            .order_by("pk")
+        )
+
+    def results_queryset(self) -> QuerySet[Amendment]:
+        return Amendment.objects.exclude(state=Amendment.State.WITHDRAWN).select_related(
+            "sheet", "sheet__workspace"
+        )
+
+    def prepare(self, obj: Amendment) -> dict:
+        data = super().prepare(obj)
+        data.update(_sheet_filters(obj.sheet))
+        return data
+
+    def prepare_text(self, obj: Amendment) -> str:
+        return _join(obj.text, obj.rationale)
+
+    def prepare_workspace_id(self, obj: Amendment) -> int:
+        return obj.sheet.workspace_id
+
+    def prepare_workspace(self, obj: Amendment) -> str:
+        return obj.sheet.workspace.slug
+
+    def prepare_public(self, obj: Amendment) -> bool:
+        return can_view_sheet(None, obj.sheet)
+
+    def visible_pks(
+        self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
+    ) -> set[int]:
+        return set(
+            Amendment.objects.filter(
+                AMENDMENT_POLICY.visible_q(user),
+                _sheet_filters_q(filters, prefix="sheet__"),
+                _workspace_filter_q(filters, "sheet__workspace__"),
+                _pks_in(pks),
+            )
+            .exclude(state=Amendment.State.WITHDRAWN)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+
+    def result_title(self, obj: Amendment) -> str:
+        return f"Amendement · {obj.sheet.title}"
+
+    def result_stage(self, obj: Amendment) -> str | None:
+        return obj.sheet.stage
+
+    def result_workspace(self, obj: Amendment) -> Workspace:
+        return obj.sheet.workspace
+
+    def result_modified(self, obj: Amendment) -> Any:
+        return obj.created
+
+    def snippet_text(self, obj: Amendment, query: str = "") -> str:
+        text = obj.text
+        if obj.field != "summary":  # the body and the sections are Markdown
+            text = markdown_excerpt(text, query, limit=MARKDOWN_EXCERPT_CHARS)
+        return _join(text, obj.rationale)
+
+
 def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, Any]]:
     """What else to reindex when a sheet or a workspace changes: the entries that copy their
     stage, slugs and visibility (framing notes, documents; a workspace's sheets too)."""
@@ -671,9 +755,9 @@ def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, 
     unified = connections["default"].get_unified_index()
     if model is ProjectSheet:
         lookup = "sheet_id__in"
-        targets = [FramingNote, Document, Debate]
+        targets = [FramingNote, Document, Debate, Amendment]
     elif model is Workspace:
-        targets = [ProjectSheet, FramingNote, Document, Debate]
+        targets = [ProjectSheet, FramingNote, Document, Debate, Amendment]
         lookup = None
     else:
         return []
@@ -681,7 +765,11 @@ def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, 
     for target in targets:
         search_index = unified.get_index(target)
         if lookup is None:
-            key = "sheet__workspace_id__in" if target is FramingNote else "workspace_id__in"
+            key = (
+                "sheet__workspace_id__in"
+                if target in (FramingNote, Amendment)
+                else "workspace_id__in"
+            )
         else:
             key = lookup
         for obj in search_index.index_queryset().filter(**{key: pks}):
@@ -705,11 +793,15 @@ def workspace_index_targets(workspace_id: int, *, delete: bool = False) -> list[
     documents = Document.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
     debates = Debate.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True)
     if delete:
+        amendments = Amendment.objects.filter(sheet__workspace_id=workspace_id).values_list(
+            "pk", flat=True
+        )
         return [
             (ProjectSheet, sheets),
             (FramingNote, notes),
             (Document, documents),
             (Debate, debates),
+            (Amendment, amendments),
         ]
     return [
         (ProjectSheet, sheets),

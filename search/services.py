@@ -34,7 +34,7 @@ PAGE_SIZE = 20
 # Relevance-ranked hits re-checked against the database per query. The count is exact up to
 # this many hits; past it the result list stops (refine the query) — see docs/search.md.
 MAX_CANDIDATES = getattr(settings, "FABRIQUE_SEARCH_MAX_RESULTS", 1000)
-RESULT_TYPES = ("sheet", "document", "framing_note", "debate")
+RESULT_TYPES = ("sheet", "document", "framing_note", "debate", "amendment")
 
 
 class SearchError(DomainError):

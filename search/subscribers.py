@@ -7,6 +7,7 @@ the target what to re-index or remove. The outbox rows commit or roll back with 
 
 from __future__ import annotations
 
+from amendments.models import Amendment
 from debates.models import Debate
 from documents.models import Document
 from events.registry import Event
@@ -60,6 +61,10 @@ def search_on_event(event: Event) -> None:
     elif isinstance(target, Debate):
         # Opened, closed (its synthesis becomes searchable), archived.
         if verb.startswith("debate."):
+            index_enqueue(target)
+    elif isinstance(target, Amendment):
+        # Submitted, rebased, withdrawn (it leaves the index), retained, accepted, rejected…
+        if verb.startswith("amendment."):
             index_enqueue(target)
     elif target is None and verb == "document.purged":
         # The row is about to go: the event names it by its primary key.

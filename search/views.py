@@ -17,6 +17,7 @@ TYPE_LABELS = {
     "document": _("Documents"),
     "framing_note": _("Notes de cadrage"),
     "debate": _("Débats"),
+    "amendment": _("Amendements"),
 }
 FILTERS = ("type", "stage", "territory", "theme", "workspace")
 

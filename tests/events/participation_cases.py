@@ -136,6 +136,9 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["charter.published"])
 
+    def amendment_row(a, action="update"):
+        return ("amendment", a.pk, action)
+
     def _round(w, *, judging=False):
         import datetime
 
@@ -198,10 +201,10 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
     def case_round_close(w):
         from amendments import services as amendments_services
 
-        round_, _amendment = _round(w)
+        round_, amendment = _round(w)
         amendments_services.round_close(actor=w.staff, round_=round_)
         # No ballot: the amendment does not beat the current text, it is set aside.
-        return Expect(["amendment.set_aside", "amendment_round.close"])
+        return Expect(["amendment.set_aside", "amendment_round.close"], {amendment_row(amendment)})
 
     def case_round_sync(w):
         from amendments import services as amendments_services
@@ -221,17 +224,17 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         from amendments import services as amendments_services
 
         round_, _amendment = _round(w)
-        amendments_services.amendment_submit(
+        new = amendments_services.amendment_submit(
             actor=w.owner, sheet=w.sheet, field="body", text="Un autre corps.", base_version=1
         )
-        return Expect(["amendment.submitted"])
+        return Expect(["amendment.submitted"], {amendment_row(new)})
 
     def case_amendment_withdraw(w):
         from amendments import services as amendments_services
 
         _round_, amendment = _round(w)
         amendments_services.amendment_withdraw(actor=w.reader, amendment=amendment)
-        return Expect(["amendment.withdraw"])
+        return Expect(["amendment.withdraw"], {amendment_row(amendment)})
 
     def case_amendment_reject(w):
         from amendments import services as amendments_services
@@ -240,7 +243,7 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         amendments_services.amendment_reject(
             actor=w.staff, amendment=amendment, motivation="Hors du cadre fixé."
         )
-        return Expect(["amendment.reject"])
+        return Expect(["amendment.reject"], {amendment_row(amendment)})
 
     def case_ballot_cast(w):
         from amendments import services as amendments_services
@@ -277,7 +280,9 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
 
         amendment = _retained(w)
         amendments_services.amendment_accept(actor=w.staff, amendment=amendment)
-        return Expect(["sheet.amended", "amendment.accept"], {sheet_row(w)})
+        return Expect(
+            ["sheet.amended", "amendment.accept"], {sheet_row(w), amendment_row(amendment)}
+        )
 
     def case_sheet_field_merge(w):
         from projects.models import ProjectSheet
