@@ -7,6 +7,7 @@ from typing import Any
 
 from django.shortcuts import render
 
+from amendments.selectors import amendment_list, round_list, round_phase
 from debates.permissions import ACTIVE_STAGES
 from debates.selectors import debate_list_visible
 from documents.permissions import can_add_document
@@ -141,6 +142,29 @@ def _timeline(sheet: ProjectSheet, documents: list) -> list[dict]:
 SHEET_DEBATES = 10
 
 
+def _amendments(user, sheet) -> dict:
+    """The sheet's latest amendment round, announced with its rule and settings from its
+    opening, and its amendments (none of it when the sheet never had a round)."""
+    round_ = round_list(user=user, sheet=sheet).first()
+    if round_ is None:
+        return {"amendment_round": None}
+    from amendments.models import AmendmentRound, Grade
+    from amendments.services import amendable_fields
+
+    labels = amendable_fields(sheet)
+    amendments = list(
+        amendment_list(user=user, sheet=sheet).filter(round=round_).order_by("field", "pk")
+    )
+    for amendment in amendments:
+        amendment.field_label = labels.get(amendment.field, amendment.field)
+    return {
+        "amendment_round": round_,
+        "amendment_phase": AmendmentRound.State(round_phase(round_)).label,
+        "amendment_min_grade": Grade(round_.min_grade).label,
+        "amendments": amendments,
+    }
+
+
 def sheet_page(request, pk: int | None = None, slug: str | None = None):
     """The sheet page, by its readable address (`/fiches/<slug>/`, the canonical one) or by its
     id (kept for the links already out there). Both look the sheet up the same way, so a private
@@ -169,6 +193,7 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         "debates_open": sheet.stage in ACTIVE_STAGES,
         "can_open_debate": sheet.stage in ACTIVE_STAGES
         and SHEET_POLICY.check(request.user, sheet, "add_debate"),
+        **_amendments(request.user, sheet),
     }
     response = render(request, "portal/sheet.html", context)
     # The id address serves the page too (no redirect: one round trip, and every link already

@@ -77,3 +77,14 @@ def test_a_private_sheets_amendment_is_not_found_by_outsiders():
     assert page(None, f"/amendements/{a.pk}/").status_code == 404
     assert page(UserFactory(), f"/amendements/{a.pk}/").status_code == 404
     assert page(insider, f"/amendements/{a.pk}/").status_code == 200
+
+
+def test_the_sheet_page_announces_the_round_with_its_rule():
+    round_ = open_round(min_grade=4, quorum=12)
+    a = amendment_submit(
+        actor=UserFactory(), sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    html = page(None, round_.sheet.get_absolute_url()).content.decode()
+    assert "jugement majoritaire" in html and "« Bien »" in html and "12 votant·es" in html
+    assert f'href="/amendements/{a.pk}/"' in html and "Résumé" in html
+    assert "Tour d'amendements : dépôt des amendements" in html

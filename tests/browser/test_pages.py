@@ -109,6 +109,7 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "board": (AGENT, "/suivi/"),
     "sheet-staff": (AGENT, sheet(JURA)),
     "amendment": (None, demo_amendment),
+    "sheet-amendments": (None, sheet("stationnement-velos-gare-centrale")),
     "amendment-author": ("bob@demo.fabrique.test", demo_amendment),
 }
 
