@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from events.services import event_record
@@ -55,8 +56,8 @@ def amendable_fields(sheet: ProjectSheet) -> dict[str, Any]:
     from projects.models import SheetVersion as _Version
 
     fields: dict[str, Any] = {
-        "summary": _Version._meta.get_field("summary").verbose_name,
-        "body": _Version._meta.get_field("body").verbose_name,
+        "summary": capfirst(_Version._meta.get_field("summary").verbose_name),
+        "body": capfirst(_Version._meta.get_field("body").verbose_name),
     }
     for section in SECTIONS:
         if section.stage == sheet.stage:
