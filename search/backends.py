@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from haystack.backends.whoosh_backend import (
@@ -23,6 +23,9 @@ from whoosh.writing import CLEAR
 from .analysis import FrenchAnalyzer, analyze
 
 logger = logging.getLogger(__name__)
+
+# What an outbox batch's plan gives a backend: (SearchIndex, instance) updates, identifier removals.
+Planned = tuple[Iterable[tuple[Any, Any]], Iterable[str]]
 
 # How long a batch waits for Whoosh's write lock (held by e.g. a running rebuild_index)
 # before giving up; the outbox rows stay and the next drain retries.
@@ -175,12 +178,20 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         ("app.model.pk"). Raises whoosh's LockError if the lock stays taken past the timeout,
         leaving the index untouched.
         """
+        return self.apply_planned(lambda: (updates, removals), clear=clear)
+
+    def apply_planned(self, plan: Callable[[], Planned], *, clear: bool = False) -> tuple[int, int]:
+        """Take Whoosh's writer lock, THEN call `plan` (which reads the objects' state from the
+        database), write and commit: batches are applied in the order their states were read, so
+        a drainer that stalled past its lease can never commit an older state over a newer one.
+        """
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
         writer = self.index.writer(timeout=WRITER_LOCK_TIMEOUT, delay=0.05)
         updated = removed = 0
         try:
+            updates, removals = plan()
             for identifier in removals:
                 writer.delete_by_term(ID, identifier)
                 removed += 1

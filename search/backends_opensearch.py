@@ -30,7 +30,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
@@ -398,6 +398,15 @@ class FrenchOpenSearchBackend(BaseSearchBackend):
             if failed:
                 raise OpenSearchError(400, failed[:5], "POST", f"{self._index_path}/_bulk")
         return updated, removed
+
+    def apply_planned(
+        self, plan: Callable[[], tuple[Iterable[Any], Iterable[str]]], *, clear: bool = False
+    ) -> tuple[int, int]:
+        """`plan` is called just before the bulk request. OpenSearch has no writer lock to take
+        first: the outbox lease alone orders batches (a drainer that lost it stops before its
+        next batch; docs/search.md names the window that is left)."""
+        updates, removals = plan()
+        return self.apply_batch(updates, removals, clear=clear)
 
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
         self.apply_batch([(index, obj) for obj in iterable], [])

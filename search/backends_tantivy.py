@@ -27,7 +27,7 @@ import logging
 import os
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import tantivy
@@ -42,6 +42,9 @@ from haystack.utils import get_identifier
 from .analysis import analyze
 
 logger = logging.getLogger(__name__)
+
+# What an outbox batch's plan gives a backend: (SearchIndex, instance) updates, identifier removals.
+Planned = tuple[Iterable[tuple[Any, Any]], Iterable[str]]
 
 # How long a batch waits for tantivy's writer lock (held by e.g. a manual rebuild_index in
 # another process) before giving up; the outbox rows stay and the next drain retries.
@@ -522,13 +525,20 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
     def apply_batch(
         self, updates: Iterable[tuple[Any, Any]], removals: Iterable[str], *, clear: bool = False
     ) -> tuple[int, int]:
-        """Apply a whole outbox batch with ONE writer and ONE commit.
+        """Apply a whole outbox batch with ONE writer and ONE commit."""
+        return self.apply_planned(lambda: (updates, removals), clear=clear)
+
+    def apply_planned(self, plan: Callable[[], Planned], *, clear: bool = False) -> tuple[int, int]:
+        """Take tantivy's writer lock, THEN call `plan` (which reads the objects' state from the
+        database), write and commit: batches are applied in the order their states were read, so
+        a drainer that stalled past its lease can never commit an older state over a newer one.
 
         Raises IndexBusy if another writer keeps tantivy's lock past the timeout, leaving
         the index untouched.
         """
         removed = 0
         with self._writing() as writer:
+            updates, removals = plan()
             if clear:
                 writer.delete_all_documents()
             for identifier in removals:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -175,6 +176,16 @@ def _plan(actions: OrderedDict[tuple[int, str], str], using: str = "default"):
     return updates, removals
 
 
+def _apply_planned(plan, using: str = "default") -> tuple[int, int]:
+    """An outbox batch: `plan` (reading the objects' state) runs once the engine's writer is
+    held, so states are committed in the order they were read (see `apply_planned`)."""
+    backend = connections[using].get_backend()
+    if hasattr(backend, "apply_planned"):
+        return backend.apply_planned(plan)
+    updates, removals = plan()
+    return _apply(updates, removals, using=using)
+
+
 def _apply(updates, removals, using: str = "default", *, clear: bool = False) -> tuple[int, int]:
     backend = connections[using].get_backend()
     if hasattr(backend, "apply_batch"):  # our embedded backends: one writer, one commit
@@ -218,14 +229,20 @@ def outbox_drain(
             logger.warning("search index missing: rebuilding it from the database")
             _rebuild_locked(holder, using=using)
         while max_batches is None or report.batches < max_batches:
-            lease_acquire(holder)
+            if not lease_acquire(holder):
+                # This drain stalled past its lease and another took over: it sees our rows.
+                logger.warning("search indexer lease lost: leaving the outbox to its new holder")
+                report.skipped_locked = True
+                break
             rows = list(IndexOutbox.objects.order_by("id")[:batch_size])
             if not rows:
                 break
-            updates, removals = _plan(_coalesce(rows), using=using)
+            actions = _coalesce(rows)
             for attempt in range(lock_retries):
                 try:
-                    updated, removed = _apply(updates, removals, using=using)
+                    updated, removed = _apply_planned(
+                        functools.partial(_plan, actions, using=using), using=using
+                    )
                     break
                 except (LockError, IndexBusy):
                     # Someone outside the outbox (a manual rebuild_index) holds the engine's
