@@ -1,4 +1,7 @@
-"""The ballot as a native form: one group of seven radios per candidate, named by a legend."""
+"""Forms of the amendment pages: the ballot (a native form, one group of seven radios per
+candidate named by a legend), opening a round, proposing an amendment, rejecting one.
+
+They check the shape of what is typed; the services decide the rest."""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ from typing import Any
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from .models import Grade
+from .models import MOTIVATION_MAX_CHARS, RATIONALE_MAX_CHARS, TEXT_MAX_CHARS, Grade
 
 
 def candidate_label(candidate: dict[str, Any], field_labels: dict[str, Any]) -> str:
@@ -49,3 +52,79 @@ class BallotForm(forms.Form):
 
     def grades(self) -> dict[str, int]:
         return {self.candidate_fields[name]: value for name, value in self.cleaned_data.items()}
+
+
+# --- opening a round, proposing, rejecting ---
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _moment_field(label: str, help_text: str) -> forms.DateTimeField:
+    """A day and an hour typed in the platform's time zone (Europe/Paris): the browser's
+    native picker, or "30/11/2026 18:00" typed by hand where it has none."""
+    return forms.DateTimeField(
+        label=label,
+        help_text=help_text,
+        input_formats=[DATETIME_INPUT, "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+        error_messages={
+            "required": _("Indiquez le jour et l'heure."),
+            "invalid": _("Indiquez le jour et l'heure, par exemple 30/11/2026 18:00."),
+        },
+    )
+
+
+class RoundOpenForm(forms.Form):
+    submission_ends = _moment_field(
+        _("Fin du dépôt des amendements"),
+        _("Heure de Paris. Le dépôt s'ouvre dès maintenant et se termine à ce moment."),
+    )
+    judgment_ends = _moment_field(
+        _("Fin du jugement"),
+        _("Heure de Paris. Le jugement s'ouvre à la fin du dépôt ; les résultats à sa fin."),
+    )
+    min_grade = forms.TypedChoiceField(
+        label=_("Mention minimale pour qu'un amendement soit retenu"),
+        choices=Grade.choices,
+        coerce=int,
+        initial=Grade.FAIR,
+    )
+    quorum = forms.IntegerField(
+        label=_("Quorum : nombre minimal de votant·es"),
+        min_value=1,
+        max_value=1_000_000,
+        initial=10,
+        help_text=_("En dessous, aucun amendement n'est retenu."),
+    )
+
+
+class AmendmentForm(forms.Form):
+    """The text a proposer rewrites (prefilled with the field's text in the version they read)
+    and why. The field and the base version travel in the address and a hidden input."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    text = forms.CharField(
+        label=_("Texte proposé"),
+        max_length=TEXT_MAX_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Réécrivez le texte tel que vous le proposez : seules vos modifications "
+                    "seront soumises au jugement, montrées mot à mot."),
+    )  # fmt: skip
+    rationale = forms.CharField(
+        label=_("Motivation"),
+        max_length=RATIONALE_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Pourquoi ce changement ? 1 000 caractères au plus ; elle est publique."),
+    )
+
+
+class RejectForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("Motivation du rejet"),
+        max_length=MOTIVATION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Publiée avec l'amendement : son auteur et les votant·es la liront."),
+        error_messages={"required": _("Un rejet se motive publiquement : écrivez la motivation.")},
+    )

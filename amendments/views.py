@@ -1,30 +1,61 @@
-"""Pages of amendments: an amendment with its word diff (and withdrawal by its author), a round
-(its rule, its candidates, then its results with the merit profiles) and the ballot.
+"""Pages of amendments: an amendment with its word diff (withdrawal by its author; merging with
+a preview, or rejecting with a public motivation, by staff or the round's official), a round
+(its rule, its candidates, then its results with the merit profiles; its windows closed early
+by those who steer it), the ballot, opening a round on a sheet and proposing an amendment.
 
-The forms to open a round and to propose an amendment, and the accept/reject pages, come with
-the rest of issue 14's pages."""
+Three steps each — load (visible-or-404, action-or-403), call the service, answer — and a
+service's refusal becomes an error on the form or a message, with the API's status."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interface.confirm import Confirmation, confirmation_page, confirmed
-from interface.views import attempt, policy_object
+from interface.views import attempt, policy_object, posted, service_call
 from projects.diff import reading_diff
+from projects.models import ProjectSheet, Stage
+from projects.permissions import SHEET_POLICY
 from projects.sections import FIELDS as SECTION_FIELDS
 
-from .forms import BallotForm, candidate_label
+from .forms import AmendmentForm, BallotForm, RejectForm, RoundOpenForm, candidate_label
 from .models import Amendment, AmendmentRound, Grade
 from .permissions import AMENDMENT_POLICY, ROUND_POLICY
-from .selectors import ballot_of, round_candidates, round_judges, round_phase, round_results
-from .services import amendable_fields, amendment_withdraw, ballot_cast, field_text, round_sync
+from .selectors import (
+    ballot_of,
+    round_candidates,
+    round_judges,
+    round_open_for_sheet,
+    round_phase,
+    round_results,
+)
+from .services import (
+    amendable_fields,
+    amendment_accept,
+    amendment_merge_preview,
+    amendment_reject,
+    amendment_submit,
+    amendment_withdraw,
+    ballot_cast,
+    field_text,
+    round_close,
+    round_close_submissions,
+    round_open,
+    round_sync,
+)
+
+SUBMISSION = AmendmentRound.State.SUBMISSION
+JUDGMENT = AmendmentRound.State.JUDGMENT
+CLOSED = AmendmentRound.State.CLOSED
 
 
 def _amendment(request: HttpRequest, pk: int, action: str = "view") -> Amendment:
@@ -40,21 +71,25 @@ def _amendment(request: HttpRequest, pk: int, action: str = "view") -> Amendment
     )  # fmt: skip
 
 
+def _is_markdown(field: str) -> bool:
+    return field == "body" or getattr(SECTION_FIELDS.get(field), "kind", "") == "markdown"
+
+
 def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = _amendment(request, pk)
-    markdown = amendment.field == "body" or (
-        getattr(SECTION_FIELDS.get(amendment.field), "kind", "") == "markdown"
-    )
     diff = reading_diff(
-        field_text(amendment.base_version, amendment.field), amendment.text, markdown=markdown
+        field_text(amendment.base_version, amendment.field),
+        amendment.text,
+        markdown=_is_markdown(amendment.field),
     )
     label = amendable_fields(amendment.sheet).get(amendment.field, amendment.field)
     phase = round_phase(amendment.round)
     may_withdraw = (
         amendment.state == Amendment.State.SUBMITTED
-        and phase == AmendmentRound.State.SUBMISSION
+        and phase == SUBMISSION
         and AMENDMENT_POLICY.check(request.user, amendment, "withdraw")
     )
+    may_decide = AMENDMENT_POLICY.check(request.user, amendment, "decide")
     return render(
         request,
         "amendments/amendment_detail.html",
@@ -66,6 +101,9 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phase": phase,
             "phase_label": AmendmentRound.State(phase).label,
             "may_withdraw": may_withdraw,
+            "may_accept": may_decide and amendment.state == Amendment.State.RETAINED,
+            "may_reject": may_decide
+            and amendment.state in {Amendment.State.SUBMITTED, Amendment.State.RETAINED},
         },
     )
 
@@ -114,9 +152,6 @@ def _candidate_texts(round_: AmendmentRound) -> list[dict[str, Any]]:
     rows = []
     for candidate in round_candidates(round_):
         amendment = candidate["amendment"]
-        markdown = candidate["field"] == "body" or (
-            getattr(SECTION_FIELDS.get(candidate["field"]), "kind", "") == "markdown"
-        )
         row = {
             **candidate,
             "anchor": candidate["id"].replace(":", "-"),
@@ -128,7 +163,7 @@ def _candidate_texts(round_: AmendmentRound) -> list[dict[str, Any]]:
             row["diff"] = reading_diff(
                 field_text(amendment.base_version, amendment.field),
                 amendment.text,
-                markdown=markdown,
+                markdown=_is_markdown(amendment.field),
             )
         rows.append(row)
     return rows
@@ -182,6 +217,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "judges": judges,
             "quorum_met": judges >= round_.quorum,
             "grades": Grade.choices,
+            "may_steer": phase != CLOSED and ROUND_POLICY.check(request.user, round_, "steer"),
         },
     )
 
@@ -239,3 +275,264 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+# --- steering a round: opening it, closing a window early ---
+
+
+def _sheet(request: HttpRequest, pk: int, action: str) -> ProjectSheet:
+    return policy_object(
+        request,
+        SHEET_POLICY,
+        action,
+        queryset=ProjectSheet.objects.select_related("workspace", "current_version"),
+        pk=pk,
+    )
+
+
+WEEK = datetime.timedelta(days=7)
+
+
+def _round_defaults() -> dict[str, Any]:
+    """Two weeks of submissions then one of judgment, each ending at 18:00 in Paris."""
+    evening = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
+    submission_ends = evening + datetime.timedelta(days=14)
+    return {"submission_ends": submission_ends, "judgment_ends": submission_ends + WEEK}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk, "open_round")
+    current = round_open_for_sheet(sheet)
+    form = RoundOpenForm(posted(request), initial=_round_defaults())
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = form.cleaned_data
+            round_, status = service_call(
+                request, form, lambda: round_open(actor=request.user, sheet=sheet, **values)
+            )
+            if round_ is not None:
+                messages.success(
+                    request,
+                    _("Tour d'amendements ouvert : il est annoncé sur la fiche avec sa règle."),
+                )
+                return redirect(round_)
+    context = {
+        "form": form,
+        "sheet": sheet,
+        "current": current,
+        "in_consultation": sheet.stage == Stage.CONSULTATION,
+        "grades": Grade.choices,
+    }
+    return render(request, "amendments/round_open.html", context, status=status)
+
+
+def _steer(
+    request: HttpRequest,
+    pk: int,
+    *,
+    confirmation: Confirmation,
+    call: Any,
+    success: str,
+) -> HttpResponse:
+    round_ = _round(request, pk, "steer")
+    if not confirmed(request):
+        back = round_.get_absolute_url()
+        return confirmation_page(request, dataclasses.replace(confirmation, cancel_url=back))
+    done = attempt(request, lambda: call(actor=request.user, round_=round_))
+    if done.ok:
+        messages.success(request, success)
+    return HttpResponseRedirect(round_.get_absolute_url())
+
+
+@login_required
+@require_POST
+def round_close_submissions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _steer(
+        request,
+        pk,
+        confirmation=Confirmation(
+            title=_("Clore le dépôt des amendements maintenant ?"),
+            consequence=_(
+                "Plus personne ne pourra proposer ni retirer d'amendement ; le jugement "
+                "s'ouvre aussitôt, jusqu'à la date prévue. Cela ne peut pas être annulé."
+            ),
+            action_label=_("Oui, clore le dépôt"),
+            cancel_url="",
+        ),
+        call=round_close_submissions,
+        success=_("Dépôt clos : le jugement est ouvert."),
+    )
+
+
+@login_required
+@require_POST
+def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _steer(
+        request,
+        pk,
+        confirmation=Confirmation(
+            title=_("Clore le jugement maintenant ?"),
+            consequence=_(
+                "Les bulletins ne pourront plus être déposés ni changés ; les résultats sont "
+                "calculés et publiés aussitôt. Cela ne peut pas être annulé."
+            ),
+            action_label=_("Oui, clore le jugement et publier les résultats"),
+            cancel_url="",
+        ),
+        call=round_close,
+        success=_("Jugement clos : les résultats sont publiés."),
+    )
+
+
+# --- proposing an amendment ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps that need no script: choose the field (links), then rewrite its text,
+    prefilled as the current version says it."""
+    sheet = _sheet(request, pk, "propose_amendment")
+    round_ = round_open_for_sheet(sheet)
+    phase = round_phase(round_) if round_ is not None else None
+    fields = amendable_fields(sheet)
+    field = request.GET.get("champ", "")
+    version = sheet.current_version
+    context: dict[str, Any] = {
+        "sheet": sheet,
+        "round": round_,
+        "open": phase == SUBMISSION,
+        "fields": [
+            {"code": code, "label": label, "text": field_text(version, code)}
+            for code, label in fields.items()
+        ],
+        "field": field if field in fields else "",
+        "field_label": fields.get(field, ""),
+    }
+    if phase != SUBMISSION or field not in fields:
+        status = 200 if request.method == "GET" and (not field or field in fields) else 400
+        if phase != SUBMISSION and request.method == "POST":
+            status = 409
+        return render(request, "amendments/amendment_propose.html", context, status=status)
+    form = AmendmentForm(
+        posted(request),
+        initial={"base_version": version.number, "text": field_text(version, field)},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = form.cleaned_data
+            amendment, status = service_call(
+                request,
+                form,
+                lambda: amendment_submit(
+                    actor=request.user,
+                    sheet=sheet,
+                    field=field,
+                    text=values["text"],
+                    base_version=values["base_version"],
+                    rationale=values["rationale"],
+                ),
+                rename={"base_version": "-", "field": "-"},
+            )
+            if amendment is not None:
+                messages.success(
+                    request,
+                    _("Amendement déposé : il est public et sera soumis au jugement."),
+                )
+                return redirect(amendment)
+    base = form["base_version"].value()
+    context.update({"form": form, "base_version": base})
+    return render(request, "amendments/amendment_propose.html", context, status=status)
+
+
+# --- deciding: merging a retained amendment, rejecting one ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The merge previewed as a diff of the field now → the field after, its conflicts named;
+    the page's button is the confirmation (nothing changes before it is pressed)."""
+    amendment = _amendment(request, pk, "decide")
+    status, problem = 200, ""
+    if request.method == "POST":
+        done = attempt(
+            request,
+            lambda: amendment_accept(actor=request.user, amendment=amendment),
+            quiet=True,
+        )
+        if done.ok:
+            messages.success(
+                request,
+                _("Amendement intégré : la fiche a une nouvelle version qui le nomme."),
+            )
+            return HttpResponseRedirect(amendment.get_absolute_url())
+        status, problem = done.status, done.error.message if done.error else ""
+        amendment.refresh_from_db()
+    retained = amendment.state == Amendment.State.RETAINED
+    preview = amendment_merge_preview(amendment=amendment) if retained else None
+    diff = None
+    if preview is not None and not preview["conflicts"]:
+        diff = reading_diff(
+            preview["current"], preview["merged"], markdown=_is_markdown(amendment.field)
+        )
+    context = {
+        "amendment": amendment,
+        "sheet": amendment.sheet,
+        "field_label": amendable_fields(amendment.sheet).get(amendment.field, amendment.field),
+        "retained": retained,
+        "preview": preview,
+        "diff": diff,
+        "problem": problem,
+    }
+    return render(request, "amendments/amendment_accept.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    amendment = _amendment(request, pk, "decide")
+    form = RejectForm(posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            motivation = form.cleaned_data["motivation"]
+            if not confirmed(request):
+                return confirmation_page(
+                    request,
+                    Confirmation(
+                        title=_("Rejeter l'amendement n° %(n)s ?") % {"n": amendment.pk},
+                        consequence=_(
+                            "L'amendement ne sera pas intégré ; la motivation sera publiée "
+                            "avec lui. Cela ne peut pas être annulé."
+                        ),
+                        action_label=_("Oui, rejeter l'amendement"),
+                        cancel_url=amendment.get_absolute_url(),
+                        quote=motivation,
+                    ),
+                )
+            done, status = service_call(
+                request,
+                form,
+                lambda: amendment_reject(
+                    actor=request.user, amendment=amendment, motivation=motivation
+                ),
+                rename={"note": "motivation"},
+            )
+            if done is not None:
+                messages.success(request, _("Amendement rejeté : la motivation est publiée."))
+                return HttpResponseRedirect(amendment.get_absolute_url())
+    context = {
+        "form": form,
+        "amendment": amendment,
+        "sheet": amendment.sheet,
+        "open": amendment.state in {Amendment.State.SUBMITTED, Amendment.State.RETAINED},
+    }
+    return render(request, "amendments/amendment_reject.html", context, status=status)

@@ -6,13 +6,11 @@ service's refusal becomes an error on the form, with its HTTP status (400, 409, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interface.confirm import Confirmation, confirmation_page, confirmed
-from interface.views import attempt, policy_object
+from interface.views import attempt, policy_object, posted, service_call
 from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
 from territories.models import Territory, Theme
@@ -46,27 +44,6 @@ from .services import comment_create, comment_delete, comment_update, debate_clo
 
 LIST_PAGE_SIZE = 20
 FILTERS = ("territory", "theme", "state")
-
-
-def service_call(
-    request: HttpRequest, form: Any, call: Callable[[], Any], rename: dict[str, str] | None = None
-) -> tuple[Any, int]:
-    """(value, status) of a service call: a model error lands on its field (400), a domain
-    error above the fields with the status the API would answer (403, 404, 409, 429…)."""
-    try:
-        done = attempt(request, call, form=form)
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            name = (rename or {}).get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-        return None, 400
-    return done.value, done.status
-
-
-def posted(request: HttpRequest) -> Any:
-    """The submitted data on a POST (even an empty one: its form is bound and says what is
-    missing), None on a GET."""
-    return request.POST if request.method == "POST" else None
 
 
 # --- the list ---

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -75,6 +75,27 @@ def attempt(
         else:
             messages.error(request, error.message)
         return Attempt(error=error)
+
+
+def service_call(
+    request: HttpRequest, form: Any, call: Callable[[], Any], rename: dict[str, str] | None = None
+) -> tuple[Any, int]:
+    """(value, status) of a service call: a model error lands on its field (400), a domain
+    error above the fields with the status the API would answer (403, 404, 409, 429…)."""
+    try:
+        done = attempt(request, call, form=form)
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            name = (rename or {}).get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+        return None, 400
+    return done.value, done.status
+
+
+def posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST (even an empty one: its form is bound and says what is
+    missing), None on a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 class PolicyObjectMixin:

@@ -145,10 +145,16 @@ SHEET_DEBATES = 10
 def _amendments(user, sheet) -> dict:
     """The sheet's latest amendment round, announced with its rule and settings from its
     opening, and its amendments (none of it when the sheet never had a round)."""
-    round_ = round_list(user=user, sheet=sheet).first()
-    if round_ is None:
-        return {"amendment_round": None}
     from amendments.models import AmendmentRound, Grade
+
+    round_ = round_list(user=user, sheet=sheet).first()
+    can_open_round = (
+        sheet.stage == Stage.CONSULTATION
+        and (round_ is None or round_.state == AmendmentRound.State.CLOSED)
+        and SHEET_POLICY.check(user, sheet, "open_round")
+    )
+    if round_ is None:
+        return {"amendment_round": None, "can_open_round": can_open_round}
     from amendments.services import amendable_fields
 
     labels = amendable_fields(sheet)
@@ -157,9 +163,12 @@ def _amendments(user, sheet) -> dict:
     )
     for amendment in amendments:
         amendment.field_label = labels.get(amendment.field, amendment.field)
+    phase = round_phase(round_)
     return {
         "amendment_round": round_,
-        "amendment_phase": AmendmentRound.State(round_phase(round_)).label,
+        "amendment_phase": AmendmentRound.State(phase).label,
+        "amendment_submission": phase == AmendmentRound.State.SUBMISSION,
+        "can_open_round": can_open_round,
         "amendment_min_grade": Grade(round_.min_grade).label,
         "amendments": amendments,
     }
