@@ -5,7 +5,8 @@ Round:     submission ──close_submissions──▶ judgment ──close─�
 Amendment: submitted ──withdraw──▶ withdrawn            (its author, while submissions run)
            submitted ──retain / set_aside──▶ retained / not_retained   (the platform, at the close)
            retained ──accept──▶ accepted                 (merged into the sheet)
-           submitted, retained ──reject──▶ rejected      (with a public motivation)
+           submitted, retained ──reject──▶ rejected      (with a public motivation; a submitted
+                                                          one only while submissions run)
 """
 
 from __future__ import annotations
@@ -127,6 +128,14 @@ def _while_submissions_run(amendment: Amendment, context: Any) -> list[Any]:
     return [] if round_phase(amendment.round) == RoundState.SUBMISSION else [SubmissionsClosed()]
 
 
+def _not_under_judgment(amendment: Amendment, context: Any) -> list[Any]:
+    """A submitted amendment is rejected (off-topic, say) while submissions run, before anyone
+    grades it; once judged, the decision comes after the close, on its result."""
+    if amendment.state != AmendmentState.SUBMITTED:
+        return []
+    return _while_submissions_run(amendment, context)
+
+
 def _decide(
     amendment: Amendment,
     *,
@@ -197,6 +206,7 @@ AMENDMENT_TRANSITIONS = (
         note_required=True,
         writes=("decided_by", "decided_at", "motivation"),
         effect=_decide,
+        gate=_not_under_judgment,
     ),
 )
 
@@ -219,7 +229,13 @@ AMENDMENT_STATES = Machine(
         unavailable=Refusal(
             AmendmentConflict, _("L'amendement est « %(state)s » : action impossible.")
         ),
-        gated=Refusal(AmendmentConflict, _("Le dépôt des amendements est clos.")),
+        gated=Refusal(
+            AmendmentConflict,
+            _(
+                "Le dépôt des amendements est clos : l'amendement est jugé, la décision viendra "
+                "après la clôture."
+            ),
+        ),
         stale=Refusal(AmendmentConflict, _("L'amendement a changé entre-temps (« %(state)s »).")),
         concurrent=Refusal(AmendmentConflict, _("L'amendement a changé entre-temps.")),
     ),

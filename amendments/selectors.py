@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import STATUS_QUO, Amendment, AmendmentRound, Ballot, BallotGrade, RoundResult
@@ -76,8 +76,13 @@ def amendment_get_visible(*, user: Any, pk: Any) -> Amendment:
 def round_candidates(round_: AmendmentRound) -> list[dict[str, Any]]:
     """Every candidate of the round, in a stable order: per amended field (in the order fields
     were first amended), its current text ("status_quo:<field>") then its amendments."""
+    # An amendment rejected while submissions ran was never judged; one rejected after the
+    # close (it was retained) keeps its place among the round's results.
+    judged = Exists(RoundResult.objects.filter(amendment=OuterRef("pk")))
     amendments = list(
-        round_.amendments.filter(state__in=CANDIDATE_STATES).order_by("created", "id")
+        round_.amendments.filter(state__in=CANDIDATE_STATES)
+        .exclude(Q(state=Amendment.State.REJECTED) & ~judged)
+        .order_by("created", "id")
     )
     fields: list[str] = []
     for amendment in amendments:

@@ -103,7 +103,10 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_withdraw": may_withdraw,
             "may_accept": may_decide and amendment.state == Amendment.State.RETAINED,
             "may_reject": may_decide
-            and amendment.state in {Amendment.State.SUBMITTED, Amendment.State.RETAINED},
+            and (
+                amendment.state == Amendment.State.RETAINED
+                or (amendment.state == Amendment.State.SUBMITTED and phase == SUBMISSION)
+            ),
         },
     )
 
@@ -533,6 +536,10 @@ def amendment_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "amendment": amendment,
         "sheet": amendment.sheet,
-        "open": amendment.state in {Amendment.State.SUBMITTED, Amendment.State.RETAINED},
+        "open": amendment.state == Amendment.State.RETAINED
+        or (
+            amendment.state == Amendment.State.SUBMITTED
+            and round_phase(amendment.round) == SUBMISSION
+        ),
     }
     return render(request, "amendments/amendment_reject.html", context, status=status)

@@ -78,3 +78,19 @@ def test_quorum_not_met_retains_nothing():
     round_close(actor=staff(), round_=round_)
     a.refresh_from_db()
     assert a.state == Amendment.State.NOT_RETAINED
+
+
+def test_a_submitted_amendment_is_not_rejected_under_judgment():
+    """The API answers the same: 409 with the reason, nothing changed."""
+    from amendments.errors import AmendmentConflict
+    from amendments.services import amendment_reject
+
+    round_ = open_round()
+    a = amendment_submit(
+        actor=UserFactory(), sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    to_judgment(round_)
+    with pytest.raises(AmendmentConflict, match="la décision viendra après la clôture"):
+        amendment_reject(actor=staff(), amendment=a, motivation="Trop tard.")
+    a.refresh_from_db()
+    assert a.state == "submitted"

@@ -312,7 +312,7 @@ def test_a_rejection_needs_a_motivation_and_a_confirmation():
     assert (a.state, a.motivation) == ("rejected", motivation)
     public = page(None, a.get_absolute_url()).text
     assert "Motivation du rejet" in public and "à porter dans le débat" in public
-    assert "ne peut plus être rejeté" in page(staff(), path).text
+    assert "ne peut pas être rejeté maintenant" in page(staff(), path).text
     assert not RoundResult.objects.exists()
 
 
@@ -337,3 +337,33 @@ def test_a_round_closed_without_amendments_says_so():
     page(staff(), f"/amendements/tours/{round_.pk}/clore/", "post", {"confirmed": "1"})
     text = page(None, round_.get_absolute_url()).text
     assert "clos sans qu'aucun amendement" in text and "Aucun amendement pour l'instant" not in text
+
+
+def test_an_amendment_rejected_during_submissions_is_not_judged_and_none_under_judgment():
+    round_ = open_round()
+    kept, dropped = (
+        amendment_submit(
+            actor=UserFactory(), sheet=round_.sheet, field=field, text=text, base_version=1
+        )
+        for field, text in (("summary", "Autre résumé."), ("body", "Hors sujet."))
+    )
+    motivation = "Sans rapport avec le projet."
+    page(
+        staff(),
+        f"/amendements/{dropped.pk}/rejeter/",
+        "post",
+        {"motivation": motivation, "confirmed": "1"},
+    )
+    to_judgment(round_)
+    ballot = page(UserFactory(), f"/amendements/tours/{round_.pk}/bulletin/").text
+    assert f"Amendement n° {kept.pk}" in ballot and f"Amendement n° {dropped.pk}" not in ballot
+    assert "Texte actuel · Description" not in ballot  # no candidate left on that field
+    assert "Rejeter avec une motivation" not in page(staff(), kept.get_absolute_url()).text
+    late = page(
+        staff(),
+        f"/amendements/{kept.pk}/rejeter/",
+        "post",
+        {"motivation": motivation, "confirmed": "1"},
+    )
+    assert late.status_code == 409 and "ne peut pas être rejeté maintenant" in late.text
+    assert Amendment.objects.get(pk=kept.pk).state == "submitted"
