@@ -11,7 +11,9 @@ more ballot, not the 10,000 writes. Then, in one run and interleaved round-robin
 - the trivial API view (an empty sheet list);
 and, once the ballots are in, the close (`round_close`: one GROUP BY tally, the ranking, 23
 stored results, 20 amendments moved) timed three times on copies of the round's state, and the
-results (`GET /api/v1/rounds/{id}/results/`) against the trivial view. In process, with
+results (`GET /api/v1/rounds/{id}/results/`) against the trivial view, and the results page
+(`/amendements/tours/{id}/`: the ranking table and 23 server-drawn merit profiles) against the
+login form, anonymous, interleaved the same way. In process, with
 Django's test client (no network; the same for both sides), SQLite in a throw-away directory.
 
     .venv/bin/python bench/amendments_bench.py [--ballots 10000] [--n 40] [--append docs/benchmarks.md]
@@ -78,6 +80,7 @@ def build(ballots: int, extra_voters: int) -> dict:
     from workspace.services import workspace_create
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `make run` does
     rng = random.Random(17)
     owner = User.objects.create_user("service@bench.test", "x", display_name="Service")
     agent = User.objects.create_user("agent@bench.test", "x", display_name="Agent")
@@ -189,11 +192,18 @@ def main() -> None:
     close_queries = len(queries)
     tally_sql = [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
     results_url = f"/api/v1/rounds/{round_.pk}/results/"
-    timed_get(anonymous, results_url)  # warm
-    trivial_again = []
+    page_url = f"/amendements/tours/{round_.pk}/"
+    login_form = "/comptes/connexion/"
+    for warm in (results_url, page_url, login_form):
+        timed_get(anonymous, warm)
+    trivial_again, pages, forms = [], [], []
     for _ in range(args.n):
         timings["results"].append(timed_get(anonymous, results_url))
         trivial_again.append(timed_get(anonymous, trivial))
+        pages.append(timed_get(anonymous, page_url) * 1000)
+        forms.append(timed_get(anonymous, login_form) * 1000)
+    with CaptureQueriesContext(connection) as page_queries:
+        timed_get(anonymous, page_url)
     assert RoundResult.objects.filter(round=round_).count() == len(data["candidates"])
     assert AmendmentRound.objects.get(pk=round_.pk).state == "closed"
     ms = {k: [v * 1000 for v in vals] for k, vals in timings.items()}
@@ -225,6 +235,12 @@ def main() -> None:
         row("casting a complete ballot (PUT, a new voter each time)", ms["ballot"], ms["trivial"]),
         row("trivial API view, during the results", trivial_ms, trivial_ms),
         row("the results (GET, closed round)", ms["results"], trivial_ms),
+        row("trivial HTML page (the login form), during the results page", forms, forms),
+        row(
+            f"the results page (HTML: table, merit profiles; {len(page_queries)} SQL queries)",
+            pages,
+            forms,
+        ),
         "",
         f"Closing the round with {args.ballots + args.n:,} ballots (tally, ranking, "
         f"{len(data['candidates'])} results stored, 20 amendments moved, events): "

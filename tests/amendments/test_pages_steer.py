@@ -367,3 +367,25 @@ def test_an_amendment_rejected_during_submissions_is_not_judged_and_none_under_j
     )
     assert late.status_code == 409 and "ne peut pas être rejeté maintenant" in late.text
     assert Amendment.objects.get(pk=kept.pk).state == "submitted"
+
+
+def test_merit_profiles_speak_the_readers_language():
+    round_ = open_round()
+    a = amendment_submit(
+        actor=UserFactory(), sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    to_judgment(round_)
+    from amendments.services import ballot_cast, round_close
+
+    for grade in (6, 6, 5):
+        ballot_cast(
+            actor=UserFactory(), round_=round_, grades={"status_quo:summary": 1, str(a.pk): grade}
+        )
+    round_close(actor=staff(), round_=round_)
+    french = page(None, round_.get_absolute_url()).text
+    assert "Très bien : 1 (33,3 %) · Excellent : 2 (66,7 %)" in french
+    english = html.unescape(
+        Client().get(round_.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert "Excellent: 2 (66.7%)" in english and "Insufficient: 3 (100.0%)" in english
+    assert '<rect class="grade-6" x="33.333" y="0" width="66.667" height="6"/>' in french
