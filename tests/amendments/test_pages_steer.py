@@ -389,3 +389,50 @@ def test_merit_profiles_speak_the_readers_language():
     )
     assert "Excellent: 2 (66.7%)" in english and "Insufficient: 3 (100.0%)" in english
     assert '<rect class="grade-6" x="33.333" y="0" width="66.667" height="6"/>' in french
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"submission_ends": "0001-01-01T00:00", "judgment_ends": "0001-01-02T00:00"},
+        {"submission_ends": "9999-12-31T23:59", "judgment_ends": "9999-12-31T23:59"},
+        {"quorum": "1" + "0" * 40},
+        {"quorum": "-5", "min_grade": "-1"},
+        {"submission_ends": "2026-02-30T18:00"},
+        {"submission_ends": "x" * 10_000},
+    ],
+)
+def test_hostile_round_values_are_refused_without_error(data):
+    sheet = SheetFactory(stage="consultation")
+    sub, judge = moment(5)[0], moment(9)[0]
+    base = {"submission_ends": sub, "judgment_ends": judge, "min_grade": "3", "quorum": "3"}
+    response = page(
+        staff(), f"/amendements/fiches/{sheet.pk}/ouvrir-un-tour/", "post", {**base, **data}
+    )
+    assert response.status_code == 400
+    assert "Rien n'a été enregistré" in response.text or "rien n'a été enregistré" in response.text
+    assert not AmendmentRound.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"base_version": str(2**63), "text": "Autre."},
+        {"base_version": "-1", "text": "Autre."},
+        {"base_version": "1", "text": "x" * 100_001},
+        {"base_version": "1", "text": "# " * 20_000 + "[a](javascript:alert(1))"},
+    ],
+)
+def test_hostile_amendments_are_refused_or_rendered_safely(data):
+    sheet = SheetFactory(stage="consultation", summary="Un parking de 500 places.")
+    open_round(sheet)
+    response = page(
+        UserFactory(), f"/amendements/fiches/{sheet.pk}/proposer/?champ=body", "post", data
+    )
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:  # a Markdown bomb is a text like another: shown, inert
+        amendment = Amendment.objects.get()
+        shown = page(None, amendment.get_absolute_url())
+        assert shown.status_code == 200 and "javascript:" not in shown.response.content.decode()
+    else:
+        assert not Amendment.objects.exists()
