@@ -22,8 +22,19 @@ def _show_merged_amendments_in_history() -> None:
     # below amendments and does not import it).
     from projects.api import sheet_version_field_register
     from projects.selectors import sheet_version_prefetch_register
+    from projects.views.versions import sheet_version_links_register
 
     from .api import MergedAmendmentsField
 
     sheet_version_field_register("amendments", MergedAmendmentsField)
     sheet_version_prefetch_register("merged_amendments")
+    sheet_version_links_register(_merged_links)
+
+
+def _merged_links(version) -> list[tuple[str, str]]:
+    from django.utils.translation import gettext
+
+    return [
+        (gettext("voir l'amendement n° %(n)s") % {"n": a.pk}, a.get_absolute_url())
+        for a in version.merged_amendments.all()
+    ]

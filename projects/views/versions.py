@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,10 +21,26 @@ from ..selectors import sheet_version_diff, sheet_version_get, sheet_version_lis
 from ..services import sheet_version_restore
 from .base import sheet_object, sign_in_first
 
+# What upper apps link a version to in the history (amendments: the ones it merged), as
+# (label, address) pairs; read from what `sheet_version_prefetch_register` prefetched.
+VERSION_LINKS: list[Callable[[Any], list[tuple[str, str]]]] = []
+
+
+def sheet_version_links_register(links: Callable[[Any], list[tuple[str, str]]]) -> None:
+    if links not in VERSION_LINKS:
+        VERSION_LINKS.append(links)
+
+
+def _with_links(version: Any) -> Any:
+    version.links = [link for links in VERSION_LINKS for link in links(version)]
+    return version
+
 
 def sheet_versions(request, pk: int):
     sheet = sheet_object(request, pk)
     page = Paginator(sheet_version_list(sheet=sheet), 50).get_page(request.GET.get("page"))
+    for version in page:
+        _with_links(version)
     context = {
         "sheet": sheet,
         "page_obj": page,
@@ -35,7 +54,7 @@ def sheet_versions(request, pk: int):
 
 def sheet_version(request, pk: int, number: int):
     sheet = sheet_object(request, pk, for_detail=True)
-    version = sheet_version_get(sheet=sheet, number=number)
+    version = _with_links(sheet_version_get(sheet=sheet, number=number))
     return render(
         request,
         "projects/version.html",

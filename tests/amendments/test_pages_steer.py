@@ -270,6 +270,11 @@ def test_the_merge_is_previewed_then_confirmed_by_pressing_its_button():
     assert a.state == "accepted"
     assert "Intégré à la fiche dans sa version 2" in page(None, a.get_absolute_url()).text
     assert "Seul un amendement retenu" in page(staff(), path).text
+    # The history links the version to the amendment it merged, in the list and on the version.
+    link = f'<a href="/amendements/{a.pk}/">voir l\'amendement n° {a.pk}</a>'
+    assert link in page(None, f"/fiches/{sheet.pk}/versions/").text
+    assert link in page(None, f"/fiches/{sheet.pk}/versions/2/").text
+    assert "voir l'amendement" not in page(None, f"/fiches/{sheet.pk}/versions/1/").text
 
 
 def test_a_conflicting_merge_names_the_passages_and_changes_nothing():
