@@ -75,6 +75,7 @@ class KeyPage:
 
 def key_pages() -> list[KeyPage]:
     """The key pages, on objects of the demo data (looked up before any browser starts)."""
+    from amendments.models import Amendment
     from debates.models import Debate
     from documents.models import Document
     from projects.models import ProjectSheet
@@ -84,7 +85,10 @@ def key_pages() -> list[KeyPage]:
     workspace = Workspace.objects.get(slug="collectif-velo-neudorf")
     document = Document.objects.filter(workspace=workspace, visibility="public").first()
     debate = Debate.objects.filter(sheet__slug="stationnement-velos-gare-centrale").first()
-    assert sheet and document and debate, "the demo data changed: pick other key objects"
+    amendment = Amendment.objects.filter(sheet__slug="stationnement-velos-gare-centrale").first()
+    assert sheet and document and debate and amendment, (
+        "the demo data changed: pick other key objects"
+    )
     return [
         KeyPage("home", "/"),
         KeyPage("sheet-list", "/fiches/"),
@@ -99,6 +103,13 @@ def key_pages() -> list[KeyPage]:
         KeyPage("debate", debate.get_absolute_url()),
         KeyPage("debate-member", debate.get_absolute_url(), "alice@demo.fabrique.test"),
         KeyPage("moderation-queue", "/moderation/", "moderation2@demo.fabrique.test"),
+        KeyPage("amendment-round", amendment.round.get_absolute_url()),
+        KeyPage("amendment", amendment.get_absolute_url()),
+        KeyPage(
+            "amendment-propose",
+            f"/amendements/fiches/{amendment.sheet_id}/proposer/?champ=summary",
+            "dan@demo.fabrique.test",
+        ),
         KeyPage("charter", "/moderation/charte/"),
         KeyPage("register", "/moderation/registre/"),
         KeyPage("login", "/comptes/connexion/"),
