@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interface.confirm import Confirmation, confirmation_page, confirmed
-from interface.views import attempt, policy_object, posted, service_call
+from interface.views import attempt, confirmed_form_call, policy_object, posted, service_call
 from projects.diff import reading_diff
 from projects.models import ProjectSheet, Stage
 from projects.permissions import SHEET_POLICY
@@ -523,36 +523,29 @@ def amendment_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 def amendment_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = _amendment(request, pk, "decide")
     form = RejectForm(posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            motivation = form.cleaned_data["motivation"]
-            if not confirmed(request):
-                return confirmation_page(
-                    request,
-                    Confirmation(
-                        title=_("Rejeter l'amendement n° %(n)s ?") % {"n": amendment.pk},
-                        consequence=_(
-                            "L'amendement ne sera pas intégré ; la motivation sera publiée "
-                            "avec lui. Cela ne peut pas être annulé."
-                        ),
-                        action_label=_("Oui, rejeter l'amendement"),
-                        cancel_url=amendment.get_absolute_url(),
-                        quote=motivation,
-                    ),
-                )
-            done, status = service_call(
-                request,
-                form,
-                lambda: amendment_reject(
-                    actor=request.user, amendment=amendment, motivation=motivation
-                ),
-                rename={"note": "motivation"},
-            )
-            if done is not None:
-                messages.success(request, _("Amendement rejeté : la motivation est publiée."))
-                return HttpResponseRedirect(amendment.get_absolute_url())
+    page, done, status = confirmed_form_call(
+        request,
+        form,
+        confirmation=lambda values: Confirmation(
+            title=_("Rejeter l'amendement n° %(n)s ?") % {"n": amendment.pk},
+            consequence=_(
+                "L'amendement ne sera pas intégré ; la motivation sera publiée avec lui. Cela "
+                "ne peut pas être annulé."
+            ),
+            action_label=_("Oui, rejeter l'amendement"),
+            cancel_url=amendment.get_absolute_url(),
+            quote=values["motivation"],
+        ),
+        call=lambda values: amendment_reject(
+            actor=request.user, amendment=amendment, motivation=values["motivation"]
+        ),
+        rename={"note": "motivation"},
+    )
+    if page is not None:
+        return page
+    if done is not None:
+        messages.success(request, _("Amendement rejeté : la motivation est publiée."))
+        return HttpResponseRedirect(amendment.get_absolute_url())
     context = {
         "form": form,
         "amendment": amendment,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interface.confirm import Confirmation, confirmation_page, confirmed
-from interface.views import attempt, policy_object, posted, service_call
+from interface.views import attempt, confirmed_form_call, policy_object, posted, service_call
 from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
 from territories.models import Territory, Theme
@@ -311,33 +311,27 @@ def debate_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = CloseForm(posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            synthesis = form.cleaned_data["synthesis"]
-            if not confirmed(request):
-                return confirmation_page(
-                    request,
-                    Confirmation(
-                        title=_("Clore le débat « %(title)s » ?") % {"title": debate.title},
-                        consequence=_(
-                            "Le débat ne recevra plus de message ; la synthèse sera publiée "
-                            "en tête du débat."
-                        ),
-                        action_label=_("Oui, clore le débat"),
-                        cancel_url=debate.get_absolute_url(),
-                        quote=synthesis,
-                    ),
-                )
-            done, status = service_call(
-                request,
-                form,
-                lambda: debate_close(actor=request.user, debate=debate, synthesis=synthesis),
-            )
-            if done is not None:
-                messages.success(request, _("Débat clos : la synthèse est publiée."))
-                return redirect(debate)
+    page, done, status = confirmed_form_call(
+        request,
+        form,
+        confirmation=lambda values: Confirmation(
+            title=_("Clore le débat « %(title)s » ?") % {"title": debate.title},
+            consequence=_(
+                "Le débat ne recevra plus de message ; la synthèse sera publiée en tête du débat."
+            ),
+            action_label=_("Oui, clore le débat"),
+            cancel_url=debate.get_absolute_url(),
+            quote=values["synthesis"],
+        ),
+        call=lambda values: debate_close(
+            actor=request.user, debate=debate, synthesis=values["synthesis"]
+        ),
+    )
+    if page is not None:
+        return page
+    if done is not None:
+        messages.success(request, _("Débat clos : la synthèse est publiée."))
+        return redirect(debate)
     context = {"form": form, "debate": debate, "is_open": debate.state == Debate.State.OPEN}
     return render(request, "debates/debate_close.html", context, status=status)
 

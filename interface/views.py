@@ -19,6 +19,8 @@ from config.api import status_for
 from errors import DomainError
 from policies import Policy
 
+from .confirm import confirmation_page, confirmed
+
 T = TypeVar("T")
 
 
@@ -96,6 +98,31 @@ def posted(request: HttpRequest) -> Any:
     """The submitted data on a POST (even an empty one: its form is bound and says what is
     missing), None on a GET."""
     return request.POST if request.method == "POST" else None
+
+
+def confirmed_form_call(
+    request: HttpRequest,
+    form: Any,
+    *,
+    confirmation: Callable[[dict[str, Any]], Any],
+    call: Callable[[dict[str, Any]], Any],
+    rename: dict[str, str] | None = None,
+) -> tuple[Any, Any, int]:
+    """A form whose words become public (a synthesis, a motivation): on a valid POST, first a
+    confirmation page quoting them (`confirmation(cleaned_data)` builds it), then, once
+    confirmed, `call(cleaned_data)` through `service_call`.
+
+    Returns (page, value, status): `page` is the confirmation page to answer, else None;
+    `value` what the service returned (None on a refusal, now an error on the form)."""
+    if request.method != "POST":
+        return None, None, 200
+    if not form.is_valid():
+        return None, None, 400
+    values = form.cleaned_data
+    if not confirmed(request):
+        return confirmation_page(request, confirmation(values)), None, 200
+    value, status = service_call(request, form, lambda: call(values), rename)
+    return None, value, status
 
 
 class PolicyObjectMixin:
