@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from machines import Machine, Refusal, Refusals, Step, Transition
+from machines import Machine, Refusal, Refusals, Transition
 
 from .errors import AmendmentConflict, AmendmentError, AmendmentForbidden, AmendmentNotFound
 from .models import Amendment, AmendmentRound
@@ -50,13 +50,6 @@ def _stamp_close(round_: AmendmentRound, **kwargs: Any) -> None:
         round_.submission_ends = now
     if round_.submissions_closed_at is None:
         round_.submissions_closed_at = now
-
-
-def _after_close(step: Step) -> None:
-    if step.transition.name == "close":
-        from .services import round_results_store
-
-        round_results_store(round_=step.obj)
 
 
 ROUND_TRANSITIONS = (
@@ -105,7 +98,6 @@ ROUND_STATES = Machine(
         concurrent=Refusal(AmendmentConflict, _("Le tour a changé entre-temps.")),
     ),
     state_label=_round_label,
-    log=_after_close,
 )
 
 

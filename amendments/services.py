@@ -149,8 +149,16 @@ def round_close_submissions(*, actor: User | None, round_: AmendmentRound) -> Am
 def round_close(*, actor: User | None, round_: AmendmentRound) -> AmendmentRound:
     """End the judgment (early, or at its end by the platform): the results are tallied and
     stored in the same transaction."""
-    fresh = AmendmentRound.objects.get(pk=round_.pk)
-    return machine_run(ROUND_STATES, actor=actor, obj=fresh, name="close")
+    return _close(actor=actor, round_=AmendmentRound.objects.get(pk=round_.pk))
+
+
+@transaction.atomic
+def _close(*, actor: User | None, round_: AmendmentRound) -> AmendmentRound:
+    """The close and its results, in one transaction (the machine moves the state; the results
+    are this module's: the machine never calls a service)."""
+    closed = machine_run(ROUND_STATES, actor=actor, obj=round_, name="close")
+    round_results_store(round_=closed)
+    return closed
 
 
 def round_sync(*, round_: AmendmentRound) -> AmendmentRound:
@@ -162,7 +170,7 @@ def round_sync(*, round_: AmendmentRound) -> AmendmentRound:
     if fresh.state == phase:
         return fresh
     if phase == AmendmentRound.State.CLOSED:
-        return machine_run(ROUND_STATES, actor=None, obj=fresh, name="close")
+        return _close(actor=None, round_=fresh)
     return machine_run(ROUND_STATES, actor=None, obj=fresh, name="close_submissions")
 
 

@@ -203,8 +203,9 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
 
         round_, amendment = _round(w)
         amendments_services.round_close(actor=w.staff, round_=round_)
-        # No ballot: the amendment does not beat the current text, it is set aside.
-        return Expect(["amendment.set_aside", "amendment_round.close"], {amendment_row(amendment)})
+        # No ballot: the amendment does not beat the current text; the round closes, then the
+        # results set it aside.
+        return Expect(["amendment_round.close", "amendment.set_aside"], {amendment_row(amendment)})
 
     def case_round_sync(w):
         from amendments import services as amendments_services
