@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("debates.api_urls")),
     path("", include("moderation.api_urls")),
     path("", include("amendments.api_urls")),
+    path("", include("officials.api_urls")),
     path("", include("search.api_urls")),
 ]
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("recherche/", include("search.urls")),
     path("debats/", include("debates.urls")),
     path("amendements/", include("amendments.urls")),
+    path("elus/", include("officials.urls")),
     path("moderation/", include("moderation.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -24,6 +24,7 @@ FLOORS = [
     "debates",
     "moderation",
     "amendments",
+    "officials",
     "search",
     "portal",
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "debates",
     "moderation",
     "amendments",
+    "officials",
     "search",
     # The top floor: composes the apps above (demo data, pages gathering several apps).
     "portal",
@@ -256,6 +257,11 @@ FABRIQUE_MODERATION_DUE_WORKING_HOURS = env_int("FABRIQUE_MODERATION_DUE_WORKING
 FABRIQUE_APPEAL_DAYS = env_int("FABRIQUE_APPEAL_DAYS", 14)
 # Amendments (issue 14): open amendments (submitted or retained) per account and sheet.
 FABRIQUE_OPEN_AMENDMENTS_PER_ACCOUNT = env_int("FABRIQUE_OPEN_AMENDMENTS_PER_ACCOUNT", 5)
+# Officials' requests (issue 15): requests one account may send one official per window (429
+# past it), and how long a closed private request is kept before `officials_purge` erases it.
+FABRIQUE_REQUESTS_PER_OFFICIAL = env_int("FABRIQUE_REQUESTS_PER_OFFICIAL", 3)
+FABRIQUE_REQUESTS_WINDOW_DAYS = env_int("FABRIQUE_REQUESTS_WINDOW_DAYS", 7)
+FABRIQUE_PRIVATE_REQUEST_RETENTION_DAYS = env_int("FABRIQUE_PRIVATE_REQUEST_RETENTION_DAYS", 730)
 # OpenSearch (several machines, Apache-2.0) when its URL is given: comma-separated nodes,
 # credentials in the URL or in HAYSTACK_OPENSEARCH_USERNAME/PASSWORD (docs/search.md).
 HAYSTACK_OPENSEARCH_URL = env("HAYSTACK_OPENSEARCH_URL")

@@ -19,6 +19,8 @@ PARTICIPATION_NO_EVENT = {
     "amendments.field_text": "a pure function",
     "amendments.round_results_store": "a step of the close, which records its events",
     "amendments.amendment_merge_preview": "a read",
+    "officials.requests_remind": "in-app reminders to the official, no change of the request",
+    "officials.requests_purge": "erases expired private requests (GDPR): nothing left to record",
 }
 
 
@@ -301,7 +303,108 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["sheet.amended"], {sheet_row(w)})
 
+    def _profile(w, user=None):
+        from officials.services import official_profile_set
+
+        box = {}
+        prepare(
+            lambda: box.update(
+                p=official_profile_set(actor=w.staff, user=user or w.official, commitment_days=10)
+            )
+        )
+        return box["p"]
+
+    def _request(w, public=False):
+        from officials.services import request_send
+
+        profile = _profile(w)
+        box = {}
+        prepare(
+            lambda: box.update(
+                r=request_send(
+                    actor=w.reader, official=profile, subject="Objet", body="Texte.", public=public
+                )
+            )
+        )
+        return box["r"]
+
+    def case_official_profile_set(w):
+        from officials.services import official_profile_set
+
+        official_profile_set(actor=w.staff, user=w.official, commitment_days=12)
+        return Expect(["official.verified"])
+
+    def case_request_send(w):
+        from officials.services import request_send
+
+        profile = _profile(w)
+        request_send(actor=w.reader, official=profile, subject="Objet", body="Texte.")
+        return Expect(["official_request.sent"])
+
+    def case_request_answer(w):
+        from officials.services import request_answer
+
+        request_answer(actor=w.official, request=_request(w), body="Réponse.")
+        return Expect(["official_request.answer"])
+
+    def case_request_clarify(w):
+        from officials.services import request_clarify
+
+        request_clarify(actor=w.official, request=_request(w), question="Où ?")
+        return Expect(["official_request.clarify"])
+
+    def case_request_reply(w):
+        from officials.services import request_clarify, request_reply
+
+        request = _request(w)
+        prepare(lambda: request_clarify(actor=w.official, request=request, question="Où ?"))
+        request_reply(actor=w.reader, request=request, body="Ici.")
+        return Expect(["official_request.reply"])
+
+    def case_request_redirect(w):
+        from officials.services import request_redirect
+
+        request = _request(w)
+        other = _profile(w, user=w.superuser)
+        prepare(lambda: type(w.superuser).objects.filter(pk=w.superuser.pk).update(
+            platform_role="official"))  # fmt: skip
+        other.user.refresh_from_db()
+        request_redirect(actor=w.official, request=request, official=other)
+        return Expect(["official_request.redirect"])
+
+    def case_request_inadmissible(w):
+        from officials.services import request_inadmissible
+
+        request_inadmissible(actor=w.staff, request=_request(w), reason="duplicate")
+        return Expect(["official_request.inadmissible"])
+
+    def case_request_publication_decide(w):
+        from officials.services import request_publication_decide
+        from tests.debates.factories import moderator as make_moderator
+
+        request = _request(w, public=True)
+        request_publication_decide(actor=make_moderator(), request=request, approve=True)
+        return Expect(["official_request.published"])
+
+    def case_request_flag_boilerplate(w):
+        from officials.services import request_answer, request_flag_boilerplate
+        from tests.debates.factories import moderator as make_moderator
+
+        request = _request(w, public=True)
+        prepare(lambda: request_answer(actor=w.official, request=request, body="Merci."))
+        request_flag_boilerplate(actor=make_moderator(), request=request, boilerplate=True)
+        return Expect(["official_request.flagged"])
+
     return {
+        "officials.official_profile_set": [case_official_profile_set],
+        "officials.request_send": [case_request_send],
+        "officials.request_answer": [case_request_answer],
+        "officials.request_clarify": [case_request_clarify],
+        "officials.request_reply": [case_request_reply],
+        "officials.request_redirect": [case_request_redirect],
+        "officials.request_inadmissible": [case_request_inadmissible],
+        "officials.request_publication_decide": [case_request_publication_decide],
+        "officials.request_flag_boilerplate": [case_request_flag_boilerplate],
         "amendments.amendment_accept": [case_amendment_accept],
         "projects.sheet_field_merge": [case_sheet_field_merge],
         "amendments.round_open": [case_round_open],

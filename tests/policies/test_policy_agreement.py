@@ -88,6 +88,7 @@ def _world(seed: int) -> list[User | None]:
     _debates(rng, workspaces, people, superuser, moderator)
     _amendments(rng, workspaces, people, officials, superuser)
     _workflow(rng, workspaces, staff, superuser, gone_staff=UserFactory(platform_role="staff"))
+    _officials(rng, people, officials, staff, moderator)
     User.objects.filter(pk=gone.pk).update(is_active=False)
     # Fresh objects: no role cache from the building above.
     ids = [p.pk for p in [*people, *officials, staff, superuser, gone, moderator]]
@@ -150,6 +151,51 @@ def _amendments(rng: random.Random, workspaces, people, officials, superuser) ->
             )
             if rng.random() < 0.3:
                 amendment_withdraw(actor=author, amendment=amendment)
+
+
+def _officials(rng: random.Random, people, officials, staff, moderator) -> None:
+    """Verified officials (with a delegate among the people), requests of every visibility from
+    several people, moved to every state; public questions approved or refused."""
+    from officials.models import OfficialProfile
+    from officials.services import (
+        official_profile_set,
+        request_answer,
+        request_clarify,
+        request_inadmissible,
+        request_publication_decide,
+        request_redirect,
+        request_send,
+    )
+
+    profiles = [
+        official_profile_set(
+            actor=staff, user=o, commitment_days=10, delegates=[rng.choice(people)]
+        )
+        for o in officials
+    ]
+    for person in people[:4]:
+        for profile in profiles:
+            request = request_send(
+                actor=person,
+                official=profile,
+                subject="Une question",
+                body="Le texte de la question.",
+                public=rng.random() < 0.5,
+            )
+            step = rng.choice(["none", "answer", "clarify", "inadmissible", "redirect"])
+            if step == "answer":
+                request_answer(actor=profile.user, request=request, body="La réponse.")
+            elif step == "clarify":
+                request_clarify(actor=profile.user, request=request, question="Où ?")
+            elif step == "inadmissible":
+                request_inadmissible(actor=profile.user, request=request, reason="duplicate")
+            elif step == "redirect":
+                other = OfficialProfile.objects.exclude(pk=profile.pk).first()
+                request_redirect(actor=profile.user, request=request, official=other)
+            if request.public and rng.random() < 0.7:
+                request_publication_decide(
+                    actor=moderator, request=request, approve=rng.random() < 0.7
+                )
 
 
 def _workflow(rng: random.Random, workspaces, staff, superuser, gone_staff) -> None:

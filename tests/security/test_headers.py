@@ -115,6 +115,7 @@ def site(make_workspace, settings, tmp_path):
         "uidb64": "MQ",
         "name": "open_consultation",
         "code": "framing_note",
+        "reference": "D-2026-00001",
     }
     return {
         "sheet": sheet,

@@ -10,6 +10,7 @@ from amendments import demo as amendments_demo
 from debates import demo as debates_demo
 from documents import demo as documents_demo
 from moderation import demo as moderation_demo
+from officials import demo as officials_demo
 from projects import demo as projects_demo
 from workflow import demo as workflow_demo
 from workspace import demo as workspace_demo
@@ -24,6 +25,7 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("debates", debates_demo.seed),
     ("moderation", moderation_demo.seed),
     ("amendments", amendments_demo.seed),
+    ("officials", officials_demo.seed),
 ]
 
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "officials"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("methode/", views.method, name="method"),
+    path("qui-contacter/", views.finder, name="finder"),
+    path("demandes/", views.my_requests, name="mine"),
+    path("boite/", views.inbox, name="inbox"),
+    path("demandes/<str:reference>/", views.request_detail, name="request"),
+    path("<id:pk>/", views.official_detail, name="detail"),
+    path("<id:pk>/ecrire/", views.request_write, name="write"),
+]

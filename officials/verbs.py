@@ -1,0 +1,16 @@
+"""The verbs of officials' requests: private, every one (a request is its parties' business;
+what is published is read from the request itself, never from an activity list)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from events.registry import Verb, verbs_register
+
+from .machine import REQUEST_STATES
+
+verbs_register(
+    Verb("official.verified", _("a vérifié le profil d'un·e élu·e")),
+    Verb("official_request.sent", private=True),
+    Verb("official_request.published", private=True),
+    Verb("official_request.flagged", private=True),
+    *(Verb(REQUEST_STATES.verb_name(t.name), private=True) for t in REQUEST_STATES.transitions),
+)

@@ -1,0 +1,368 @@
+"""Pages of officials and requests: the directory (filterable), "Qui contacter ?", an
+official's page with statistics and public answers, the method behind the figures, writing a
+request, my requests, the inbox of an official or a delegate, and a request's page with its
+history and the steps its parties may take.
+
+Three steps each — load (visible-or-404, action-or-403), call the service, answer — and a
+service's refusal becomes an error on the form, with the API's status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from debates.forms import territory_options
+from interface.confirm import Confirmation
+from interface.views import confirmed_form_call, posted, service_call
+from projects.models import ProjectSheet
+from projects.permissions import SHEET_POLICY
+from territories.models import Territory, Theme
+
+from .forms import AnswerForm, ClarifyForm, InadmissibleForm, RedirectForm, ReplyForm, RequestForm
+from .models import Request
+from .permissions import REQUEST_POLICY
+from .selectors import (
+    STATS_MIN_REQUESTS,
+    official_get,
+    official_list,
+    official_stats,
+    public_answers,
+    request_flags,
+    request_get_visible,
+    requests_awaiting_publication,
+    requests_inbox,
+    requests_sent,
+)
+from .services import (
+    request_answer,
+    request_clarify,
+    request_flag_boilerplate,
+    request_inadmissible,
+    request_publication_decide,
+    request_redirect,
+    request_reply,
+    request_send,
+)
+
+PAGE_SIZE = 20
+
+
+def _filters(request: HttpRequest) -> tuple[dict[str, str], Territory | None, Theme | None]:
+    values = {k: request.GET.get(k, "")[:100] for k in ("territory", "theme")}
+    territory = (
+        Territory.objects.select_related("parent__parent").filter(slug=values["territory"]).first()
+        if values["territory"]
+        else None
+    )
+    theme = Theme.objects.filter(slug=values["theme"]).first() if values["theme"] else None
+    return values, territory, theme
+
+
+def _directory_page(request: HttpRequest, template: str, extra: dict[str, Any]) -> HttpResponse:
+    values, territory, theme = _filters(request)
+    unknown = (values["territory"] and territory is None) or (values["theme"] and theme is None)
+    page = Paginator(official_list(territory=territory, theme=theme), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    stats = official_stats([p.pk for p in page])
+    for profile in page:
+        profile.stats = stats[profile.pk]
+    context = {
+        "page_obj": page,
+        "filters": values,
+        "territory": territory,
+        "theme": theme,
+        "territories": territory_options(),
+        "themes": Theme.objects.order_by("name"),
+        "unknown_filter": unknown,
+        "min_requests": STATS_MIN_REQUESTS,
+        **extra,
+    }
+    return render(request, template, context, status=400 if unknown else 200)
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    return _directory_page(request, "officials/directory.html", {})
+
+
+def finder(request: HttpRequest) -> HttpResponse:
+    """ "Qui contacter ?": from a territory and a theme, the officials in charge."""
+    asked = bool(request.GET.get("territory") or request.GET.get("theme"))
+    return _directory_page(request, "officials/finder.html", {"asked": asked})
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    return render(request, "officials/method.html", {"min_requests": STATS_MIN_REQUESTS})
+
+
+def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = official_get(user_id=pk)
+    page = Paginator(public_answers(profile=profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "officials/official_detail.html",
+        {
+            "profile": profile,
+            "stats": official_stats([profile.pk])[profile.pk],
+            "page_obj": page,
+            "min_requests": STATS_MIN_REQUESTS,
+            "delegates": list(profile.delegates.all()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_write(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = official_get(user_id=pk)
+    sheet = None
+    sheet_id = request.GET.get("fiche", "")
+    if sheet_id.isdigit() and len(sheet_id) < 19:
+        found = ProjectSheet.objects.select_related("workspace").filter(pk=int(sheet_id)).first()
+        sheet = found if found is not None and SHEET_POLICY.check(request.user, found) else None
+    form = RequestForm(posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = form.cleaned_data
+            sent, status = service_call(
+                request,
+                form,
+                lambda: request_send(
+                    actor=request.user,
+                    official=profile,
+                    subject=values["subject"],
+                    body=values["body"],
+                    public=values["public"],
+                    sheet=sheet,
+                ),
+            )
+            if sent is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Demande envoyée, référence %(ref)s : réponse attendue au plus tard le %(day)s."
+                    )
+                    % {"ref": sent.reference, "day": _local_day(sent.due_at)},
+                )
+                return redirect(sent)
+    context = {"form": form, "profile": profile, "sheet": sheet}
+    return render(request, "officials/request_write.html", context, status=status)
+
+
+def _local_day(moment: Any) -> str:
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    page = Paginator(requests_sent(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page:
+        item.flags = request_flags(item)
+    return render(request, "officials/my_requests.html", {"page_obj": page})
+
+
+INBOX_FLAGS = ("", "overdue", "very_overdue", "open", "closed")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    flag = request.GET.get("flag", "")
+    if flag not in INBOX_FLAGS:
+        flag = ""
+    page = Paginator(requests_inbox(user=request.user, flag=flag), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for item in page:
+        item.flags = request_flags(item)
+    awaiting = []
+    if getattr(request.user, "is_moderator", False):
+        awaiting = list(requests_awaiting_publication()[:PAGE_SIZE])
+    filters = [
+        ("", _("Toutes")),
+        ("overdue", _("En retard")),
+        ("very_overdue", _("En grand retard")),
+        ("open", _("En cours")),
+        ("closed", _("Closes")),
+    ]
+    context = {"page_obj": page, "flag": flag, "awaiting": awaiting, "filters": filters}
+    return render(request, "officials/inbox.html", context)
+
+
+# --- a request and its steps ---
+
+STEPS: dict[str, tuple[str, Any]] = {
+    "answer": ("answer", AnswerForm),
+    "clarify": ("clarify", ClarifyForm),
+    "reply": ("reply", ReplyForm),
+    "redirect": ("redirect", RedirectForm),
+    "inadmissible": ("inadmissible", InadmissibleForm),
+}
+SUCCESS = {
+    "answer": gettext_lazy("Réponse envoyée."),
+    "clarify": gettext_lazy("Question envoyée : le délai est suspendu jusqu'à la réponse."),
+    "reply": gettext_lazy("Précision envoyée : le délai reprend."),
+    "redirect": gettext_lazy("Demande transmise ; la date d'échéance reste la même."),
+    "inadmissible": gettext_lazy("Demande close comme irrecevable."),
+}
+
+
+def _step_forms(req: Request, user: Any, bound: tuple[str, Any] | None) -> dict[str, Any]:
+    """The forms of the steps this person may take from the request's state."""
+    from .machine import REQUEST_STATES
+
+    forms: dict[str, Any] = {}
+    for option in REQUEST_STATES.available(user, req):
+        name = option["name"]
+        if not option["allowed"] or name not in STEPS:
+            continue
+        if bound is not None and bound[0] == name:
+            forms[name] = bound[1]
+            continue
+        form_class = STEPS[name][1]
+        if form_class is RedirectForm:
+            others = [p for p in official_list() if p.pk != req.official_id]
+            forms[name] = RedirectForm(officials=others, prefix=name)
+        else:
+            forms[name] = form_class(prefix=name)
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    req = request_get_visible(user=request.user, reference=reference[:20])
+    status, bound = 200, None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/comptes/connexion/?next={req.get_absolute_url()}")
+        step = request.POST.get("step", "")
+        if step in {"publish", "unpublish", "boilerplate", "not_boilerplate"}:
+            return _moderate(request, req, step)
+        if step not in STEPS:
+            status = 400
+        else:
+            done, status, bound = _run_step(request, req, step)
+            if done is not None:
+                return done
+    flags = request_flags(req)
+    party = any(
+        REQUEST_POLICY.check(request.user, req, a) for a in ("answer", "reply", "inadmissible")
+    )
+    entries = [
+        e
+        for e in req.entries.select_related("author").all()
+        if party or e.kind in {"sent", "redirect", "answer"}
+    ]
+    context = {
+        "req": req,
+        "flags": flags,
+        "party": party,
+        "entries": entries,
+        "forms": _step_forms(req, request.user, bound),
+        "may_moderate": REQUEST_POLICY.check(request.user, req, "moderate"),
+    }
+    return render(request, "officials/request_detail.html", context, status=status)
+
+
+def _run_step(request: HttpRequest, req: Request, step: str) -> tuple[Any, int, Any]:
+    action, form_class = STEPS[step]
+    if not REQUEST_POLICY.check(request.user, req, action):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if form_class is RedirectForm:
+        others = [p for p in official_list() if p.pk != req.official_id]
+        form = RedirectForm(request.POST, officials=others, prefix=step)
+    else:
+        form = form_class(request.POST, prefix=step)
+    back = req.get_absolute_url()
+    if step == "inadmissible":
+        page, done, status = confirmed_form_call(
+            request,
+            form,
+            confirmation=lambda values: Confirmation(
+                title=_("Clore la demande %(ref)s comme irrecevable ?") % {"ref": req.reference},
+                consequence=_(
+                    "La demande sera close et comptée à part dans les statistiques ; la "
+                    "personne en sera informée, avec le motif. Cela ne peut pas être annulé."
+                ),
+                action_label=_("Oui, clore comme irrecevable"),
+                cancel_url=back,
+                quote=values.get("note", ""),
+            ),
+            call=lambda values: request_inadmissible(
+                actor=request.user, request=req, reason=values["reason"], note=values["note"]
+            ),
+        )
+        if page is not None:
+            return page, 200, None
+    else:
+        status = 400
+        done = None
+        if form.is_valid():
+            values = form.cleaned_data
+            calls = {
+                "answer": lambda: request_answer(
+                    actor=request.user, request=req, body=values["body"]
+                ),
+                "clarify": lambda: request_clarify(
+                    actor=request.user, request=req, question=values["question"]
+                ),
+                "reply": lambda: request_reply(
+                    actor=request.user, request=req, body=values["body"]
+                ),
+                "redirect": lambda: request_redirect(
+                    actor=request.user,
+                    request=req,
+                    official=next(
+                        (p for p in official_list() if p.user_id == values["official"]), None
+                    ),
+                    note=values["note"],
+                ),
+            }
+            done, status = service_call(request, form, calls[step])
+    if done is not None:
+        messages.success(request, SUCCESS[step])
+        return redirect(back), 302, None
+    return None, status, (step, form)
+
+
+def _moderate(request: HttpRequest, req: Request, step: str) -> HttpResponse:
+    from interface.views import attempt
+
+    if not REQUEST_POLICY.check(request.user, req, "moderate"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if step in {"publish", "unpublish"}:
+        done = attempt(
+            request,
+            lambda: request_publication_decide(
+                actor=request.user, request=req, approve=step == "publish"
+            ),
+        )
+        text = _("Question publiée.") if step == "publish" else _("Question non publiée.")
+    else:
+        done = attempt(
+            request,
+            lambda: request_flag_boilerplate(
+                actor=request.user, request=req, boilerplate=step == "boilerplate"
+            ),
+        )
+        text = _("Réponse signalée comme de pure forme : elle ne compte pas comme répondue.")
+        if step != "boilerplate":
+            text = _("Signalement retiré : la réponse compte de nouveau.")
+    if done.ok:
+        messages.success(request, text)
+    return redirect(req)
