@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -172,6 +173,7 @@ class StatisticsExport(APIView):
     permission_classes = [AllowAny]
     as_csv = False
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         profiles = list(official_list())
         stats = official_stats([p.pk for p in profiles])
@@ -391,7 +393,7 @@ class InadmissibleSerializer(serializers.Serializer):
     )
 
 
-class DecisionSerializer(serializers.Serializer):
+class PublicationSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
 
 
@@ -399,7 +401,9 @@ class BoilerplateSerializer(serializers.Serializer):
     boilerplate = serializers.BooleanField()
 
 
-def _action_view(action: str, serializer: type[serializers.Serializer], run: Any, doc: str):
+def _action_view(
+    action: str, serializer: type[serializers.Serializer], run: Any, doc: str, name: str = ""
+):
     class View(RequestAPIView):
         permission_classes = [IsAuthenticated]
         method_actions = {"POST": action}
@@ -413,7 +417,7 @@ def _action_view(action: str, serializer: type[serializers.Serializer], run: Any
             run(request.user, obj, data.validated_data)
             return self.answer(request, obj)
 
-    View.__name__ = View.__qualname__ = f"Request{action.title().replace('_', '')}"
+    View.__name__ = View.__qualname__ = name or f"Request{action.title().replace('_', '')}"
     return View
 
 
@@ -461,9 +465,10 @@ RequestInadmissible = _action_view(
 )
 RequestPublication = _action_view(
     "moderate",
-    DecisionSerializer,
+    PublicationSerializer,
     lambda user, obj, v: request_publication_decide(actor=user, request=obj, approve=v["approve"]),
     "A moderator approves a public request's question for publication (or keeps it unpublished).",
+    name="RequestPublication",
 )
 RequestBoilerplate = _action_view(
     "moderate",
@@ -472,5 +477,5 @@ RequestBoilerplate = _action_view(
         actor=user, request=obj, boilerplate=v["boilerplate"]
     ),
     "A moderator flags an answer that says nothing of the question: not counted as answered.",
+    name="RequestBoilerplate",
 )
-RequestBoilerplate.__name__ = RequestBoilerplate.__qualname__ = "RequestBoilerplate"
