@@ -22,4 +22,8 @@ class RequestConflict(ConflictError, RequestError):
 
 
 class RequestRateLimited(RateLimitedError, RequestError):
-    code = "rate_limited"
+    code = "request_throttled"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
