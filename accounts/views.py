@@ -23,7 +23,6 @@ from .forms import (
     SignupForm,
 )
 from .models import User
-from .selectors import official_list
 from .services import (
     AccountError,
     user_confirm_email,
@@ -92,7 +91,9 @@ def profile(request):
 
 
 def officials(request):
-    return render(request, "accounts/officials.html", {"officials": official_list()})
+    """The first officials' list, now the directory (`officials` app): links out there keep
+    working."""
+    return redirect("officials:directory", permanent=True)
 
 
 class LoginView(auth_views.LoginView):

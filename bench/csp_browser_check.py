@@ -37,7 +37,7 @@ PAGES = [
     "/recherche/?q=velo",
     "/comptes/connexion/",
     "/comptes/inscription/",
-    "/comptes/elus/",
+    "/elus/",
     "/api/docs/",
     "/api/v1/sheets/",
     "/api/v1/sheets/1/",

@@ -28,7 +28,7 @@ SITE_MAP: list[tuple[Any, list[tuple[str, Any]]]] = [
             ("home", _("Accueil")),
             ("projects:list", _("Projets")),
             ("workspace:list", _("Espaces")),
-            ("accounts:officials", _("Élu·es")),
+            ("officials:directory", _("Élu·es")),
             ("search:search", _("Recherche")),
         ],
     ),

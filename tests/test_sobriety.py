@@ -35,7 +35,7 @@ def key_anonymous_pages(demo) -> list[str]:
         "/recherche/?q=parc",
         "/espaces/",
         demo["workspace"].get_absolute_url(),
-        "/comptes/elus/",
+        "/elus/",
     ]
 
 

@@ -37,6 +37,18 @@ def demo_amendment() -> str:
     return reverse("amendments:detail", args=[first.pk])
 
 
+def demo_official(what: str = "page") -> str:
+    """The demo official elue@: her page, the form to write to her, or her answered request."""
+    from officials.models import Request
+
+    answered = Request.objects.select_related("official").get(state="answered")
+    if what == "request":
+        return answered.get_absolute_url()
+    if what == "write":
+        return reverse("officials:write", args=[answered.official.user_id])
+    return answered.official.get_absolute_url()
+
+
 def document(title: str) -> Callable[[], str]:
     def url() -> str:
         from documents.models import Document
@@ -81,7 +93,14 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "search-results": (None, "/recherche/?q=v%C3%A9lo"),
     "login": (None, "/comptes/connexion/"),
     "signup": (None, "/comptes/inscription/"),
-    "officials": (None, "/comptes/elus/"),
+    "officials": (None, "/elus/"),
+    "official": (None, lambda: demo_official()),
+    "official-request": (None, lambda: demo_official("request")),
+    "official-inbox": ("elue@demo.fabrique.test", "/elus/boite/"),
+    "official-write": ("dan@demo.fabrique.test", lambda: demo_official("write")),
+    "my-requests": ("dan@demo.fabrique.test", "/elus/demandes/"),
+    "officials-finder": (None, "/elus/qui-contacter/?territory=strasbourg&theme=mobilite"),
+    "officials-method": (None, "/elus/methode/"),
     "workspace-list": (None, "/espaces/"),
     "workspace": (None, f"/espaces/{NEUDORF}/"),
     "document-public": (None, document("Plan vélo métropolitain – synthèse")),

@@ -252,7 +252,7 @@ def relation_workspace_listings(actors, actor, case, workspace, sheet, document)
     """Home, workspace lists (page and API), profile, officials and the search page's workspace
     filter name a workspace only to those who may see it."""
     client = web_client(actors[actor])
-    pages = ["/", "/espaces/", "/comptes/elus/", "/recherche/?q=rapport"]
+    pages = ["/", "/espaces/", "/elus/", "/recherche/?q=rapport"]
     if actors[actor] is not None:
         pages.append("/comptes/profil/")
     for path in pages:
