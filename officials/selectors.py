@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from territories.models import Territory
@@ -243,4 +243,17 @@ def requests_awaiting_publication() -> QuerySet[Request]:
         request_queryset()
         .filter(public=True, publication=Request.Publication.PENDING)
         .order_by("created", "id")
+    )
+
+
+def request_notices(*, user: Any, limit: int = 20) -> list[Any]:
+    """The person's latest notices about requests, unread first (their own, never others')."""
+    from .models import RequestNotice
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        RequestNotice.objects.filter(recipient=user)
+        .select_related("request")
+        .order_by(F("read_at").asc(nulls_first=True), "-created", "-id")[:limit]
     )

@@ -232,6 +232,15 @@ def request_flag_boilerplate(*, actor: User, request: Request, boilerplate: bool
     return fresh
 
 
+def request_notices_mark_read(*, user: Any) -> int:
+    """The person has read their notices about requests (on their requests or their inbox)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return RequestNotice.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def requests_remind(now: datetime.datetime | None = None) -> int:
     """Tell the official and the delegates of each open request that half, then 80 % of its
     delay has passed, then that it is due today (the worker's periodic job; idempotent: a

@@ -37,6 +37,7 @@ from .selectors import (
     public_answers,
     request_flags,
     request_get_visible,
+    request_notices,
     requests_awaiting_publication,
     requests_inbox,
     requests_sent,
@@ -46,6 +47,7 @@ from .services import (
     request_clarify,
     request_flag_boilerplate,
     request_inadmissible,
+    request_notices_mark_read,
     request_publication_decide,
     request_redirect,
     request_reply,
@@ -96,7 +98,9 @@ def directory(request: HttpRequest) -> HttpResponse:
 def finder(request: HttpRequest) -> HttpResponse:
     """ "Qui contacter ?": from a territory and a theme, the officials in charge."""
     asked = bool(request.GET.get("territory") or request.GET.get("theme"))
-    return _directory_page(request, "officials/finder.html", {"asked": asked})
+    fiche = request.GET.get("fiche", "")
+    fiche = fiche if fiche.isdigit() and len(fiche) < 19 else ""
+    return _directory_page(request, "officials/finder.html", {"asked": asked, "fiche": fiche})
 
 
 def method(request: HttpRequest) -> HttpResponse:
@@ -170,7 +174,15 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     page = Paginator(requests_sent(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page:
         item.flags = request_flags(item)
-    return render(request, "officials/my_requests.html", {"page_obj": page})
+    context = {"page_obj": page, "notices": _notices(request)}
+    return render(request, "officials/my_requests.html", context)
+
+
+def _notices(request: HttpRequest) -> list[Any]:
+    """The latest notices, shown once as new then marked read."""
+    notices = request_notices(user=request.user, limit=10)
+    request_notices_mark_read(user=request.user)
+    return notices
 
 
 INBOX_FLAGS = ("", "overdue", "very_overdue", "open", "closed")
@@ -196,7 +208,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         ("open", _("En cours")),
         ("closed", _("Closes")),
     ]
-    context = {"page_obj": page, "flag": flag, "awaiting": awaiting, "filters": filters}
+    context = {
+        "page_obj": page,
+        "flag": flag,
+        "awaiting": awaiting,
+        "filters": filters,
+        "notices": _notices(request),
+    }
     return render(request, "officials/inbox.html", context)
 
 

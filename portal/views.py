@@ -14,6 +14,7 @@ from documents.permissions import can_add_document
 from documents.selectors import document_list_visible
 from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
 from interface.views import policy_object
+from officials.selectors import sheet_public_answers
 from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
 from projects.participation import participation_levels
 from projects.permissions import SHEET_POLICY
@@ -203,6 +204,7 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         "can_open_debate": sheet.stage in ACTIVE_STAGES
         and SHEET_POLICY.check(request.user, sheet, "add_debate"),
         **_amendments(request.user, sheet),
+        "official_answers": list(sheet_public_answers(sheet=sheet)[:SHEET_DEBATES]),
     }
     response = render(request, "portal/sheet.html", context)
     # The id address serves the page too (no redirect: one round trip, and every link already

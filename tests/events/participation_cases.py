@@ -21,6 +21,7 @@ PARTICIPATION_NO_EVENT = {
     "amendments.amendment_merge_preview": "a read",
     "officials.requests_remind": "in-app reminders to the official, no change of the request",
     "officials.requests_purge": "erases expired private requests (GDPR): nothing left to record",
+    "officials.request_notices_mark_read": "the reader's own bookkeeping",
 }
 
 
