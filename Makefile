@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments clean
+.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments bench-officials clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -145,6 +145,12 @@ bench-debates: install
 AMENDMENT_BALLOTS ?= 10000
 bench-amendments: install
 	$(PY) bench/amendments_bench.py --ballots $(AMENDMENT_BALLOTS) --n 40 --append docs/benchmarks.md
+
+# Officials benchmark: one official with OFFICIAL_REQUESTS requests (issue 15, item 9): the inbox,
+# the official's page, the directory against the login form; queries counted at +5,000 requests.
+OFFICIAL_REQUESTS ?= 20000
+bench-officials: install
+	$(PY) bench/officials_bench.py --requests $(OFFICIAL_REQUESTS) --n 40 --append docs/benchmarks.md
 
 # Search benchmark: SEARCH_N generated French sheets + documents in a throw-away database and
 # index; indexing rate, index size, indexer memory, API search p50/p95 vs raw Whoosh vs a
