@@ -16,7 +16,7 @@ class RequestForm(forms.Form):
         label=_("Votre message"),
         max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("5\u202f000 caractères au plus. Restez courtois : la charte s'applique."),
+        help_text=_("5 000 caractères au plus. Restez courtois : la charte s'applique."),
     )
     public = forms.TypedChoiceField(
         label=_("Qui pourra lire votre demande ?"),
