@@ -324,14 +324,15 @@ class RequestDetailSerializer(RequestSerializer):
 
 class RequestList(APIView):
     """The caller's own requests; `?box=inbox`: the requests the caller answers (as the official
-    or a delegate), overdue first; `flag` ∈ overdue, very_overdue, open, closed."""
+    or a delegate): those to answer by due date (the overdue first); `flag` ∈ overdue,
+    very_overdue, closed, all."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[
             OpenApiParameter("box", str, enum=["sent", "inbox"]),
-            OpenApiParameter("flag", str, enum=["overdue", "very_overdue", "open", "closed"]),
+            OpenApiParameter("flag", str, enum=["overdue", "very_overdue", "closed", "all"]),
         ],
         responses=RequestSerializer(many=True),
     )
@@ -340,8 +341,8 @@ class RequestList(APIView):
         flag = request.query_params.get("flag") or ""
         if box not in {"sent", "inbox"}:
             raise serializers.ValidationError({"box": ["sent ou inbox."]})
-        if flag not in {"", "overdue", "very_overdue", "open", "closed"}:
-            raise serializers.ValidationError({"flag": ["overdue, very_overdue, open ou closed."]})
+        if flag not in {"", "overdue", "very_overdue", "closed", "all"}:
+            raise serializers.ValidationError({"flag": ["overdue, very_overdue, closed ou all."]})
         qs = (
             requests_inbox(user=request.user, flag=flag)
             if box == "inbox"

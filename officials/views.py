@@ -185,7 +185,7 @@ def _notices(request: HttpRequest) -> list[Any]:
     return notices
 
 
-INBOX_FLAGS = ("", "overdue", "very_overdue", "open", "closed")
+INBOX_FLAGS = ("", "overdue", "very_overdue", "closed", "all")
 
 
 @login_required
@@ -202,11 +202,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "is_moderator", False):
         awaiting = list(requests_awaiting_publication()[:PAGE_SIZE])
     filters = [
-        ("", _("Toutes")),
+        ("", _("À traiter")),
         ("overdue", _("En retard")),
         ("very_overdue", _("En grand retard")),
-        ("open", _("En cours")),
         ("closed", _("Closes")),
+        ("all", _("Toutes")),
     ]
     context = {
         "page_obj": page,

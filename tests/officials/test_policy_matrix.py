@@ -134,3 +134,23 @@ def test_a_closed_request_refuses_every_step_with_409(world):
         .status_code
         == 409
     )
+
+
+def test_the_inbox_lists_exactly_what_the_policy_lets_one_answer(world):
+    from officials.models import Request
+    from officials.permissions import REQUEST_POLICY
+    from officials.selectors import requests_inbox
+
+    profile, other, people = world
+    for public in (False, True):
+        for state in VIEW_STATES:
+            make(world, public=public, state=state)
+    send(other, people["citizen"])
+    for role, user in people.items():
+        listed = {r.pk for r in requests_inbox(user=user, flag="all")}
+        allowed = {r.pk for r in Request.objects.all() if REQUEST_POLICY.check(user, r, "answer")}
+        assert listed == allowed, role
+    assert requests_inbox(user=people["delegate"], flag="all").count() == 6
+
+
+VIEW_STATES = ("acknowledged", "answered_pending", "clarification")

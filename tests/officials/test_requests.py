@@ -154,9 +154,13 @@ def test_the_inbox_puts_overdue_first_then_by_due_date_and_filters(monkeypatch):
     request_answer(actor=delegate, request=done, body="Faite par le délégué.")
     for who in (profile.user, delegate):
         rows = client_for(who).get("/api/v1/requests/?box=inbox").json()["results"]
-        assert [r["subject"] for r in rows] == ["Ancienne", "Récente", "Répondue"]
+        assert [r["subject"] for r in rows] == ["Ancienne", "Récente"]  # to answer, by due date
         overdue = client_for(who).get("/api/v1/requests/?box=inbox&flag=overdue").json()
         assert [r["subject"] for r in overdue["results"]] == ["Ancienne"]
+        closed = client_for(who).get("/api/v1/requests/?box=inbox&flag=closed").json()
+        assert [r["subject"] for r in closed["results"]] == ["Répondue"]
+        every = client_for(who).get("/api/v1/requests/?box=inbox&flag=all").json()
+        assert [r["subject"] for r in every["results"]] == ["Répondue", "Récente", "Ancienne"]
     assert client_for(UserFactory()).get("/api/v1/requests/?box=inbox").json()["results"] == []
     assert client_for(profile.user).get("/api/v1/requests/?box=x").status_code == 400
     assert Request.objects.get(pk=done.pk).answered_by == delegate
