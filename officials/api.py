@@ -343,11 +343,10 @@ class RequestList(APIView):
             raise serializers.ValidationError({"box": ["sent ou inbox."]})
         if flag not in {"", "overdue", "very_overdue", "closed", "all"}:
             raise serializers.ValidationError({"flag": ["overdue, very_overdue, closed ou all."]})
-        qs = (
-            requests_inbox(user=request.user, flag=flag)
-            if box == "inbox"
-            else requests_sent(user=request.user)
-        )
+        if box == "inbox":
+            qs = requests_inbox(user=request.user, flag=flag, whole=True)
+        else:
+            qs = requests_sent(user=request.user, whole=True)
         paginator = generics.GenericAPIView.pagination_class()
         page = paginator.paginate_queryset(qs, request)
         return paginator.get_paginated_response(RequestSerializer(page, many=True).data)

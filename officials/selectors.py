@@ -159,6 +159,24 @@ def request_queryset() -> QuerySet[Request]:
     )
 
 
+def request_rows() -> QuerySet[Request]:
+    """What a list of requests shows (the inbox, my requests): the columns of its rows only."""
+    return Request.objects.select_related("official__user").only(
+        "id",
+        "reference",
+        "subject",
+        "state",
+        "created",
+        "due_at",
+        "very_due_at",
+        "paused_at",
+        "closed_at",
+        "official__id",
+        "official__user__id",
+        "official__user__display_name",
+    )
+
+
 def request_get_visible(*, user: Any, reference: str) -> Request:
     return REQUEST_POLICY.get_visible(user, request_queryset(), reference=reference)
 
@@ -167,14 +185,15 @@ def request_get_visible_pk(*, user: Any, pk: Any) -> Request:
     return REQUEST_POLICY.get_visible(user, request_queryset(), pk=pk)
 
 
-def requests_sent(*, user: Any) -> QuerySet[Request]:
-    """The caller's own requests, newest first."""
+def requests_sent(*, user: Any, whole: bool = False) -> QuerySet[Request]:
+    """The caller's own requests, newest first (`whole`: every column, for the API)."""
     if not getattr(user, "is_authenticated", False):
         return Request.objects.none()
-    return request_queryset().filter(sender=user).order_by("-created", "-id")
+    base = request_queryset() if whole else request_rows()
+    return base.filter(sender=user).order_by("-created", "-id")
 
 
-def requests_inbox(*, user: Any, flag: str = "") -> QuerySet[Request]:
+def requests_inbox(*, user: Any, flag: str = "", whole: bool = False) -> QuerySet[Request]:
     """What the official (or a delegate, in their name) has to answer, by due date: the overdue
     ones come first (theirs is the earliest). `flag`: "" (to answer: open or waiting for a
     clarification), "overdue", "very_overdue", "closed" (newest first), "all" (newest first)."""
@@ -189,7 +208,7 @@ def requests_inbox(*, user: Any, flag: str = "") -> QuerySet[Request]:
         .values_list("pk", flat=True)
         .distinct()
     )
-    qs = request_queryset().filter(official_id__in=mine)
+    qs = (request_queryset() if whole else request_rows()).filter(official_id__in=mine)
     running = Q(state__in=OPEN, paused_at__isnull=True)
     if flag == "overdue":
         return qs.filter(running, due_at__lt=now).order_by("due_at", "id")

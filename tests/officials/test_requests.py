@@ -229,3 +229,31 @@ def test_a_public_answer_about_a_sheet_shows_on_the_sheet_data(monkeypatch):
     assert response.status_code == 201
     assert Request.objects.get().sheet_id == sheet.pk
     assert datetime.date.today()
+
+
+def test_lists_cost_the_same_queries_for_2_and_12_requests(django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import page
+
+    profile = official()
+    sender = UserFactory()
+    counts = []
+    for extra in (2, 10):
+        for _ in range(extra):
+            send(profile, sender)
+        row = []
+        for path, who in [
+            ("/api/v1/requests/", sender),
+            ("/api/v1/requests/?box=inbox", profile.user),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                assert client_for(who).get(path).status_code == 200
+            row.append(len(queries))
+        for path, who in [("/elus/demandes/", sender), ("/elus/boite/", profile.user)]:
+            with CaptureQueriesContext(connection) as queries:
+                assert page(who, path).status_code == 200
+            row.append(len(queries))
+        counts.append(row)
+    assert counts[0] == counts[1], counts
