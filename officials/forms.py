@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from territories.models import Territory, Theme
+
 from .models import ANSWER_MAX_CHARS, BODY_MAX_CHARS, NOTE_MAX_CHARS, SUBJECT_MAX_CHARS, Request
 
 
@@ -83,4 +85,61 @@ class InadmissibleForm(forms.Form):
         max_length=NOTE_MAX_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProfileForm(forms.Form):
+    """Staff describe a verified official (never the official themselves)."""
+
+    email = forms.EmailField(
+        label=_("Compte de l'élu·e (adresse électronique)"),
+        help_text=_(
+            "Le compte doit exister : la personne s'inscrit d'abord, les services vérifient."
+        ),
+    )
+    commitment_days = forms.IntegerField(
+        label=_("Délai de réponse promis (jours ouvrés)"), min_value=1, max_value=60, initial=15
+    )
+    presentation = forms.CharField(
+        label=_("Présentation"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Délégations (thèmes)"),
+        queryset=Theme.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territoires"),
+        queryset=Territory.objects.filter(kind__in=["metropole", "commune"]).order_by(
+            "kind", "name"
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    delegates = forms.CharField(
+        label=_("Répondent en son nom (adresses, séparées par des virgules)"),
+        max_length=2000,
+        required=False,
+    )
+
+
+class MandateForm(forms.Form):
+    title = forms.CharField(label=_("Mandat"), max_length=200)
+    commune = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=Territory.objects.filter(kind="commune").order_by("name"),
+        required=False,
+        empty_label=_("— l'Eurométropole —"),
+    )
+    starts = forms.DateField(
+        label=_("Début"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends = forms.DateField(
+        label=_("Fin (facultative)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

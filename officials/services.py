@@ -30,6 +30,7 @@ from .machine import OPEN, REQUEST_STATES, official_recipients
 from .models import (
     BODY_MAX_CHARS,
     SUBJECT_MAX_CHARS,
+    Mandate,
     OfficialProfile,
     Request,
     RequestEntry,
@@ -328,6 +329,39 @@ def official_profile_set(
     profile.delegates.set([d for d in delegates if d.pk != user.pk])
     event_record(actor=actor, verb="official.verified", target=profile)
     return profile
+
+
+@transaction.atomic
+def mandate_add(
+    *,
+    actor: User,
+    profile: OfficialProfile,
+    title: str,
+    starts: datetime.date,
+    commune: Any = None,
+    ends: datetime.date | None = None,
+) -> Mandate:
+    if not getattr(actor, "is_platform_staff", False):
+        raise RequestForbidden(_("Seuls les agents vérifient et décrivent les élu·es."))
+    title = _clean("title", title, 200, _("Nommez le mandat."))
+    if commune is not None and commune.kind != "commune":
+        raise _field_error("commune", _("Choisissez une commune (ou aucune : l'Eurométropole)."))
+    if ends is not None and ends < starts:
+        raise _field_error("ends", _("La fin du mandat vient après son début."))
+    mandate = Mandate.objects.create(
+        official=profile, title=title, commune=commune, starts=starts, ends=ends
+    )
+    event_record(actor=actor, verb="official.mandate_added", target=profile)
+    return mandate
+
+
+@transaction.atomic
+def mandate_remove(*, actor: User, mandate: Mandate) -> None:
+    if not getattr(actor, "is_platform_staff", False):
+        raise RequestForbidden(_("Seuls les agents vérifient et décrivent les élu·es."))
+    profile = mandate.official
+    mandate.delete()
+    event_record(actor=actor, verb="official.mandate_removed", target=profile)
 
 
 __all__ = [

@@ -26,7 +26,16 @@ from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
 from territories.models import Territory, Theme
 
-from .forms import AnswerForm, ClarifyForm, InadmissibleForm, RedirectForm, ReplyForm, RequestForm
+from .forms import (
+    AnswerForm,
+    ClarifyForm,
+    InadmissibleForm,
+    MandateForm,
+    ProfileForm,
+    RedirectForm,
+    ReplyForm,
+    RequestForm,
+)
 from .models import Request
 from .permissions import REQUEST_POLICY
 from .selectors import (
@@ -43,6 +52,9 @@ from .selectors import (
     requests_sent,
 )
 from .services import (
+    mandate_add,
+    mandate_remove,
+    official_profile_set,
     request_answer,
     request_clarify,
     request_flag_boilerplate,
@@ -384,3 +396,111 @@ def _moderate(request: HttpRequest, req: Request, step: str) -> HttpResponse:
     if done.ok:
         messages.success(request, text)
     return redirect(req)
+
+
+# --- staff: verifying and describing officials ---
+
+
+def _staff_only(request: HttpRequest) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not getattr(request.user, "is_platform_staff", False):
+        raise PermissionDenied
+
+
+def _delegate_accounts(form: ProfileForm, text: str) -> list[Any] | None:
+    """The accounts named by their addresses, or None after an error on the form."""
+    from accounts.models import User
+
+    emails = [e.strip().lower() for e in text.replace(";", ",").split(",") if e.strip()]
+    found = {u.email.lower(): u for u in User.objects.filter(email__in=emails, is_active=True)}
+    missing = [e for e in emails if e not in found]
+    if missing:
+        form.add_error(
+            "delegates",
+            _("Aucun compte actif pour : %(emails)s.") % {"emails": ", ".join(missing[:5])},
+        )
+        return None
+    return list(found.values())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Staff verify an account as an official (pk None) or describe one (commitment,
+    delegations, territories, delegates, mandates)."""
+    from accounts.models import User
+
+    _staff_only(request)
+    profile = official_get(user_id=pk) if pk is not None else None
+    initial: dict[str, Any] = {}
+    if profile is not None:
+        initial = {
+            "email": profile.user.email,
+            "commitment_days": profile.commitment_days,
+            "presentation": profile.presentation,
+            "themes": list(profile.themes.all()),
+            "territories": list(profile.territories.all()),
+            "delegates": ", ".join(d.email for d in profile.delegates.all()),
+        }
+    form = ProfileForm(posted(request), initial=initial)
+    status = 200
+    if request.method == "POST" and request.POST.get("form") != "mandate":
+        status = 400
+        if form.is_valid():
+            values = form.cleaned_data
+            user = User.objects.filter(email__iexact=values["email"], is_active=True).first()
+            delegates = _delegate_accounts(form, values["delegates"])
+            if user is None:
+                form.add_error("email", _("Aucun compte actif avec cette adresse."))
+            elif profile is not None and user.pk != profile.user_id:
+                form.add_error("email", _("On ne change pas le compte d'un profil vérifié."))
+            elif delegates is not None:
+                saved, status = service_call(
+                    request,
+                    form,
+                    lambda: official_profile_set(
+                        actor=request.user,
+                        user=user,
+                        commitment_days=values["commitment_days"],
+                        presentation=values["presentation"],
+                        themes=values["themes"],
+                        territories=values["territories"],
+                        delegates=delegates,
+                    ),
+                )
+                if saved is not None:
+                    messages.success(request, _("Profil vérifié et enregistré."))
+                    return redirect("officials:edit", pk=saved.user_id)
+    mandate_form = MandateForm(request.POST if request.POST.get("form") == "mandate" else None)
+    if profile is not None and request.POST.get("form") == "mandate":
+        status = 400
+        if mandate_form.is_valid():
+            values = mandate_form.cleaned_data
+            done, status = service_call(
+                request,
+                mandate_form,
+                lambda: mandate_add(actor=request.user, profile=profile, **values),
+            )
+            if done is not None:
+                messages.success(request, _("Mandat ajouté."))
+                return redirect("officials:edit", pk=profile.user_id)
+    context = {"form": form, "profile": profile, "mandate_form": mandate_form}
+    return render(request, "officials/profile_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def mandate_delete(request: HttpRequest, pk: int, mandate: int) -> HttpResponse:
+    from django.http import Http404
+
+    from .models import Mandate
+
+    _staff_only(request)
+    profile = official_get(user_id=pk)
+    found = Mandate.objects.filter(pk=mandate, official=profile).select_related("official").first()
+    if found is None:
+        raise Http404("No such mandate.")
+    mandate_remove(actor=request.user, mandate=found)
+    messages.success(request, _("Mandat retiré."))
+    return redirect("officials:edit", pk=profile.user_id)

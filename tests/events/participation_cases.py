@@ -396,7 +396,36 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         request_flag_boilerplate(actor=make_moderator(), request=request, boilerplate=True)
         return Expect(["official_request.flagged"])
 
+    def case_mandate_add(w):
+        import datetime
+
+        from officials.services import mandate_add
+
+        mandate_add(
+            actor=w.staff, profile=_profile(w), title="Adjointe", starts=datetime.date(2026, 3, 22)
+        )
+        return Expect(["official.mandate_added"])
+
+    def case_mandate_remove(w):
+        import datetime
+
+        from officials.services import mandate_add, mandate_remove
+
+        profile = _profile(w)
+        box = {}
+        prepare(
+            lambda: box.update(
+                m=mandate_add(
+                    actor=w.staff, profile=profile, title="Maire", starts=datetime.date(2026, 3, 22)
+                )
+            )
+        )
+        mandate_remove(actor=w.staff, mandate=box["m"])
+        return Expect(["official.mandate_removed"])
+
     return {
+        "officials.mandate_add": [case_mandate_add],
+        "officials.mandate_remove": [case_mandate_remove],
         "officials.official_profile_set": [case_official_profile_set],
         "officials.request_send": [case_request_send],
         "officials.request_answer": [case_request_answer],

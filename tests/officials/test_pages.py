@@ -207,3 +207,61 @@ def test_the_sheet_page_shows_its_published_answers_only(places):
     text = page(None, sheet.get_absolute_url()).text
     assert "Publiée" in text and "En attente" not in text and "Privée" not in text
     assert "Poser une question à un·e élu·e sur ce projet" in text
+
+
+def test_only_staff_verify_an_official_and_set_the_mandates(places):
+    import datetime
+
+    from officials.models import Mandate, OfficialProfile
+
+    citizen = UserFactory(email="future.elue@example.test", display_name="Future élue")
+    agent = staff()
+    assert page(citizen, "/elus/verifier/").status_code == 403
+    assert page(places["velo"].user, "/elus/verifier/").status_code == 403  # not self-declared
+    assert page(None, "/elus/verifier/").status_code == 302
+    delegate = UserFactory(email="cabinet@example.test")
+    data = {
+        "email": "future.elue@example.test",
+        "commitment_days": "12",
+        "presentation": "Conseillère municipale.",
+        "themes": [Theme.objects.get(slug="mobilite").pk],
+        "territories": [Territory.objects.get(slug="strasbourg").pk],
+        "delegates": "cabinet@example.test, personne@example.test",
+    }
+    refused = page(agent, "/elus/verifier/", "post", data)
+    assert refused.status_code == 400 and "personne@example.test" in refused.text
+    assert not OfficialProfile.objects.filter(user=citizen).exists()
+    data["delegates"] = "cabinet@example.test"
+    done = page(agent, "/elus/verifier/", "post", data)
+    assert done.status_code == 302
+    profile = OfficialProfile.objects.get(user=citizen)
+    citizen.refresh_from_db()
+    assert citizen.platform_role == "official" and profile.verified_by == agent
+    assert list(profile.delegates.all()) == [delegate] and profile.commitment_days == 12
+    edit = f"/elus/{citizen.pk}/modifier/"
+    bad = page(
+        agent, edit, "post", {"form": "mandate", "title": "Adjointe", "starts": "2026-13-01"}
+    )
+    assert bad.status_code == 400 and not Mandate.objects.exists()
+    page(
+        agent,
+        edit,
+        "post",
+        {"form": "mandate", "title": "Adjointe au maire", "starts": "2026-03-22", "commune": ""},
+    )
+    mandate = Mandate.objects.get()
+    assert (mandate.title, mandate.commune, mandate.starts) == (
+        "Adjointe au maire",
+        None,
+        datetime.date(2026, 3, 22),
+    )
+    shown = page(None, profile.get_absolute_url()).text
+    assert (
+        "Adjointe au maire, Eurométropole" in shown and "Profil vérifié par les services" in shown
+    )
+    assert (
+        page(citizen, f"/elus/{citizen.pk}/mandats/{mandate.pk}/retirer/", "post").status_code
+        == 403
+    )
+    page(agent, f"/elus/{citizen.pk}/mandats/{mandate.pk}/retirer/", "post")
+    assert not Mandate.objects.exists()

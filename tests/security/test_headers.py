@@ -116,6 +116,7 @@ def site(make_workspace, settings, tmp_path):
         "name": "open_consultation",
         "code": "framing_note",
         "reference": "D-2026-00001",
+        "mandate": 1,
     }
     return {
         "sheet": sheet,
