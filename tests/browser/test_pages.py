@@ -44,8 +44,8 @@ def demo_official(what: str = "page") -> str:
     answered = Request.objects.select_related("official").get(state="answered")
     if what == "request":
         return answered.get_absolute_url()
-    if what == "write":
-        return reverse("officials:write", args=[answered.official.user_id])
+    if what in ("write", "edit"):
+        return reverse(f"officials:{what}", args=[answered.official.user_id])
     return answered.official.get_absolute_url()
 
 
@@ -99,6 +99,8 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "official-inbox": ("elue@demo.fabrique.test", "/elus/boite/"),
     "official-write": ("dan@demo.fabrique.test", lambda: demo_official("write")),
     "my-requests": ("dan@demo.fabrique.test", "/elus/demandes/"),
+    "official-verify": ("agent@demo.fabrique.test", "/elus/verifier/"),
+    "official-edit": ("agent@demo.fabrique.test", lambda: demo_official("edit")),
     "officials-finder": (None, "/elus/qui-contacter/?territory=strasbourg&theme=mobilite"),
     "officials-method": (None, "/elus/methode/"),
     "workspace-list": (None, "/espaces/"),
