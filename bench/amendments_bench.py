@@ -22,34 +22,18 @@ Django's test client (no network; the same for both sides), SQLite in a throw-aw
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-VAR = Path(tempfile.mkdtemp(prefix="fabrique-bench-amendments-"))
-atexit.register(shutil.rmtree, VAR, ignore_errors=True)
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DEBUG": "false",
-        "FABRIQUE_VAR_DIR": str(VAR),
-        "LOG_LEVEL": "WARNING",
-        "FABRIQUE_PAGE_CACHE_SECONDS": "0",
-    }
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.inprocess import percentile, setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup("amendments")
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -61,11 +45,6 @@ from django.utils import timezone  # noqa: E402
 from bench.live import machine  # noqa: E402
 
 FIELDS = ("summary", "body", "questions")
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def build(ballots: int, extra_voters: int) -> dict:
