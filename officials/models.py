@@ -21,6 +21,8 @@ BODY_MAX_CHARS = 5000
 ANSWER_MAX_CHARS = 10_000
 NOTE_MAX_CHARS = 2000
 COMMITMENT_MAX_DAYS = 60
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 class OfficialProfile(models.Model):
@@ -56,6 +58,9 @@ class OfficialProfile(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    # An optional photo, stored under a random key (the documents' storage), served by our view.
+    photo_key = models.CharField(max_length=120, blank=True)
+    photo_type = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["user__display_name", "id"]

@@ -4,6 +4,7 @@ again, recording its event (private: a request is its parties' business)."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,6 +30,8 @@ from .errors import (
 from .machine import OPEN, REQUEST_STATES, official_recipients
 from .models import (
     BODY_MAX_CHARS,
+    PHOTO_MAX_BYTES,
+    PHOTO_TYPES,
     SUBJECT_MAX_CHARS,
     Mandate,
     OfficialProfile,
@@ -328,6 +331,59 @@ def official_profile_set(
     profile.territories.set(territories)
     profile.delegates.set([d for d in delegates if d.pk != user.pk])
     event_record(actor=actor, verb="official.verified", target=profile)
+    return profile
+
+
+def official_photo_set(
+    *, actor: User, profile: OfficialProfile, file: Any, name: str
+) -> OfficialProfile:
+    """Staff give an official a photo (JPEG, PNG or WebP, 2 MB at most, its type read from its
+    content); the previous one is deleted once the new one is saved."""
+    from documents.errors import UploadRefused
+    from documents.storage import storage_delete, storage_put
+    from documents.validation import detect_type
+
+    if not getattr(actor, "is_platform_staff", False):
+        raise RequestForbidden(_("Seuls les agents vérifient et décrivent les élu·es."))
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    if not size:
+        raise _field_error("photo", _("Le fichier est vide."))
+    if size > PHOTO_MAX_BYTES:
+        raise _field_error("photo", _("Une photo fait 2 Mo au plus."))
+    try:
+        mime_type = detect_type(file, name)
+    except UploadRefused as error:
+        raise _field_error("photo", str(error)) from error
+    if mime_type not in PHOTO_TYPES:
+        raise _field_error("photo", _("Une photo est une image JPEG, PNG ou WebP."))
+    key = f"officials/{uuid.uuid4().hex}"
+    storage_put(key, file)
+    old = profile.photo_key
+    with transaction.atomic():
+        OfficialProfile.objects.filter(pk=profile.pk).update(photo_key=key, photo_type=mime_type)
+        event_record(actor=actor, verb="official.photo_set", target=profile)
+        if old:
+            transaction.on_commit(lambda: storage_delete(old))
+    profile.photo_key, profile.photo_type = key, mime_type
+    return profile
+
+
+@transaction.atomic
+def official_photo_remove(*, actor: User, profile: OfficialProfile) -> OfficialProfile:
+    from documents.storage import storage_delete
+
+    if not getattr(actor, "is_platform_staff", False):
+        raise RequestForbidden(_("Seuls les agents vérifient et décrivent les élu·es."))
+    old = profile.photo_key
+    OfficialProfile.objects.filter(pk=profile.pk).update(photo_key="", photo_type="")
+    event_record(actor=actor, verb="official.photo_removed", target=profile)
+    if old:
+        transaction.on_commit(lambda: storage_delete(old))
+    profile.photo_key = profile.photo_type = ""
     return profile
 
 

@@ -9,6 +9,8 @@ from .machine import REQUEST_STATES
 
 verbs_register(
     Verb("official.verified", _("a vérifié le profil d'un·e élu·e")),
+    Verb("official.photo_set", _("a changé la photo d'un·e élu·e")),
+    Verb("official.photo_removed", _("a retiré la photo d'un·e élu·e")),
     Verb("official.mandate_added", _("a ajouté un mandat au profil d'un·e élu·e")),
     Verb("official.mandate_removed", _("a retiré un mandat du profil d'un·e élu·e")),
     Verb("official_request.sent", private=True),

@@ -54,6 +54,8 @@ from .selectors import (
 from .services import (
     mandate_add,
     mandate_remove,
+    official_photo_remove,
+    official_photo_set,
     official_profile_set,
     request_answer,
     request_clarify,
@@ -503,4 +505,50 @@ def mandate_delete(request: HttpRequest, pk: int, mandate: int) -> HttpResponse:
         raise Http404("No such mandate.")
     mandate_remove(actor=request.user, mandate=found)
     messages.success(request, _("Mandat retiré."))
+    return redirect("officials:edit", pk=profile.user_id)
+
+
+def official_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The official's photo, from the storage, with the documents' hardened headers (public,
+    so it may be cached a day)."""
+    from django.http import FileResponse, Http404
+
+    from documents.storage import document_storage, harden
+
+    profile = official_get(user_id=pk)
+    if not profile.photo_key:
+        raise Http404("No photo.")
+    try:
+        handle = document_storage().open(profile.photo_key, "rb")
+    except FileNotFoundError as error:
+        raise Http404("No photo.") from error
+    response = harden(FileResponse(handle, content_type=profile.photo_type), inline=True)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def photo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    _staff_only(request)
+    profile = official_get(user_id=pk)
+    try:
+        if request.POST.get("remove"):
+            official_photo_remove(actor=request.user, profile=profile)
+            messages.success(request, _("Photo retirée."))
+        else:
+            upload = request.FILES.get("photo")
+            if upload is None:
+                messages.error(request, _("Choisissez une photo."))
+            else:
+                official_photo_set(
+                    actor=request.user, profile=profile, file=upload, name=upload.name
+                )
+                messages.success(request, _("Photo enregistrée."))
+    except ValidationError as error:
+        for errors in error.message_dict.values():
+            for text in errors:
+                messages.error(request, text)
     return redirect("officials:edit", pk=profile.user_id)

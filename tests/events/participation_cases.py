@@ -423,7 +423,26 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         mandate_remove(actor=w.staff, mandate=box["m"])
         return Expect(["official.mandate_removed"])
 
+    def case_official_photo_set(w):
+        import io
+
+        from officials.services import official_photo_set
+        from tests.officials.test_pages import _png
+
+        official_photo_set(
+            actor=w.staff, profile=_profile(w), file=io.BytesIO(_png()), name="p.png"
+        )
+        return Expect(["official.photo_set"])
+
+    def case_official_photo_remove(w):
+        from officials.services import official_photo_remove
+
+        official_photo_remove(actor=w.staff, profile=_profile(w))
+        return Expect(["official.photo_removed"])
+
     return {
+        "officials.official_photo_set": [case_official_photo_set],
+        "officials.official_photo_remove": [case_official_photo_remove],
         "officials.mandate_add": [case_mandate_add],
         "officials.mandate_remove": [case_mandate_remove],
         "officials.official_profile_set": [case_official_profile_set],

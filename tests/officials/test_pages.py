@@ -265,3 +265,60 @@ def test_only_staff_verify_an_official_and_set_the_mandates(places):
     )
     page(agent, f"/elus/{citizen.pk}/mandats/{mandate.pk}/retirer/", "post")
     assert not Mandate.objects.exists()
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_staff_give_an_official_a_photo_checked_by_its_content(
+    places, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    profile, agent = places["velo"], staff()
+    url = f"/elus/{profile.user_id}/photo/modifier/"
+    assert (
+        page(profile.user, url, "post", {"photo": SimpleUploadedFile("p.png", _png())}).status_code
+        == 403
+    )
+    assert page(None, f"/elus/{profile.user_id}/photo/").status_code == 404
+    fake = SimpleUploadedFile("p.png", b"%PDF-1.4\n%fake\n")
+    page(agent, url, "post", {"photo": fake})
+    big = SimpleUploadedFile("p.png", _png() + b"\x00" * (2 * 1024 * 1024))
+    page(agent, url, "post", {"photo": big})
+    profile.refresh_from_db()
+    assert profile.photo_key == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        page(agent, url, "post", {"photo": SimpleUploadedFile("moi.png", _png())})
+    profile.refresh_from_db()
+    first = profile.photo_key
+    assert first.startswith("officials/") and profile.photo_type == "image/png"
+    served = page(None, f"/elus/{profile.user_id}/photo/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert 'alt="Photo de Adjointe vélo"' in page(None, profile.get_absolute_url()).text
+    with django_capture_on_commit_callbacks(execute=True):
+        page(agent, url, "post", {"photo": SimpleUploadedFile("moi.png", _png())})
+    profile.refresh_from_db()
+    assert profile.photo_key != first and not default_storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        page(agent, url, "post", {"remove": "1"})
+    profile.refresh_from_db()
+    assert (
+        profile.photo_key == "" and page(None, f"/elus/{profile.user_id}/photo/").status_code == 404
+    )
