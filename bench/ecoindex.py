@@ -78,6 +78,7 @@ def key_pages() -> list[KeyPage]:
     from amendments.models import Amendment
     from debates.models import Debate
     from documents.models import Document
+    from officials.models import OfficialProfile
     from projects.models import ProjectSheet
     from workspace.models import Workspace
 
@@ -86,7 +87,8 @@ def key_pages() -> list[KeyPage]:
     document = Document.objects.filter(workspace=workspace, visibility="public").first()
     debate = Debate.objects.filter(sheet__slug="stationnement-velos-gare-centrale").first()
     amendment = Amendment.objects.filter(sheet__slug="stationnement-velos-gare-centrale").first()
-    assert sheet and document and debate and amendment, (
+    official = OfficialProfile.objects.filter(user__email="elue@demo.fabrique.test").first()
+    assert sheet and document and debate and amendment and official, (
         "the demo data changed: pick other key objects"
     )
     return [
@@ -110,6 +112,9 @@ def key_pages() -> list[KeyPage]:
             f"/amendements/fiches/{amendment.sheet_id}/proposer/?champ=summary",
             "dan@demo.fabrique.test",
         ),
+        KeyPage("officials", "/elus/"),
+        KeyPage("official", official.get_absolute_url()),
+        KeyPage("official-inbox", "/elus/boite/", "elue@demo.fabrique.test"),
         KeyPage("charter", "/moderation/charte/"),
         KeyPage("register", "/moderation/registre/"),
         KeyPage("login", "/comptes/connexion/"),
