@@ -441,3 +441,13 @@ def test_hostile_amendments_are_refused_or_rendered_safely(data):
         assert shown.status_code == 200 and "javascript:" not in shown.response.content.decode()
     else:
         assert not Amendment.objects.exists()
+
+
+def test_an_officials_amendment_wears_the_badge():
+    round_ = open_round()
+    elected = official()
+    a = amendment_submit(
+        actor=elected, sheet=round_.sheet, field="summary", text="Autre.", base_version=1
+    )
+    text = page(None, a.get_absolute_url()).text
+    assert 'class="badge badge-role">élu·e</span>' in text
