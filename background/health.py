@@ -13,12 +13,21 @@ from .queue import tasks_queued_in_database
 from .services import workers_alive
 
 
+class ComponentDown(Exception):
+    """A part is down; `fields` (backlog, ages, states) are still reported by /healthz
+    (config/health.py). Raised by the apps' own checks (the worker here, search)."""
+
+    def __init__(self, fields: dict) -> None:
+        super().__init__(fields)
+        self.fields = fields
+
+
 def _age(since: datetime | None, now: datetime) -> int | None:
     return None if since is None else max(0, int((now - since).total_seconds()))
 
 
 def worker_health(*, also_waiting_since: datetime | None = None) -> dict:
-    """Fields for /healthz; raises config.health.ComponentDown when the worker is down.
+    """Fields for /healthz; raises ComponentDown when the worker is down.
 
     The worker counts as down only when work has waited past FABRIQUE_WORKER_DOWN_AFTER_SECONDS
     with no live worker: a fresh install, `make run`'s first seconds or a quiet night without
@@ -26,8 +35,6 @@ def worker_health(*, also_waiting_since: datetime | None = None) -> dict:
     other apps keep outside the task queue (the search outbox).
     """
     from django_tasks_db.models import DBTaskResult
-
-    from config.health import ComponentDown
 
     if not tasks_queued_in_database():
         # Tasks run inside the request that enqueues them: there is no worker to wait for.

@@ -13,15 +13,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from background.health import ComponentDown
+
 logger = logging.getLogger(__name__)
-
-
-class ComponentDown(Exception):
-    """A part is down; `fields` (backlog, ages, states) are still reported."""
-
-    def __init__(self, fields: dict) -> None:
-        super().__init__(fields)
-        self.fields = fields
 
 
 def _database() -> dict:

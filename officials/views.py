@@ -277,7 +277,9 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     status, bound = 200, None
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/comptes/connexion/?next={req.get_absolute_url()}")
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(req.get_absolute_url())
         step = request.POST.get("step", "")
         if step in {"publish", "unpublish", "boilerplate", "not_boilerplate"}:
             return _moderate(request, req, step)

@@ -6,6 +6,8 @@ from django.db.models import Min
 from django.utils import timezone
 from haystack import connections
 
+from background.health import ComponentDown
+
 from .indexer import index_path, index_rebuild_request, index_state
 from .models import IndexOutbox
 from .selectors import outbox_backlog
@@ -17,14 +19,13 @@ def outbox_oldest():
 
 
 def search_health() -> dict:
-    """Fields for /healthz; raises config.health.ComponentDown when search cannot answer.
+    """Fields for /healthz; raises background.health.ComponentDown when search cannot answer.
 
     A missing index (directory deleted) is down, and asks the worker for a rebuild; while the
     rebuild runs the index is "rebuilding": search answers (with a notice), so not down.
     The number of indexed entries is not reported: it counts private objects, and /healthz
     answers anyone.
     """
-    from config.health import ComponentDown
 
     oldest = outbox_oldest()
     extra: dict = {
