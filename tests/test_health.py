@@ -36,10 +36,9 @@ def test_healthz_reports_the_worker_and_its_backlog(client, settings):
 
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
+    from haystack import connections
 
     from search.tasks import drain_task
-
-    from haystack import connections
 
     # An index on disk: else search's health would queue its rebuild, a second task (the test
     # then depended on another test having built the index first).
