@@ -140,26 +140,67 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         parsed = self.parser.parse(query_string)
         if parsed is None:
             return [], False
-        allow = None
-        if filter_string is not None:
-            allow = filters.get(filter_string)
-            if allow is None:
-                allow = self._filter_docs(searcher, filter_string)
-                filters[filter_string] = allow
-                while len(filters) > FILTER_CACHE_SIZE:
-                    filters.popitem(last=False)
-            else:
-                filters.move_to_end(filter_string)
-            # Whoosh reads an empty `filter=` set as "no filter" (`if allow`): a visibility
-            # filter that admits nothing must return nothing, not every hit.
-            if not allow:
-                return [], False
-        results = searcher.search(parsed, limit=limit + 1, filter=allow)
+        allow = self._allowed(searcher, filters, filter_string)
+        # Whoosh reads an empty `filter=` set as "no filter" (`if allow`): a visibility
+        # filter that admits nothing must return nothing, not every hit.
+        if allow is not None and not allow:
+            return [], False
+        keys = self._hit_keys(searcher.search(parsed, limit=limit + 1, filter=allow))
+        return keys[:limit], len(keys) > limit
+
+    def ranked_keys(
+        self,
+        query_string: str,
+        limit: int,
+        filter_string: str | None = None,
+        among: str | None = None,
+        among_limit: int = 0,
+    ) -> tuple[list[tuple[str, str]], int, list[tuple[str, str]]]:
+        """The keys of the `limit` best hits, best first; how many hits match in all; and the
+        keys of the hits that also match `among` (at most `among_limit`) — from one searcher
+        (see the tantivy backend's `ranked_keys`)."""
+        searcher, filters = self._current_searcher()
+        parsed = self.parser.parse(query_string)
+        if parsed is None:
+            return [], 0, []
+        allow = self._allowed(searcher, filters, filter_string)
+        if allow is not None and not allow:
+            return [], 0, []
+        results = searcher.search(parsed, limit=max(1, limit), filter=allow)
+        keys = self._hit_keys(results)[:limit]
+        total = len(results)
+        among_keys: list[tuple[str, str]] = []
+        if among is not None and among_limit > 0:
+            # Not kept in the cache: the suspects change with every drain.
+            narrowed = self._filter_docs(searcher, among)
+            if allow is not None:
+                narrowed &= allow
+            if narrowed:
+                hits = searcher.search(parsed, limit=among_limit, filter=narrowed)
+                among_keys = self._hit_keys(hits)
+        return keys, total, among_keys
+
+    @staticmethod
+    def _hit_keys(results: Any) -> list[tuple[str, str]]:
         keys = []
         for hit in results:
             stored = hit.fields()
             keys.append((stored["django_ct"], stored["django_id"]))
-        return keys[:limit], len(keys) > limit
+        return keys
+
+    def _allowed(self, searcher: Any, filters: OrderedDict, filter_string: str | None) -> Any:
+        """The document numbers `filter_string` admits (None: no filter), kept per searcher."""
+        if filter_string is None:
+            return None
+        allow = filters.get(filter_string)
+        if allow is None:
+            allow = self._filter_docs(searcher, filter_string)
+            filters[filter_string] = allow
+            while len(filters) > FILTER_CACHE_SIZE:
+                filters.popitem(last=False)
+        else:
+            filters.move_to_end(filter_string)
+        return allow
 
     def _filter_docs(self, searcher: Any, filter_string: str) -> set[int]:
         """The document numbers a visibility filter admits; none for a filter that parses to

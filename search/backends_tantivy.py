@@ -404,6 +404,41 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
         keys = [(labels[ct], str(pk)) for ct, pk in zip(cts, pks, strict=True) if ct in labels]
         return keys[:limit], len(keys) > limit
 
+    def _keys(self, searcher: Any, addresses: list[Any]) -> list[tuple[str, str]]:
+        if not addresses:
+            return []
+        pks = searcher.fast_field_values(PK_FIELD, addresses)
+        cts = searcher.fast_field_values(CT_FIELD, addresses)
+        labels = self._ct_labels
+        return [(labels[ct], str(pk)) for ct, pk in zip(cts, pks, strict=True) if ct in labels]
+
+    def ranked_keys(
+        self,
+        query_string: Any,
+        limit: int,
+        filter_string: Any = None,
+        among: Any = None,
+        among_limit: int = 0,
+    ) -> tuple[list[tuple[str, str]], int, list[tuple[str, str]]]:
+        """The keys of the `limit` best hits, best first; how many hits match in all; and the
+        keys of the hits that also match `among` (at most `among_limit`: the entries the
+        search service suspects of being stale) — all from one searcher, so the count and the
+        two lists describe the same commit. The count is tantivy's count collector (no score,
+        no document read); the keys come from the fast-field columns."""
+        searcher = self._searcher()
+        if filter_string == NONE or query_string == NONE:
+            return [], 0, []
+        query = self._query(query_string, filter_string)
+        found = searcher.search(query, limit=max(1, limit), count=True)
+        keys = self._keys(searcher, [address for _score, address in found.hits])[:limit]
+        among_keys: list[tuple[str, str]] = []
+        if among is not None and among != NONE and among_limit > 0:
+            narrowed = among if filter_string is None else _and([filter_string, among])
+            query = self._query(query_string, narrowed)
+            hits = searcher.search(query, limit=among_limit, count=False).hits
+            among_keys = self._keys(searcher, [address for _score, address in hits])
+        return keys, found.count, among_keys
+
     def search(
         self,
         query_string: Any,

@@ -224,8 +224,56 @@ def search_query(
     if result.index_state == "missing":
         index_rebuild_request()  # the worker rebuilds it from the database
         return result
+    # The filters are applied again by the database, through what the user may see: an index
+    # entry copies its sheet's stage, territory and themes, and a document's sheet may be one
+    # the user cannot see (its stage must not be learnt by filtering on it), or the entry may
+    # be older than the last change.
+    filters = {"stage": stage, "territory": territory, "theme": theme, "workspace": workspace}
+    type_of = {
+        _ct(search_index.get_model()): name for name, search_index in indexes_by_type.items()
+    }
+
+    # Rows the database check already loaded (those that may be on the page shown).
+    loaded: dict[str, dict[int, Any]] = {}
+
+    def visible_of(
+        keys: list[tuple[str, int]], load: frozenset[tuple[str, int]] = frozenset()
+    ) -> set[tuple[str, int]]:
+        """The database's word on `keys`: one query per result type, which also loads the rows
+        of those in `load`."""
+        by_type: dict[tuple[str, bool], list[int]] = {}
+        for key in keys:
+            by_type.setdefault((key[0], key in load), []).append(key[1])
+        seen: set[tuple[str, int]] = set()
+        for (type_name, rows), pks in by_type.items():
+            search_index = indexes_by_type[type_name]
+            if rows:
+                found = search_index.visible_rows(user=user, pks=pks, filters=filters)
+                loaded.setdefault(type_name, {}).update(found)
+            else:
+                found = search_index.visible_pks(user=user, pks=pks, filters=filters)
+            seen.update((type_name, pk) for pk in found)
+        return seen
+
+    start = (page - 1) * per_page
+    # The engine counts when it can answer exactly what the database would (see
+    # `_engine_counted`): not with filters on a sheet's stage, territory or themes or on a
+    # workspace (a document copies them from a sheet the user may not see), nor while a
+    # rebuild runs, nor when too many entries await the indexer.
+    stale = None
+    if (
+        hasattr(sqs.query.backend, "ranked_keys")
+        and result.index_state == "ok"
+        and not any(filters.values())
+    ):
+        stale = _stale_keys(indexes_by_type)
     try:
-        candidates, result.capped = _candidates_retrying(sqs, visibility, MAX_CANDIDATES)
+        if stale is not None:
+            ordered, total = _engine_counted(
+                sqs, visibility, stale, start, per_page, type_of, visible_of
+            )
+        else:
+            candidates, result.capped = _candidates_retrying(sqs, visibility, MAX_CANDIDATES)
     except Exception:
         logger.exception("search index unreadable; answering without results")
         result.index_state = "unavailable"
@@ -234,32 +282,24 @@ def search_query(
         # A rebuild may have started while the engine answered: say so with these results.
         result.index_state = index_state()
 
-    # The database's word on every candidate, one query per result type.
-    type_of = {
-        _ct(search_index.get_model()): name for name, search_index in indexes_by_type.items()
-    }
-    ordered = [(type_of[ct], int(pk)) for ct, pk in candidates if ct in type_of]
-    by_type: dict[str, list[int]] = {}
-    for type_name, pk in ordered:
-        by_type.setdefault(type_name, []).append(pk)
-    # The filters are applied again by the database, through what the user may see: an index
-    # entry copies its sheet's stage, territory and themes, and a document's sheet may be one
-    # the user cannot see (its stage must not be learnt by filtering on it), or the entry may
-    # be older than the last change.
-    filters = {"stage": stage, "territory": territory, "theme": theme, "workspace": workspace}
-    visible = {
-        type_name: indexes_by_type[type_name].visible_pks(user=user, pks=pks, filters=filters)
-        for type_name, pks in by_type.items()
-    }
-    ordered = [(t, pk) for t, pk in ordered if pk in visible[t]]
-    result.count = len(ordered)
+    if stale is not None:
+        result.count = min(total, MAX_CANDIDATES)
+        result.capped = total > MAX_CANDIDATES
+    else:
+        # The database's word on every candidate, before counting.
+        ordered = [(type_of[ct], int(pk)) for ct, pk in candidates if ct in type_of]
+        visible = visible_of(ordered)
+        ordered = [key for key in ordered if key in visible]
+        result.count = len(ordered)
 
-    start = (page - 1) * per_page
-    window = ordered[start : start + per_page]
-    loaded: dict[str, dict[int, Any]] = {}
-    for type_name in {t for t, _pk in window}:
-        pks = [pk for t, pk in window if t == type_name]
-        loaded[type_name] = indexes_by_type[type_name].load_for_results(pks)
+    # Past the first MAX_CANDIDATES results the list stops (refine the query).
+    window = ordered[start : min(start + per_page, MAX_CANDIDATES)]
+    missing: dict[str, list[int]] = {}
+    for type_name, pk in window:
+        if pk not in loaded.get(type_name, {}):
+            missing.setdefault(type_name, []).append(pk)
+    for type_name, pks in missing.items():
+        loaded.setdefault(type_name, {}).update(indexes_by_type[type_name].load_for_results(pks))
     shown = [
         (indexes_by_type[type_name], loaded[type_name][pk])
         for type_name, pk in window
@@ -290,24 +330,136 @@ def search_query(
     return result
 
 
-def _candidates_retrying(
-    sqs: SearchQuerySet, visibility: SQ | None, limit: int, attempts: int = 3
-) -> tuple[list[tuple[str, str]], bool]:
-    """`_candidates`, tried again on a fresh searcher when a writer's commit (or a rebuild)
-    removed files under the one in hand — a race, not a broken index."""
+def _retrying(backend: Any, call: Any, attempts: int = 3) -> Any:
+    """`call()` (an engine read), tried again on a fresh searcher when a writer's commit (or a
+    rebuild) removed files under the one in hand — a race, not a broken index."""
     for attempt in range(attempts):
         try:
-            return _candidates(sqs, visibility, limit)
+            return call()
         except Exception:
             if attempt == attempts - 1:
                 raise
             # Not setup() again: on a deleted directory it would create an empty index and
             # hide the loss; the next request sees it missing and asks for the rebuild.
-            reset = getattr(sqs.query.backend, "reset_searcher", None)
+            reset = getattr(backend, "reset_searcher", None)
             if reset is not None:
                 reset()
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _candidates_retrying(
+    sqs: SearchQuerySet, visibility: SQ | None, limit: int
+) -> tuple[list[tuple[str, str]], bool]:
+    return _retrying(sqs.query.backend, lambda: _candidates(sqs, visibility, limit))
+
+
+# Entries awaiting the indexer (outbox rows and the entries they refresh) past which a search
+# stops counting through the engine and re-checks its candidates instead (a workspace of
+# thousands of sheets just made private, until the indexer has run).
+STALE_LIMIT = 1000
+OUTBOX_READ = "SELECT content_type_id, object_id FROM search_indexoutbox LIMIT %s"
+
+
+def _stale_keys(indexes_by_type: dict[str, Any]) -> set[tuple[str, int]] | None:
+    """(result type, pk) of every index entry that may differ from the database: each object
+    with a pending outbox row, and the entries the indexer refreshes with it (a sheet's framing
+    notes, documents, debates and amendments; a workspace's everything). None when there are
+    more than STALE_LIMIT (or a row the indexer itself could not read).
+
+    Read BEFORE the engine is asked: the indexer deletes its rows only after its commit, so an
+    entry the engine answers from an older commit still has its row here."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from .search_indexes import dependent_keys
+
+    # One plain read per search (the ORM building it cost 5 times the query itself).
+    with connection.cursor() as cursor:
+        cursor.execute(OUTBOX_READ, [STALE_LIMIT + 1])
+        rows = cursor.fetchall()
+    if not rows:
+        return set()
+    if len(rows) > STALE_LIMIT:
+        return None
+    type_of_model = {index.get_model(): name for name, index in indexes_by_type.items()}
+    by_model: dict[type, set[Any]] = {}
+    try:
+        for content_type_id, object_id in rows:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is not None:
+                by_model.setdefault(model, set()).add(model._meta.pk.to_python(object_id))
+    except Exception:  # the indexer would stumble on it too: let the database check all
+        return None
+    found: set[tuple[str, int]] = set()
+    for model, pks in by_model.items():
+        if model in type_of_model:
+            found.update((type_of_model[model], pk) for pk in pks)
+        dependents = dependent_keys(model, list(pks), STALE_LIMIT - len(found))
+        if dependents is None:
+            return None
+        found.update((type_of_model[m], pk) for m, pk in dependents if m in type_of_model)
+        if len(found) > STALE_LIMIT:
+            return None
+    return found
+
+
+def _engine_counted(
+    sqs: SearchQuerySet,
+    visibility: SQ | None,
+    stale: set[tuple[str, int]],
+    start: int,
+    per_page: int,
+    type_of: dict[str, str],
+    visible_of: Any,
+) -> tuple[list[tuple[str, int]], int]:
+    """The hits up to the end of the page shown, best first, each re-checked in the database,
+    and how many hits `user` may see in all.
+
+    The engine applies the visibility terms indexed with each entry (public, workspace, key)
+    and counts; an entry's terms are the database's word as of its last indexing, so they can
+    differ from it only for entries awaiting the indexer (`stale`, read before the engine was
+    asked). The database re-checks every hit up to the end of the page shown and every stale
+    entry the engine matched; the count is the engine's less those the database refused. So a
+    hit is shown only if the database says so, and a count never includes an entry changed
+    through the services that the database refuses. What it cannot see: a row changed without
+    the services (a raw SQL or shell `update()`, no outbox row), ranked past the page shown, is
+    counted as the index last saw it until the next rebuild — docs/search.md, "Counts".
+    """
+    backend = sqs.query.backend
+    query = sqs.query.build_query()
+    filter_string = None
+    if visibility is not None:
+        filter_string = SearchQuerySet().filter(visibility).query.build_query()
+    among = None
+    if stale:
+        among = SearchQuerySet().filter(key__in=sorted(f"{t}:{pk}" for t, pk in stale))
+        among = among.query.build_query()
+    need = start + per_page if start < MAX_CANDIDATES else per_page
+    need = min(need, MAX_CANDIDATES)
+    verdict: dict[tuple[str, int], bool] = {}
+    limit = need
+    while True:
+        found, total, suspects = _retrying(
+            backend,
+            lambda limit=limit: backend.ranked_keys(
+                query, limit, filter_string, among=among, among_limit=len(stale)
+            ),
+        )
+        keys = [(type_of[ct], int(pk)) for ct, pk in found if ct in type_of]
+        suspected = [(type_of[ct], int(pk)) for ct, pk in suspects if ct in type_of]
+        unchecked = [key for key in dict.fromkeys(keys + suspected) if key not in verdict]
+        if unchecked:
+            # A hit ranked before `start` is never on the page: its key is enough. The others
+            # may be: their rows are loaded by the same query.
+            seen = visible_of(unchecked, frozenset(keys[start:]))
+            verdict.update((key, key in seen) for key in unchecked)
+        shown = [key for key in keys if verdict[key]]
+        refused = sum(1 for key in set(keys) | set(suspected) if not verdict[key])
+        if len(shown) >= need or len(found) < limit or len(found) >= total:
+            return shown, max(0, total - refused)
+        # Refused hits pushed the page down: ask for as many more.
+        limit = need + len(found) - len(shown)
 
 
 def _ct(model: Any) -> str:

@@ -33,13 +33,15 @@ def drain():
     return run
 
 
-@pytest.fixture(params=["engine-keys", "haystack-generic"])
+@pytest.fixture(params=["engine-count", "engine-keys", "haystack-generic"])
 def candidate_path(request, monkeypatch):
-    """Run a test through both ways the search service asks the engine for hits: our embedded
-    backend's key listing with a visibility filter, and the plain haystack query any other
-    engine (Elasticsearch) gets."""
-    if request.param == "haystack-generic":
-        backend = type(connections["default"].get_backend())
-        if hasattr(backend, "candidate_keys"):
-            monkeypatch.delattr(backend, "candidate_keys")
+    """Run a test through each way the search service asks the engine for hits: our embedded
+    backend's count and page keys (the database re-checking the page and the entries awaiting
+    the indexer), its key listing of up to MAX_CANDIDATES candidates (all re-checked), and the
+    plain haystack query any other engine (Elasticsearch) gets."""
+    backend = type(connections["default"].get_backend())
+    names = {"engine-keys": ["ranked_keys"], "haystack-generic": ["ranked_keys", "candidate_keys"]}
+    for name in names.get(request.param, []):
+        if hasattr(backend, name):
+            monkeypatch.delattr(backend, name)
     return request.param

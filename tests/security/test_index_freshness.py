@@ -365,13 +365,15 @@ def test_no_private_candidate_reaches_the_database_check(only_private_content, w
         search_indexes.FramingNoteIndex,
         search_indexes.DocumentIndex,
     ):
-        original = cls.visible_pks
+        for name in ("visible_pks", "visible_rows"):  # the check alone, or with the rows
+            original = getattr(cls, name)
 
-        def spy(self, *, user, pks, filters=None, _original=original):
-            asked.extend(pks)
-            return _original(self, user=user, pks=pks, filters=filters)
+            def spy(self, *, user, pks, filters=None, _original=original):
+                pks = list(pks)
+                asked.extend(pks)
+                return _original(self, user=user, pks=pks, filters=filters)
 
-        monkeypatch.setattr(cls, "visible_pks", spy)
+            monkeypatch.setattr(cls, name, spy)
     page = search_query(user=only_private_content[who], q=WORD)
     assert (page.count, page.results, asked) == (0, [], [])
 
