@@ -1,7 +1,13 @@
 """API for accounts: token sign-in and the caller's own identity."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -119,9 +125,50 @@ class TokenRevokeAllView(APIView):
         return Response({"revoked": api_tokens_revoke_all(user=request.user)})
 
 
+@dataclass(frozen=True)
+class MeField:
+    """A field an upper app adds to /api/v1/me/ (notifications' "digest"…): read, and written
+    through that app's service (which raises a ValidationError on a bad value)."""
+
+    read: Callable[[Any], Any]
+    write: Callable[[Any, Any], None]
+
+
+_ME_FIELDS: dict[str, MeField] = {}
+
+
+def me_field_register(name: str, field: MeField) -> None:
+    _ME_FIELDS[name] = field
+
+
 class MeView(APIView):
+    """GET: the caller's identity and settings; PATCH: change the settings upper apps declare
+    (unknown or read-only fields are refused, and nothing changes on any error)."""
+
     permission_classes = [IsAuthenticated]
+
+    def _data(self, user: Any) -> dict[str, Any]:
+        data = dict(UserSerializer(user).data)
+        for name, field in _ME_FIELDS.items():
+            data[name] = field.read(user)
+        return data
 
     @extend_schema(responses=UserSerializer)
     def get(self, request):
-        return Response(UserSerializer(request.user).data)
+        return Response(self._data(request.user))
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=UserSerializer)
+    def patch(self, request):
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Un objet JSON est attendu.")]}
+            )
+        unknown = sorted(str(k)[:64] for k in request.data if k not in _ME_FIELDS)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("Ce champ ne peut pas être modifié ici.")] for name in unknown}
+            )
+        with transaction.atomic():
+            for name, value in request.data.items():
+                _ME_FIELDS[name].write(request.user, value)
+        return Response(self._data(request.user))

@@ -57,6 +57,9 @@ class AmendmentRound(ConcurrentTransitionMixin, models.Model):
     created = models.DateTimeField(auto_now_add=True)
     submissions_closed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # "Closing soon" told once per window (FABRIQUE_CLOSING_SOON_HOURS before its end).
+    submission_closing_told = models.BooleanField(default=False)
+    judgment_closing_told = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -174,6 +174,43 @@ def round_sync(*, round_: AmendmentRound) -> AmendmentRound:
     return machine_run(ROUND_STATES, actor=None, obj=fresh, name="close_submissions")
 
 
+def rounds_closing_soon(now: datetime.datetime | None = None) -> int:
+    """Say once that a window closes within FABRIQUE_CLOSING_SOON_HOURS (the submissions, then
+    the judgment): the followers of the sheet are told (a periodic job; idempotent, a flag per
+    window is set with the event)."""
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(hours=settings.FABRIQUE_CLOSING_SOON_HOURS)
+    told = 0
+    windows = (
+        (
+            "submission",
+            "submission_ends",
+            "submission_closing_told",
+            AmendmentRound.State.SUBMISSION,
+        ),
+        ("judgment", "judgment_ends", "judgment_closing_told", AmendmentRound.State.JUDGMENT),
+    )
+    for window, ends, flag, state in windows:
+        due = AmendmentRound.objects.filter(
+            **{"state": state, f"{ends}__gt": now, f"{ends}__lte": soon, flag: False}
+        ).select_related("sheet")
+        for round_ in due:
+            with transaction.atomic():
+                if not AmendmentRound.objects.filter(pk=round_.pk, **{flag: False}).update(
+                    **{flag: True}
+                ):
+                    continue  # told meanwhile by another worker
+                event_record(
+                    actor=None,
+                    verb="amendment_round.closing_soon",
+                    target=round_,
+                    workspace=round_.sheet.workspace,
+                    data={"window": window, "ends": getattr(round_, ends).isoformat()},
+                )
+            told += 1
+    return told
+
+
 def rounds_sync_due() -> int:
     """Every open round whose window has ended, moved on (a periodic job)."""
     now = timezone.now()

@@ -12,6 +12,8 @@ verbs_register(
     Verb("amendment_round.opened", _("a ouvert un tour d'amendements")),
     Verb("amendment.submitted", _("a proposé un amendement")),
     Verb("amendment.rebased", _("a reporté l'amendement sur la nouvelle version")),
+    # Said by the platform once per window, FABRIQUE_CLOSING_SOON_HOURS before its end.
+    Verb("amendment_round.closing_soon", _("clôture bientôt")),
     # Who judged is nobody else's business: never listed.
     Verb("ballot.cast", private=True),
 )

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("amendments.api_urls")),
     path("", include("officials.api_urls")),
     path("", include("search.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("amendements/", include("amendments.urls")),
     path("elus/", include("officials.urls")),
     path("moderation/", include("moderation.urls")),
+    path("", include("notifications.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script from ?script=, not inline: the CSP forbids inline.

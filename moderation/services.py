@@ -122,18 +122,20 @@ def report_create(*, actor: User, comment: Comment, reason: str, details: str = 
             report.save()
     except IntegrityError as error:  # the same account, twice at once
         raise ReportTwice(_("Vous avez déjà signalé ce message.")) from error
+    pending_review = (
+        case.auto_hidden_at is None
+        and locked.state == Comment.State.VISIBLE
+        and _seasoned_reporters(case) >= settings.FABRIQUE_REPORTS_TO_HIDE
+    )
+    # Recorded with what the report led to: the author is told when it hid their message.
     event_record(
         actor=actor,
         verb="comment.reported",
         target=case,
         workspace=locked.debate.workspace,
-        data={"reason": reason},
+        data={"reason": reason, "pending_review": pending_review},
     )
-    if (
-        case.auto_hidden_at is None
-        and locked.state == Comment.State.VISIBLE
-        and _seasoned_reporters(case) >= settings.FABRIQUE_REPORTS_TO_HIDE
-    ):
+    if pending_review:
         case.auto_hidden_at = timezone.now()
         case.save(update_fields=["auto_hidden_at"])
         comment_moderation_show(comment=locked, hidden=True, pending_review=True)

@@ -272,6 +272,13 @@ def requests_remind(now: datetime.datetime | None = None) -> int:
                 ignore_conflicts=True,
             )
             Request.objects.filter(pk=request.pk, reminded__lt=step).update(reminded=step)
+            # E-mail follows through the notifications (private: the parties' business).
+            event_record(
+                actor=None,
+                verb="official_request.reminded",
+                target=request,
+                data={"step": step},
+            )
         sent += 1
     return sent
 

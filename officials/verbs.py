@@ -16,5 +16,7 @@ verbs_register(
     Verb("official_request.sent", private=True),
     Verb("official_request.published", private=True),
     Verb("official_request.flagged", private=True),
+    # A reminder at 50 %, 80 % of the delay and on the due day (data: {"step"}).
+    Verb("official_request.reminded", private=True),
     *(Verb(REQUEST_STATES.verb_name(t.name), private=True) for t in REQUEST_STATES.transitions),
 )

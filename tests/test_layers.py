@@ -26,6 +26,7 @@ FLOORS = [
     "amendments",
     "officials",
     "search",
+    "notifications",
     "portal",
 ]
 RANK = {name: rank for rank, name in enumerate(FLOORS)}

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "amendments",
     "officials",
     "search",
+    "notifications",
     # The top floor: composes the apps above (demo data, pages gathering several apps).
     "portal",
 ]
@@ -396,6 +397,17 @@ FABRIQUE_MAILS_PER_ADDRESS_PER_HOUR = env_int("FABRIQUE_MAILS_PER_ADDRESS_PER_HO
 FABRIQUE_INVITATIONS_PER_USER_PER_DAY = env_int("FABRIQUE_INVITATIONS_PER_USER_PER_DAY", 50)
 # A link to confirm a new e-mail address (profile page) works this many hours.
 FABRIQUE_EMAIL_CHANGE_LINK_HOURS = env_int("FABRIQUE_EMAIL_CHANGE_LINK_HOURS", 48)
+
+# Notifications (docs/notifications.md): how long an e-mail's unsubscribe link works, how many
+# hard delivery failures in a row stop e-mail to an address, how often the worker looks for
+# due digests and e-mails, and the digests' hour (Europe/Paris) and weekday (0 = Monday).
+FABRIQUE_UNSUBSCRIBE_LINK_DAYS = env_int("FABRIQUE_UNSUBSCRIBE_LINK_DAYS", 60)
+FABRIQUE_EMAIL_HARD_FAILURES = env_int("FABRIQUE_EMAIL_HARD_FAILURES", 3)
+FABRIQUE_NOTIFICATIONS_SWEEP_SECONDS = env_int("FABRIQUE_NOTIFICATIONS_SWEEP_SECONDS", 120)
+FABRIQUE_DIGEST_TIME = env("FABRIQUE_DIGEST_TIME", "07:30")
+FABRIQUE_DIGEST_WEEKDAY = env_int("FABRIQUE_DIGEST_WEEKDAY", 1)
+# A consultation's window "closes soon" this many hours before its end (told once).
+FABRIQUE_CLOSING_SOON_HOURS = env_int("FABRIQUE_CLOSING_SOON_HOURS", 48)
 # Who publishes the site, for the legal notice, the contact and the accessibility pages. The
 # operator sets them; the placeholders say so on the pages until then.
 FABRIQUE_PUBLISHER_NAME = env("FABRIQUE_PUBLISHER_NAME", "[Nom de l'éditeur à renseigner]")

@@ -165,6 +165,7 @@ def test_api_token_and_me(api_client):
         "email": user.email,
         "display_name": user.display_name,
         "platform_role": "official",
+        "digest": "daily",  # notifications' field: the default frequency of e-mails
     }
 
 

@@ -19,9 +19,18 @@ PARTICIPATION_NO_EVENT = {
     "amendments.field_text": "a pure function",
     "amendments.round_results_store": "a step of the close, which records its events",
     "amendments.amendment_merge_preview": "a read",
-    "officials.requests_remind": "in-app reminders to the official, no change of the request",
     "officials.requests_purge": "erases expired private requests (GDPR): nothing left to record",
     "officials.request_notices_mark_read": "the reader's own bookkeeping",
+    # Subscriptions, settings and read marks are the person's own bookkeeping: no activity.
+    "notifications.subscription_follow": "the reader's own bookkeeping",
+    "notifications.subscription_set_level": "the reader's own bookkeeping",
+    "notifications.subscription_unfollow": "the reader's own bookkeeping",
+    "notifications.subscriptions_auto": "part of the event that makes the follow",
+    "notifications.notifications_mark_read": "the reader's own bookkeeping",
+    "notifications.recipient_for": "the reader's own settings, made with the defaults",
+    "notifications.recipient_settings_set": "the reader's own bookkeeping",
+    "notifications.recipient_email_enable": "the reader's own bookkeeping",
+    "notifications.unsubscribe_apply": "the reader's own bookkeeping (signed link)",
 }
 
 
@@ -224,6 +233,23 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         amendments_services.rounds_sync_due()
         return Expect(["amendment_round.close_submissions"])
 
+    def case_rounds_closing_soon(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from amendments import services as amendments_services
+        from amendments.models import AmendmentRound
+
+        round_, _amendment = _round(w)
+        prepare(
+            lambda: AmendmentRound.objects.filter(pk=round_.pk).update(
+                submission_ends=timezone.now() + datetime.timedelta(hours=5)
+            )
+        )
+        amendments_services.rounds_closing_soon()
+        return Expect(["amendment_round.closing_soon"])
+
     def case_amendment_submit(w):
         from amendments import services as amendments_services
 
@@ -342,6 +368,24 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         request_send(actor=w.reader, official=profile, subject="Objet", body="Texte.")
         return Expect(["official_request.sent"])
 
+    def case_requests_remind(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from officials.models import Request
+        from officials.services import requests_remind
+
+        request = _request(w)
+        prepare(
+            lambda: Request.objects.filter(pk=request.pk).update(
+                created=timezone.now() - datetime.timedelta(days=40),
+                due_at=timezone.now() - datetime.timedelta(days=1),
+            )
+        )
+        requests_remind()
+        return Expect(["official_request.reminded"])
+
     def case_request_answer(w):
         from officials.services import request_answer
 
@@ -447,6 +491,7 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         "officials.mandate_remove": [case_mandate_remove],
         "officials.official_profile_set": [case_official_profile_set],
         "officials.request_send": [case_request_send],
+        "officials.requests_remind": [case_requests_remind],
         "officials.request_answer": [case_request_answer],
         "officials.request_clarify": [case_request_clarify],
         "officials.request_reply": [case_request_reply],
@@ -461,6 +506,7 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         "amendments.round_close": [case_round_close],
         "amendments.round_sync": [case_round_sync],
         "amendments.rounds_sync_due": [case_rounds_sync_due],
+        "amendments.rounds_closing_soon": [case_rounds_closing_soon],
         "amendments.amendment_submit": [case_amendment_submit],
         "amendments.amendment_withdraw": [case_amendment_withdraw],
         "amendments.amendment_reject": [case_amendment_reject],

@@ -89,6 +89,7 @@ def _world(seed: int) -> list[User | None]:
     _amendments(rng, workspaces, people, officials, superuser)
     _workflow(rng, workspaces, staff, superuser, gone_staff=UserFactory(platform_role="staff"))
     _officials(rng, people, officials, staff, moderator)
+    _notifications(rng, people + officials)
     User.objects.filter(pk=gone.pk).update(is_active=False)
     # Fresh objects: no role cache from the building above.
     ids = [p.pk for p in [*people, *officials, staff, superuser, gone, moderator]]
@@ -212,6 +213,29 @@ def _workflow(rng: random.Random, workspaces, staff, superuser, gone_staff) -> N
                 attestation_withdraw(actor=superuser, sheet=sheet, code="plain_language")
         if rng.random() < 0.4:
             sheet_transition(actor=superuser, sheet=sheet, name="abandon", note="Pour voir.")
+
+
+def _notifications(rng: random.Random, people) -> None:
+    """People follow sheets and workspaces; the world's events are fanned out as the worker
+    would (notifications of every kind: replies, decisions, requests, follows)."""
+    from notifications.fanout import fan_out_pending
+    from notifications.models import Level
+    from notifications.services import subscription_follow
+
+    for person in people:
+        for sheet in rng.sample(list(ProjectSheet.objects.all()), 3):
+            try:
+                subscription_follow(
+                    actor=person,
+                    target_type="sheet",
+                    target=sheet.pk,
+                    level=rng.choice(Level.values),
+                    update=True,
+                )
+            except Exception:  # a sheet this person may not see: refused, as it should be
+                continue
+    while fan_out_pending():
+        pass
 
 
 def test_every_model_with_private_rows_has_a_registered_policy():

@@ -1,0 +1,259 @@
+"""Turning events into notifications, in the worker.
+
+`notifications_on_event` runs inside each service's transaction: for a verb someone may be
+told of, it leaves a `FanOut` row (and follows, on the actor's behalf, what they just created,
+amended or commented). After the commit a task — or the worker's sweep, if the task was lost —
+fans the row out: who is concerned directly, who follows one of the objects the event belongs
+to at a level that hears it, minus the actor, minus whoever may not see it now.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from amendments.models import Amendment
+from debates.models import Comment, Debate
+from events.models import Activity
+from events.registry import Event
+from policies import POLICIES
+from projects.models import ProjectSheet
+
+from .models import LEVEL_RANK, FanOut, Level, Notification, Recipient, Subscription
+from .rules import DIRECT_URLS, RULES, UNCHECKED_REASONS, TerritoryTree, Topic, topic_of
+from .services import subscriptions_auto
+
+logger = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 300
+MAX_ATTEMPTS = 8
+CHUNK = 2000
+
+
+# ---- In the service's transaction.
+
+
+def _auto_follows(event: Event) -> list[tuple[str, int]]:
+    verb, target = event.verb.name, event.target
+    if verb == "sheet.created" and isinstance(target, ProjectSheet):
+        return [("sheet", target.pk)]
+    if verb == "amendment.submitted" and isinstance(target, Amendment):
+        return [("sheet", target.sheet_id)]
+    if verb == "comment.created" and isinstance(target, Comment):
+        return [("debate", target.debate_id)]
+    if verb == "debate.opened" and isinstance(target, Debate):
+        return [("debate", target.pk)]
+    return []
+
+
+def notifications_on_event(event: Event) -> None:
+    if event.verb.name not in RULES:
+        return
+    FanOut.objects.create(activity=event.activity)
+    actor_id = getattr(event.actor, "pk", None) if event.activity.actor_id else None
+    if actor_id:
+        subscriptions_auto(user_id=actor_id, targets=_auto_follows(event))
+    _fan_out_on_commit()
+
+
+def _fan_out_on_commit() -> None:
+    connection = transaction.get_connection()
+    if not any(item[1] is _schedule for item in connection.run_on_commit):
+        transaction.on_commit(_schedule)
+
+
+def _schedule() -> None:
+    from .tasks import fan_out_task
+
+    try:
+        fan_out_task.enqueue()
+    except Exception:  # the worker's sweep fans out what a lost task left
+        logger.exception("could not enqueue the notifications fan-out")
+
+
+# ---- In the worker.
+
+
+def _chunks(values: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _followers(topic: Topic, level: str, since: datetime.datetime) -> dict[int, tuple[str, str]]:
+    """Who followed one of the topic's objects when the event happened (`since`), at a level
+    that hears `level`: user id → (the followed "type:id", the wider territory's name when
+    the subject is wider). A follow made after the event does not bring it back."""
+    levels = [lv for lv, rank in LEVEL_RANK.items() if rank >= LEVEL_RANK[Level(level)]]
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in topic.keys:
+        by_type.setdefault(target_type, []).append(target_id)
+    found: dict[int, tuple[str, str]] = {}
+    for target_type, ids in by_type.items():
+        for chunk in _chunks(ids):
+            rows = Subscription.objects.filter(
+                target_type=target_type,
+                target_id__in=chunk,
+                level__in=levels,
+                created__lte=since,
+            ).values_list("user_id", "target_id")
+            for user_id, target_id in rows.iterator(chunk_size=CHUNK):
+                wider = topic.keys[(target_type, target_id)]
+                known = found.get(user_id)
+                # The narrowest relation wins: "you follow this" over "a wider area".
+                if known is None or (known[1] and not wider):
+                    found[user_id] = (f"{target_type}:{target_id}", wider)
+    return found
+
+
+def _visible_to(subject: Any, user_ids: list[int]) -> set[int]:
+    """Those of `user_ids` who may see `subject` now (active accounts only)."""
+    User = get_user_model()
+    policy = POLICIES.get(type(subject))
+    public = policy is None or policy.check(AnonymousUser(), subject)
+    allowed: set[int] = set()
+    for chunk in _chunks(user_ids):
+        users = User.objects.filter(pk__in=chunk, is_active=True)
+        if public:
+            allowed.update(users.values_list("pk", flat=True))
+        else:
+            allowed.update(u.pk for u in users if policy.check(u, subject))
+    return allowed
+
+
+def _settings(user_ids: list[int]) -> dict[int, tuple[str, bool, bool]]:
+    """Each person's (frequency, e-mail direct, e-mail working), their row made if missing."""
+    out: dict[int, tuple[str, bool, bool]] = {}
+    for chunk in _chunks(user_ids):
+        Recipient.objects.bulk_create(
+            [Recipient(user_id=pk) for pk in chunk], ignore_conflicts=True, batch_size=500
+        )
+        for pk, frequency, direct, disabled in Recipient.objects.filter(
+            user_id__in=chunk
+        ).values_list("user_id", "frequency", "email_direct", "email_disabled_at"):
+            out[pk] = (frequency, direct, disabled is None)
+    return out
+
+
+def fan_out_activity(activity: Activity, tree: TerritoryTree | None = None) -> int:
+    """Write the notifications of one event; returns how many. Idempotent (unique per event
+    and person): a repeated fan-out adds nobody twice."""
+    rule = RULES.get(activity.verb)
+    target = activity.target if activity.target_type_id else None
+    if rule is None or target is None:
+        return 0
+    tree = tree or TerritoryTree()
+    topic = topic_of(target, tree)
+    told: dict[int, tuple[str, str, str]] = {}  # user → (kind, reason, wider)
+    if rule.level is not None and topic is not None:
+        for user_id, (reason, wider) in _followers(topic, rule.level, activity.created).items():
+            told[user_id] = (Notification.Kind.FOLLOW, reason, wider)
+    if rule.direct is not None:
+        for user_id, reason in rule.direct(target, activity).items():
+            told[int(user_id)] = (Notification.Kind.DIRECT, reason, "")
+    if activity.actor_id and not rule.to_actor:
+        told.pop(activity.actor_id, None)
+    if not told:
+        return 0
+    checked = [u for u, (kind, reason, _w) in told.items() if reason not in UNCHECKED_REASONS]
+    unchecked = [u for u in told if u not in set(checked)]
+    allowed = _visible_to(topic.subject if topic else target, checked) if checked else set()
+    allowed |= _visible_to(None, unchecked) if unchecked else set()
+    settings_of = _settings(sorted(allowed))
+    subject = topic.subject if topic is not None else None
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    rows = []
+    for user_id in sorted(allowed):
+        kind, reason, wider = told[user_id]
+        frequency, direct_mail, mail_works = settings_of[user_id]
+        if not rule.mail:
+            mail = False
+        elif kind == Notification.Kind.DIRECT:
+            mail = direct_mail and mail_works
+        else:
+            mail = frequency == "immediate" and mail_works
+        unchecked_reason = reason in UNCHECKED_REASONS
+        url = DIRECT_URLS[reason]() if reason in DIRECT_URLS else (topic.url if topic else "")
+        via = ""
+        if wider:
+            followed = int(reason.split(":")[1])
+            via = tree.names.get(followed, "")
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                activity=activity,
+                verb=activity.verb,
+                kind=kind,
+                reason=reason,
+                via=via[:160],
+                scope=wider[:160],
+                group_key=topic.group_key if topic else f"{kind}:{reason}",
+                group_label=(topic.group_label if topic else activity.target_repr)[:255],
+                url=url[:500],
+                subject_type=None if unchecked_reason else subject_type,
+                subject_id=None if unchecked_reason or subject is None else subject.pk,
+                mail=Notification.Mail.PENDING if mail else Notification.Mail.NONE,
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def fan_out_pending(*, limit: int = 500, now: datetime.datetime | None = None) -> int:
+    """Fan out the waiting events, oldest first, each claimed so that two workers never do the
+    same one at once; a failure is retried later (and logged), never lost. Returns how many
+    events were handled."""
+    now = now or timezone.now()
+    waiting = list(
+        FanOut.objects.filter(Q(claim_until__isnull=True) | Q(claim_until__lt=now))
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .order_by("activity_id")
+        .values_list("activity_id", flat=True)[:limit]
+    )
+    tree = TerritoryTree() if waiting else None
+    written = handled = 0
+    for activity_id in waiting:
+        claimed = (
+            FanOut.objects.filter(pk=activity_id)
+            .filter(Q(claim_until__isnull=True) | Q(claim_until__lt=now))
+            .update(claim_until=now + datetime.timedelta(seconds=CLAIM_SECONDS))
+        )
+        if not claimed:
+            continue
+        try:
+            with transaction.atomic():
+                activity = Activity.objects.select_related("actor").get(pk=activity_id)
+                written += fan_out_activity(activity, tree)
+                FanOut.objects.filter(pk=activity_id).delete()
+            handled += 1
+        except Exception:
+            logger.exception("notifications fan-out failed for one event; retried later")
+            attempts = FanOut.objects.filter(pk=activity_id).values_list("attempts", flat=True)
+            tries = (attempts.first() or 0) + 1
+            FanOut.objects.filter(pk=activity_id).update(
+                attempts=tries,
+                claim_until=timezone.now() + datetime.timedelta(seconds=60 * 2**tries),
+            )
+    if written:
+        _mail_on_commit()
+    return handled
+
+
+def _mail_on_commit() -> None:
+    from .tasks import mail_task
+
+    def enqueue() -> None:
+        try:
+            mail_task.enqueue()
+        except Exception:
+            logger.exception("could not enqueue the notifications e-mail")
+
+    transaction.on_commit(enqueue)
