@@ -80,7 +80,7 @@ class Group:
         for verb, n in self.counts.items():
             noun = RULES[verb].noun if verb in RULES else None
             if noun is not None:
-                parts.append(str(noun % {"n": n}) if "%(n)" in str(noun) else str(noun))
+                parts.append(str(noun % {"n": n}))
             else:
                 parts.append(f"{verb_label(verb)} ({n})" if n > 1 else verb_label(verb))
         return ", ".join(parts)
@@ -148,6 +148,7 @@ class DigestReport:
 
 
 def _pending(user_id: OuterRef | int, since: datetime.datetime) -> Q:
+    """Followed news not yet in any digest."""
     return Q(
         recipient_id=user_id,
         kind=Notification.Kind.FOLLOW,
@@ -155,6 +156,12 @@ def _pending(user_id: OuterRef | int, since: datetime.datetime) -> Q:
         digest__isnull=True,
         created__gte=since,
     )
+
+
+def _waiting(user_id: OuterRef | int, since: datetime.datetime) -> Q:
+    """What a digest run owes the person: the news not yet in a digest, and those of a digest
+    a crashed runner left "sending"."""
+    return _pending(user_id, since) | Q(recipient_id=user_id, digest__state=Digest.State.SENDING)
 
 
 def _due(frequency: str, slot: datetime.datetime) -> Q:
@@ -168,7 +175,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> DigestReport:
     report = DigestReport()
     for frequency in (Frequency.DAILY, Frequency.WEEKLY):
         slot = digest_slot(now, frequency)
-        waiting = Notification.objects.filter(_pending(OuterRef("user_id"), since))
+        waiting = Notification.objects.filter(_waiting(OuterRef("user_id"), since))
         # Whoever has nothing waiting has had this slot: one UPDATE, no e-mail.
         report.empty += (
             Recipient.objects.filter(_due(frequency, slot))

@@ -131,6 +131,13 @@ def subscription_of(user: Any, obj: Model) -> Subscription | None:
     ).first()
 
 
+def notification_find(user: Any, pk: Any) -> Notification | None:
+    text = str(pk)
+    if not active(user) or not text.isdigit() or len(text) > 18:
+        return None
+    return Notification.objects.filter(recipient=user, pk=int(text)).first()
+
+
 def subscription_find(user: Any, pk: Any) -> Subscription | None:
     text = str(pk)
     if not active(user) or not text.isdigit() or len(text) > 18:

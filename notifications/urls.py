@@ -7,6 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.notification_list_view, name="list"),
     path("notifications/lues/", views.mark_read_view, name="mark_read"),
+    path("notifications/<int:pk>/", views.notification_open_view, name="open"),
     path("notifications/reglages/", views.settings_view, name="settings"),
     path("notifications/suivre/", views.follow_view, name="follow"),
     path("notifications/abonnements/<int:pk>/", views.subscription_view, name="subscription"),

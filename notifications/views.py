@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,6 +20,7 @@ from interface.views import attempt, posted, service_call
 from .forms import FollowForm, FollowPlaceForm, LevelForm, SettingsForm
 from .models import TargetType
 from .selectors import (
+    notification_find,
     notification_label,
     notification_list,
     notification_why,
@@ -64,19 +67,29 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def notification_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link: it is read once opened (the person's own only)."""
+    notification = notification_find(request.user, pk)
+    if notification is None:
+        raise Http404
+    if notification.read_at is None:
+        notifications_mark_read(actor=request.user, ids=[notification.pk])
+    target = notification.url
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse("notifications:list")
+    return redirect(target)
+
+
+@login_required
 @require_POST
 def mark_read_view(request: HttpRequest) -> HttpResponse:
     every = request.POST.get("all") == "1"
-    done = attempt(
-        request,
-        lambda: notifications_mark_read(
-            actor=request.user, ids=request.POST.getlist("id"), every=every
-        ),
-        quiet=True,
-    )
-    if not done.ok:
-        messages.error(request, done.error.message if done.error else "")
-    elif every:
+    try:
+        notifications_mark_read(actor=request.user, ids=request.POST.getlist("id"), every=every)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(safe_back(request, "notifications:list"))
+    if every:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
     return redirect(safe_back(request, "notifications:list"))
 

@@ -31,8 +31,12 @@ def follow_button(context: Any, obj: Any) -> str:
     request = context.get("request")
     user = getattr(request, "user", None)
     target = target_of(obj) if obj is not None else None
-    if target is None or user is None or not user.is_authenticated:
+    if target is None or user is None:
         return ""
+    if not user.is_authenticated:
+        return render_to_string(
+            "notifications/follow_sign_in.html", {"next": request.get_full_path()}
+        )
     subscription = subscription_of(user, obj)
     return render_to_string(
         "notifications/follow_button.html",
