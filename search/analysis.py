@@ -174,6 +174,20 @@ class _ChunkTerms(dict):
 _CHUNK_TERMS = _ChunkTerms()
 
 
+class _ChunkText(dict):
+    """Chunk → its terms joined by spaces ("" for none), bounded like `_Terms`: what
+    `analyzed_text` joins, without a list of terms per text."""
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= TERMS_CACHE_SIZE:
+            self.clear()
+        text = self[chunk] = " ".join(_CHUNK_TERMS[chunk])
+        return text
+
+
+_CHUNK_TEXT = _ChunkText()
+
+
 def analyze(text: str) -> list[str]:
     """The terms the index holds for `text` (also what a query is reduced to).
 
@@ -184,6 +198,14 @@ def analyze(text: str) -> list[str]:
     index thousands of entries a second.
     """
     return list(chain.from_iterable(map(_CHUNK_TERMS.__getitem__, (text or "").split())))
+
+
+def analyzed_text(text: str) -> str:
+    """The terms of `analyze(text)` separated by whitespace, as an engine with a whitespace
+    tokenizer indexes them (tantivy): where a chunk has no term, two spaces, which such a
+    tokenizer reads as one, giving the same terms at the same positions. A text's analysis
+    costs a split, a look-up per chunk and one join — the larger part of indexing an entry."""
+    return " ".join(map(_CHUNK_TEXT.__getitem__, (text or "").split()))
 
 
 # How far into a text the first query term is looked for. A hit's text (a sheet's sections, a

@@ -39,7 +39,7 @@ from haystack.inputs import AutoQuery
 from haystack.models import SearchResult
 from haystack.utils import get_identifier
 
-from .analysis import analyze
+from .analysis import analyze, analyzed_text
 
 logger = logging.getLogger(__name__)
 
@@ -516,9 +516,9 @@ class FrenchTantivySearchBackend(BaseSearchBackend):
                 if item is None:
                     continue
                 if kind == "text":
-                    terms = analyze(str(item))
-                    if terms:
-                        doc.add_text(name, " ".join(terms))
+                    terms = analyzed_text(str(item))
+                    if terms and not terms.isspace():
+                        doc.add_text(name, terms)
                 elif kind == "raw":
                     doc.add_text(name, str(item))
                 elif kind == "integer":

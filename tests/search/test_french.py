@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.analysis import analyze, highlight
+from search.analysis import analyze, analyzed_text, highlight
 from search.services import search_query
 
 from .factories import make_sheet
@@ -124,6 +124,8 @@ def test_fast_analysis_gives_exactly_the_analyzer_chains_terms():
     ]
     for text in samples:
         assert analyze(text) == [t.text for t in chain(text)], text
+        # What tantivy indexes: the same terms, whitespace between (a space or several).
+        assert analyzed_text(text).split() == analyze(text), text
 
 
 def test_highlight_spans_are_the_analyzer_tokens_spans():
