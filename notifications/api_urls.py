@@ -4,7 +4,7 @@ from . import api
 
 urlpatterns = [
     path("subscriptions/", api.SubscriptionList.as_view(), name="subscriptions"),
-    path("subscriptions/<int:pk>/", api.SubscriptionDetail.as_view(), name="subscription"),
+    path("subscriptions/<id:pk>/", api.SubscriptionDetail.as_view(), name="subscription"),
     path("notifications/", api.NotificationList.as_view(), name="notifications"),
     path("notifications/read/", api.NotificationsRead.as_view(), name="notifications-read"),
 ]

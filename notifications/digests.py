@@ -102,7 +102,8 @@ def digest_groups(recipient: Recipient, items: list[Notification]) -> list[Group
                     "scope": n.scope,
                 }
             stop = ""
-            if ":" in n.reason:
+            # Only the groups the e-mail shows carry their link (signing one costs).
+            if ":" in n.reason and len(groups) < MAX_GROUPS:
                 target_type, target_id = n.reason.split(":", 1)
                 stop = unsubscribe_url(Unsubscribe(recipient.user_id, target_type, int(target_id)))
             group = groups[n.group_key] = Group(
@@ -219,7 +220,8 @@ def _digest_one(
             _release(user_id, token, digest_slot=slot)
             return "skipped"
         Notification.objects.filter(_pending(user_id, since)).update(digest=digest)
-        items = list(Notification.objects.filter(digest=digest).select_related("activity__actor"))
+        # The digest reads the notifications' own columns only (no actor, no activity).
+        items = list(Notification.objects.filter(digest=digest))
     visible = still_visible(recipient.user, items)
     shown = [n for n in items if n.pk in visible]
     if not shown or not recipient.email_enabled or not recipient.user.is_active:

@@ -56,13 +56,12 @@ def _auto_follows(event: Event) -> list[tuple[str, int]]:
 
 
 def notifications_on_event(event: Event) -> None:
-    if event.verb.name not in RULES:
-        return
-    FanOut.objects.create(activity=event.activity)
     actor_id = getattr(event.actor, "pk", None) if event.activity.actor_id else None
     if actor_id:
         subscriptions_auto(user_id=actor_id, targets=_auto_follows(event))
-    _fan_out_on_commit()
+    if event.verb.name in RULES:
+        FanOut.objects.create(activity=event.activity)
+        _fan_out_on_commit()
 
 
 def _fan_out_on_commit() -> None:
@@ -133,13 +132,22 @@ def _settings(user_ids: list[int]) -> dict[int, tuple[str, bool, bool]]:
     """Each person's (frequency, e-mail direct, e-mail working), their row made if missing."""
     out: dict[int, tuple[str, bool, bool]] = {}
     for chunk in _chunks(user_ids):
-        Recipient.objects.bulk_create(
-            [Recipient(user_id=pk) for pk in chunk], ignore_conflicts=True, batch_size=500
-        )
         for pk, frequency, direct, disabled in Recipient.objects.filter(
             user_id__in=chunk
         ).values_list("user_id", "frequency", "email_direct", "email_disabled_at"):
             out[pk] = (frequency, direct, disabled is None)
+        # Only the missing rows are written (a row per person per event cost most of the
+        # fan-out: docs/benchmarks.md, issue 16); one made meanwhile by another worker or the
+        # settings page is kept as it is (ignore_conflicts) and read back.
+        missing = [pk for pk in chunk if pk not in out]
+        if missing:
+            Recipient.objects.bulk_create(
+                [Recipient(user_id=pk) for pk in missing], ignore_conflicts=True, batch_size=500
+            )
+            for pk, frequency, direct, disabled in Recipient.objects.filter(
+                user_id__in=missing
+            ).values_list("user_id", "frequency", "email_direct", "email_disabled_at"):
+                out[pk] = (frequency, direct, disabled is None)
     return out
 
 

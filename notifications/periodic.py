@@ -8,6 +8,7 @@ from background.periodic import periodic_job
 from .digests import digests_send
 from .fanout import fan_out_pending
 from .mail import mail_send_due
+from .services import notifications_purge
 
 
 def _every() -> float:
@@ -29,3 +30,9 @@ def notifications_digests() -> int:
     """Daily at 7:30 and weekly on Tuesday (Europe/Paris): each run sends what is due, so a
     worker that was down sends the missed digest at its next round."""
     return digests_send().sent
+
+
+@periodic_job(every=24 * 3600, name="notifications_purge")
+def notifications_forget() -> int:
+    """Notifications older than the retention are erased (GDPR)."""
+    return notifications_purge()

@@ -316,7 +316,10 @@ RULES: dict[str, Rule] = {
         direct=_to_sender,
         noun=ngettext_lazy("réponse publiée", "%(n)d réponses publiées", "n"),
     ),
-    # Standard: new contributions and decisions.
+    # Standard: new sheets, contributions and decisions.
+    "sheet.created": Rule(
+        STANDARD, noun=ngettext_lazy("%(n)d nouvelle fiche", "%(n)d nouvelles fiches", "n")
+    ),
     "amendment.submitted": Rule(
         STANDARD,
         noun=ngettext_lazy("%(n)d amendement proposé", "%(n)d amendements proposés", "n"),

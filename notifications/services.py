@@ -230,9 +230,27 @@ def unsubscribe_apply(*, user_id: int, target_type: str = "", target_id: int = 0
     return "all"
 
 
+def notifications_purge(*, now: Any = None) -> int:
+    """Forget notifications older than FABRIQUE_NOTIFICATION_RETENTION_DAYS (GDPR: kept only
+    as long as useful) and the digests' bookkeeping with them. Returns how many went."""
+    import datetime
+
+    from django.conf import settings
+
+    from .models import Digest
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=settings.FABRIQUE_NOTIFICATION_RETENTION_DAYS
+    )
+    gone, _rows = Notification.objects.filter(created__lt=cutoff).delete()
+    Digest.objects.filter(created__lt=cutoff).delete()
+    return gone
+
+
 __all__ = [
     "TargetType",
     "notifications_mark_read",
+    "notifications_purge",
     "recipient_email_enable",
     "recipient_for",
     "recipient_settings_set",

@@ -406,6 +406,8 @@ FABRIQUE_EMAIL_HARD_FAILURES = env_int("FABRIQUE_EMAIL_HARD_FAILURES", 3)
 FABRIQUE_NOTIFICATIONS_SWEEP_SECONDS = env_int("FABRIQUE_NOTIFICATIONS_SWEEP_SECONDS", 120)
 FABRIQUE_DIGEST_TIME = env("FABRIQUE_DIGEST_TIME", "07:30")
 FABRIQUE_DIGEST_WEEKDAY = env_int("FABRIQUE_DIGEST_WEEKDAY", 1)
+# Notifications are erased after this many days (GDPR: the centre is a recent history).
+FABRIQUE_NOTIFICATION_RETENTION_DAYS = env_int("FABRIQUE_NOTIFICATION_RETENTION_DAYS", 365)
 # A consultation's window "closes soon" this many hours before its end (told once).
 FABRIQUE_CLOSING_SOON_HOURS = env_int("FABRIQUE_CLOSING_SOON_HOURS", 48)
 # Who publishes the site, for the legal notice, the contact and the accessibility pages. The

@@ -31,6 +31,7 @@ PARTICIPATION_NO_EVENT = {
     "notifications.recipient_settings_set": "the reader's own bookkeeping",
     "notifications.recipient_email_enable": "the reader's own bookkeeping",
     "notifications.unsubscribe_apply": "the reader's own bookkeeping (signed link)",
+    "notifications.notifications_purge": "erases old notifications (GDPR): nothing to record",
 }
 
 

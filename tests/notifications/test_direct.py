@@ -213,3 +213,40 @@ def test_delivery_failures_retry_then_hard_failures_stop_email(monkeypatch, sett
     # Disabled: what comes next is kept in the site, not e-mailed.
     record(UserFactory(), "sheet.step_back", sheet)
     assert notes(person, "sheet.step_back").get().mail == "none"
+
+
+def test_old_notifications_are_erased_after_the_retention(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from notifications.services import notifications_purge
+
+    from .world import follow, record
+
+    settings.FABRIQUE_NOTIFICATION_RETENTION_DAYS = 30
+    person, sheet = UserFactory(), SheetFactory()
+    follow(person, "sheet", sheet.pk)
+    record(UserFactory(), "sheet.start_realisation", sheet)
+    record(UserFactory(), "sheet.archive", sheet)
+    old = notes(person).order_by("id").first()
+    Notification.objects.filter(pk=old.pk).update(
+        created=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert notifications_purge() == 1
+    assert list(notes(person).values_list("verb", flat=True)) == ["sheet.archive"]
+
+
+def test_a_new_sheet_reaches_the_followers_of_its_territory_not_its_creator():
+    from territories.models import Territory
+
+    from .world import follow
+
+    strasbourg = Territory.objects.get(slug="strasbourg")
+    fan, creator = UserFactory(), None
+    follow(fan, "territory", strasbourg.pk)
+    sheet = SheetFactory(territory=strasbourg)
+    creator = sheet.created_by
+    drain()
+    assert notes(fan, "sheet.created").exists()
+    assert not notes(creator, "sheet.created").exists()

@@ -133,12 +133,13 @@ def test_a_public_sheets_events_appear_in_its_feeds_as_valid_atom():
         "a publié une note de cadrage",
         "a déposé le document",
         "a fait passer le projet en réalisation",
+        "a créé la fiche",
     ):
         assert label in joined, label
     assert "« Piste du Jura » :" in joined
     assert "« Quel tracé ? » :" in joined
     assert "attesté" not in joined
-    assert len(items) == 8
+    assert len(items) == 9
     # Newest first, absolute links to the pages, one id per entry, plain-text summaries.
     assert [e["updated"] for e in items] == sorted((e["updated"] for e in items), reverse=True)
     assert all(e["link"].startswith("http://testserver/") for e in items)
@@ -212,7 +213,7 @@ def test_a_sheet_never_public_has_no_feed():
 def test_a_sheet_made_private_after_its_events_leaves_every_feed():
     strasbourg = Territory.objects.get(slug="strasbourg")
     sheet = busy_sheet(title="Bientôt privée", territory=strasbourg)
-    assert len(titles(sheet_feed(sheet))) == 8
+    assert len(titles(sheet_feed(sheet))) == 9
     assert any("Bientôt privée" in t for t in titles(territory_feed("strasbourg")))
     ProjectSheet.objects.filter(pk=sheet.pk).update(is_public=False)
     assert status(sheet_feed(sheet)) == 404
@@ -221,7 +222,7 @@ def test_a_sheet_made_private_after_its_events_leaves_every_feed():
     assert "Quel tracé" not in feed
     # And back: what the public may see again shows again (nothing was remembered).
     ProjectSheet.objects.filter(pk=sheet.pk).update(is_public=True)
-    assert len(titles(sheet_feed(sheet))) == 8
+    assert len(titles(sheet_feed(sheet))) == 9
 
 
 def test_a_quartier_hears_of_its_commune_and_metropole_wide_sheets_labelled_as_such():

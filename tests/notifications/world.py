@@ -73,6 +73,8 @@ def build_world() -> World:
         stage=Stage.CONSULTATION,
         summary="Un résumé.",
     )
+    # The sheet's creator follows it automatically; this world counts only the followers below.
+    Subscription.objects.filter(auto=True).delete()
     world = World(
         metropole,
         commune,

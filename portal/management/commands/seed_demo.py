@@ -10,6 +10,7 @@ from amendments import demo as amendments_demo
 from debates import demo as debates_demo
 from documents import demo as documents_demo
 from moderation import demo as moderation_demo
+from notifications import demo as notifications_demo
 from officials import demo as officials_demo
 from projects import demo as projects_demo
 from workflow import demo as workflow_demo
@@ -26,6 +27,7 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("moderation", moderation_demo.seed),
     ("amendments", amendments_demo.seed),
     ("officials", officials_demo.seed),
+    ("notifications", notifications_demo.seed),
 ]
 
 
