@@ -87,6 +87,7 @@ def privacy(request):
         cooloff_minutes=settings.FABRIQUE_LOGIN_COOLOFF_MINUTES,
         token_days=settings.FABRIQUE_API_TOKEN_TTL_HOURS // 24,
         trash_days=settings.FABRIQUE_TRASH_RETENTION_DAYS,
+        notification_days=settings.FABRIQUE_NOTIFICATION_RETENTION_DAYS,
         email_link_hours=settings.FABRIQUE_EMAIL_CHANGE_LINK_HOURS,
         reset_link_days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     )
