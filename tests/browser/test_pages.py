@@ -79,6 +79,15 @@ def demo_case() -> str:
     return reverse("moderation:case", args=[case.pk])
 
 
+def demo_unsubscribe() -> str:
+    """The link of dan@'s e-mails that stops them all (signed, no login needed)."""
+    from accounts.demo import demo_user
+    from notifications.tokens import Unsubscribe, unsubscribe_token
+
+    token = unsubscribe_token(Unsubscribe(demo_user("dan@demo.fabrique.test").pk))
+    return reverse("notifications:unsubscribe", args=[token])
+
+
 JURA = "piste-cyclable-rue-du-jura"  # two versions, initiative stage, public
 VELORUE = "velorue-quai-des-bateliers"  # evaluation stage, framing note, public document
 NEUDORF = "collectif-velo-neudorf"
@@ -132,6 +141,11 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "amendment": (None, demo_amendment),
     "sheet-amendments": (None, sheet("stationnement-velos-gare-centrale")),
     "amendment-author": ("bob@demo.fabrique.test", demo_amendment),
+    "notifications": ("dan@demo.fabrique.test", "/notifications/"),
+    "notification-settings": ("dan@demo.fabrique.test", "/notifications/reglages/"),
+    "sheet-follow": ("dan@demo.fabrique.test", sheet(VELORUE)),
+    "unsubscribe": (None, demo_unsubscribe),
+    "unsubscribe-invalid": (None, "/notifications/desabonnement/pas-un-lien-signe/"),
 }
 
 # Pages known to scroll sideways at some width, each with its cause: strict, so that the day the
