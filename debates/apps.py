@@ -9,7 +9,7 @@ class DebatesConfig(AppConfig):
     def ready(self) -> None:
         from machines import machine_install
 
-        from . import permissions, subscribers, verbs  # noqa: F401 - registers policies, verbs
+        from . import periodic, permissions, subscribers, verbs  # noqa: F401 - registers them
         from .machine import DEBATE_STATES
 
         machine_install(DEBATE_STATES)

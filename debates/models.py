@@ -66,6 +66,8 @@ class Debate(ConcurrentTransitionMixin, models.Model):
     )
     # Comments are refused after this day (Europe/Paris), whatever the state.
     closes_on = models.DateField(_("fin des contributions"), null=True, blank=True)
+    # "Closes soon" said once, the day before `closes_on` (its followers are told).
+    closing_told = models.BooleanField(default=False)
     synthesis = models.TextField(_("synthèse"), blank=True, max_length=SYNTHESIS_MAX_CHARS)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

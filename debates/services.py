@@ -328,3 +328,31 @@ def comment_moderation_show(
         ]
     )
     return locked
+
+
+def debates_closing_soon(today: datetime.date | None = None) -> int:
+    """Say once, from the day before a debate's last day of contributions, that it closes soon
+    (a periodic job; idempotent: a flag is set with the event)."""
+    today = today or timezone.localdate()
+    due = Debate.objects.filter(
+        state=Debate.State.OPEN,
+        closing_told=False,
+        closes_on__gte=today,
+        closes_on__lte=today + datetime.timedelta(days=1),
+    ).select_related("workspace")
+    told = 0
+    for debate in due:
+        with transaction.atomic():
+            if not Debate.objects.filter(pk=debate.pk, closing_told=False).update(
+                closing_told=True
+            ):
+                continue  # told meanwhile by another worker
+            event_record(
+                actor=None,
+                verb="debate.closing_soon",
+                target=debate,
+                workspace=debate.workspace,
+                data={"closes_on": debate.closes_on.isoformat() if debate.closes_on else ""},
+            )
+        told += 1
+    return told

@@ -12,5 +12,7 @@ verbs_register(
     Verb("comment.created", _("a publié un message dans un débat")),
     Verb("comment.edited", _("a modifié son message")),
     Verb("comment.deleted", _("a supprimé son message")),
+    # Said by the platform once, the day before the last day of contributions.
+    Verb("debate.closing_soon", _("clôture bientôt")),
 )
 machine_verbs_register(DEBATE_STATES)

@@ -308,6 +308,9 @@ RULES: dict[str, Rule] = {
     "amendment_round.close": Rule(
         ESSENTIAL, noun=ngettext_lazy("résultats publiés", "%(n)d résultats publiés", "n")
     ),
+    "debate.closing_soon": Rule(
+        ESSENTIAL, noun=ngettext_lazy("clôture prochaine", "%(n)d clôtures prochaines", "n")
+    ),
     "debate.close": Rule(
         ESSENTIAL, noun=ngettext_lazy("synthèse du débat", "%(n)d synthèses", "n")
     ),
@@ -442,6 +445,7 @@ LABELS: dict[tuple[str, str], Any] = {
     ("user.password_set", "security"): _("Le mot de passe de votre compte a changé"),
     ("user.email_changed", "security"): _("L'adresse électronique de votre compte a changé"),
     ("amendment_round.closing_soon", ""): _("Clôture prochaine d'une consultation"),
+    ("debate.closing_soon", ""): _("Derniers jours pour participer à un débat"),
 }
 
 # Direct reasons whose object the person may no longer open themself (a workspace they left,

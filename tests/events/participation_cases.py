@@ -80,6 +80,25 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["debate.close"], {debate_row(box["debate"])})
 
+    def case_debates_closing_soon(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from debates.models import Debate
+
+        box = {}
+
+        def steps():
+            box["debate"] = _debate(w)
+            Debate.objects.filter(pk=box["debate"].pk).update(
+                closes_on=timezone.localdate() + datetime.timedelta(days=1)
+            )
+
+        prepare(steps)
+        debates_services.debates_closing_soon()
+        return Expect(["debate.closing_soon"], {debate_row(box["debate"])})
+
     def case_debates_archive_for_sheet(w):
         box = {}
         prepare(lambda: box.setdefault("debate", _debate(w)))
@@ -515,6 +534,7 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         "debates.debate_create": [case_debate_create],
         "debates.debate_close": [case_debate_close],
         "debates.debates_archive_for_sheet": [case_debates_archive_for_sheet],
+        "debates.debates_closing_soon": [case_debates_closing_soon],
         "debates.comment_create": [case_comment_create],
         "debates.comment_update": [case_comment_update],
         "debates.comment_delete": [case_comment_delete],

@@ -250,3 +250,31 @@ def test_a_new_sheet_reaches_the_followers_of_its_territory_not_its_creator():
     drain()
     assert notes(fan, "sheet.created").exists()
     assert not notes(creator, "sheet.created").exists()
+
+
+def test_a_debate_says_once_that_it_closes_soon_to_its_followers():
+    import datetime
+
+    from django.utils import timezone
+
+    from debates.models import Debate
+    from debates.services import debates_closing_soon
+
+    from .world import follow
+
+    fan = UserFactory()
+    debate = debate_create(
+        actor=UserFactory(),
+        title="Un débat",
+        sheet=SheetFactory(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    follow(fan, "debate", debate.pk, "essential")
+    assert debates_closing_soon() == 0  # three days ahead: not yet
+    Debate.objects.filter(pk=debate.pk).update(
+        closes_on=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    assert debates_closing_soon() == 1
+    assert debates_closing_soon() == 0
+    drain()
+    assert notes(fan, "debate.closing_soon").count() == 1
