@@ -155,7 +155,8 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 def menu(page: Page) -> Locator:
     """The header's menu (navigation, account, language), opened first if it is folded behind
     the "Menu" button, as it is on a phone."""
-    button = page.get_by_role("banner").get_by_role("button", name=re.compile(r"^Menu$"))
+    # Named "Menu", or "Menu 2 notifications non lues" when some are unread.
+    button = page.get_by_role("banner").get_by_role("button", name=re.compile(r"^Menu(\s|$)"))
     folded = page.locator("#site-menu")
     if button.is_visible() and not folded.is_visible():
         button.click()
