@@ -141,9 +141,7 @@ def test_follow_an_event_the_bell_and_the_digest(read_up, ui, viewport, browser,
     dan.reload()
     menu_button = dan.get_by_role("banner").get_by_role("button", name=re.compile(r"^Menu"))
     if menu_button.is_visible():  # on a phone the count shows on the folded menu's button
-        expect(menu_button).to_have_accessible_name(
-            re.compile(r"^Menu\s*1 notification non lue$")
-        )
+        expect(menu_button).to_have_accessible_name(re.compile(r"^Menu\s*1 notification non lue$"))
     bell = menu(dan).locator("a.bell")
     expect(bell.locator(".count")).to_have_text("1 non lue")
     expect(bell.locator(".count .visually-hidden")).to_have_text(" non lue")
