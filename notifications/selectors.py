@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from events.registry import verb_label
 from policies import POLICIES, active
 
-from .models import Notification, Subscription
+from .models import Notification, Recipient, Subscription
 from .rules import LABELS, REASONS
 from .targets import FOLLOWABLE, followable, target_label, target_of, target_url
 
@@ -148,6 +148,46 @@ def subscription_find(user: Any, pk: Any) -> Subscription | None:
 def followable_object(user: Any, target_type: str, key: Any) -> Model | None:
     kind = followable(target_type)
     return kind.find(user, key) if kind is not None else None
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """What notifications hold about this person (right of access): settings, follows,
+    notifications (with their words as the person reads them)."""
+    recipient = Recipient.objects.filter(user_id=user.pk).first()
+
+    def when(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "settings": {
+            "digest": recipient.frequency if recipient else "daily",
+            "email_direct": recipient.email_direct if recipient else True,
+            "language": recipient.language if recipient else "fr",
+            "hard_failures": recipient.hard_failures if recipient else 0,
+            "email_disabled_at": when(recipient.email_disabled_at) if recipient else None,
+        },
+        "subscriptions": [
+            {
+                "type": f.subscription.target_type,
+                "target": f.subscription.target_id,
+                "label": f.label,
+                "level": f.subscription.level,
+                "automatic": f.subscription.auto,
+                "created": when(f.subscription.created),
+            }
+            for f in subscription_list(user)
+        ],
+        "notifications": [
+            {
+                "label": notification_label(n),
+                "object": n.group_label,
+                "url": n.url,
+                "created": when(n.created),
+                "read": when(n.read_at),
+            }
+            for n in notification_list(user).order_by("id")
+        ],
+    }
 
 
 def content_type_of(model: type[Model]) -> ContentType:

@@ -14,6 +14,7 @@ from documents.models import DocumentRevision
 from events.models import Activity
 from events.selectors import activity_label
 from moderation.models import Report
+from notifications.selectors import personal_data as notifications_personal_data
 from projects.models import FramingNote, SheetVersion
 from workspace.models import Membership, Role, Workspace
 
@@ -130,6 +131,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             }
             for r in Report.objects.filter(reporter=user).order_by("created", "pk")
         ],
+        "notifications": notifications_personal_data(user),
         "activity": [
             {
                 "verb": a.verb,

@@ -9,7 +9,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from ..forms import LEVEL_HELP
-from ..models import Level
+from ..models import Level, Recipient, Subscription
 from ..selectors import subscription_of, unread_count
 from ..targets import target_of
 
@@ -48,6 +48,27 @@ def follow_button(context: Any, obj: Any) -> str:
             "levels": Level.choices,
             "help": LEVEL_HELP,
             "next": request.get_full_path(),
+        },
+        request=request,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def notification_settings_summary(context: Any) -> str:
+    """The profile's card: e-mail frequency, direct e-mails, how many follows, a suspended
+    address said plainly, and the way to the settings."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    recipient = Recipient.objects.filter(user_id=user.pk).first()
+    return render_to_string(
+        "notifications/profile_summary.html",
+        {
+            "frequency": (recipient or Recipient()).get_frequency_display(),
+            "email_direct": recipient.email_direct if recipient else True,
+            "disabled_at": recipient.email_disabled_at if recipient else None,
+            "follows": Subscription.objects.filter(user_id=user.pk).count(),
         },
         request=request,
     )

@@ -310,3 +310,31 @@ def test_tampered_and_expired_tokens_are_refused_and_change_nothing(settings):
         == 400
     )
     assert SALT == "fabrique.notifications.unsubscribe"
+
+
+def test_the_profile_shows_the_settings_and_a_suspended_address():
+    from django.utils import timezone
+
+    person = UserFactory()
+    follow(person, "sheet", SheetFactory().pk)
+    Recipient.objects.create(user=person, frequency="weekly", email_disabled_at=timezone.now())
+    page = web(person).get("/comptes/profil/").content.decode()
+    assert "Courriels des abonnements : hebdomadaire" in page
+    assert "Vous suivez 1 élément." in page
+    assert "sont suspendus depuis le" in page
+    assert 'href="/notifications/reglages/"' in page
+
+
+def test_my_data_export_holds_my_follows_and_notifications_only():
+    import json
+
+    person, other, sheet = UserFactory(), UserFactory(), SheetFactory(title="Ma fiche")
+    follow(person, "sheet", sheet.pk, "all")
+    follow(other, "territory", Territory.objects.get(slug="strasbourg").pk)
+    record(UserFactory(display_name="Camille"), "sheet.start_realisation", sheet)
+    response = web(person).get("/comptes/profil/mes-donnees/")
+    data = json.loads(response.content)["notifications"]
+    assert [s["label"] for s in data["subscriptions"]] == ["Ma fiche"]
+    assert data["settings"]["digest"] == "daily"
+    assert [n["object"] for n in data["notifications"]] == ["Ma fiche"]
+    assert "Strasbourg" not in json.dumps(data)
