@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments bench-officials clean
+.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments bench-officials bench-notifications clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -151,6 +151,18 @@ bench-amendments: install
 OFFICIAL_REQUESTS ?= 20000
 bench-officials: install
 	$(PY) bench/officials_bench.py --requests $(OFFICIAL_REQUESTS) --n 40 --append docs/benchmarks.md
+
+# Notifications benchmark (issue 16, item 8): NOTIFY_USERS people, NOTIFY_SUBSCRIPTIONS follows,
+# NOTIFY_EVENTS events in a day (bulk-built, in process): event_record with and without the
+# notifications subscriber, the worker's fan-out per event, the daily digest run (time, peak RSS)
+# against the same run on an empty day; figures appended to docs/benchmarks.md. The full day
+# takes hours: NOTIFY_ARGS="--fan-out 40 --no-digest" fans out the day's first 40 events only.
+NOTIFY_USERS ?= 50000
+NOTIFY_SUBSCRIPTIONS ?= 200000
+NOTIFY_EVENTS ?= 10000
+bench-notifications: install
+	$(PY) bench/notifications_bench.py --users $(NOTIFY_USERS) --subscriptions $(NOTIFY_SUBSCRIPTIONS) \
+		--events $(NOTIFY_EVENTS) --append docs/benchmarks.md $(NOTIFY_ARGS)
 
 # Search benchmark: SEARCH_N generated French sheets + documents in a throw-away database and
 # index; indexing rate, index size, indexer memory, API search p50/p95 vs raw Whoosh vs a
