@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from events.registry import verb_label
 
-from .mail import Mail, absolute, send_to
+from .mail import MAIL_CLAIM_SECONDS, MAX_MAIL_ATTEMPTS, HardFailure, Mail, absolute, send_to
 from .models import Digest, Frequency, Notification, Recipient
 from .rules import RULES
 from .selectors import still_visible
@@ -113,7 +113,9 @@ def digest_groups(recipient: Recipient, items: list[Notification]) -> list[Group
     return list(groups.values())
 
 
-def digest_mail(recipient: Recipient, groups: list[Group], slot: datetime.datetime) -> Mail:
+def digest_mail(
+    recipient: Recipient, groups: list[Group], slot: datetime.datetime, *, immediate: bool = False
+) -> Mail:
     with translation.override(recipient.language):
         shown = groups[:MAX_GROUPS]
         total = sum(sum(g.counts.values()) for g in groups)
@@ -122,6 +124,7 @@ def digest_mail(recipient: Recipient, groups: list[Group], slot: datetime.dateti
             "more": len(groups) - len(shown),
             "total": total,
             "weekly": recipient.frequency == Frequency.WEEKLY,
+            "immediate": immediate,
             "day": slot.astimezone(PARIS).date(),
             "centre_url": absolute(reverse("notifications:list")),
             "settings_url": absolute(reverse("notifications:settings")),
@@ -246,3 +249,58 @@ def _digest_one(
         Notification.objects.filter(digest=digest).update(mail=Notification.Mail.DIGEST)
         _release(user_id, token, digest_slot=slot, digest_through=max(n.pk for n in items))
     return "sent"
+
+
+def immediate_send_due(*, now: datetime.datetime | None = None, limit: int = 200) -> int:
+    """The followed news of "immédiat" readers, one grouped e-mail per person and sweep (a
+    person following a whole commune is not sent one e-mail per amendment). Each person's
+    pending rows are claimed together with a stamp of this run; a failure puts them back with
+    a growing delay, a hard one counts against the address. Returns how many e-mails went."""
+    now = now or timezone.now()
+    due = Q(mail=Notification.Mail.PENDING, kind=Notification.Kind.FOLLOW) & (
+        Q(mail_next_at__isnull=True) | Q(mail_next_at__lte=now)
+    )
+    people = list(
+        Notification.objects.filter(due)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()[:limit]
+    )
+    sent = 0
+    for user_id in people:
+        # A stamp of this run (its microseconds are random): the rows it claimed carry it.
+        stamp = now + datetime.timedelta(
+            seconds=MAIL_CLAIM_SECONDS, microseconds=uuid.uuid4().int % 1_000_000
+        )
+        if not Notification.objects.filter(due, recipient_id=user_id).update(mail_next_at=stamp):
+            continue
+        claimed = Notification.objects.filter(
+            recipient_id=user_id, mail=Notification.Mail.PENDING, mail_next_at=stamp
+        )
+        items = list(claimed)
+        recipient = Recipient.objects.select_related("user").get(pk=user_id)
+        visible = still_visible(recipient.user, items)
+        shown = [n for n in items if n.pk in visible]
+        if not shown or not recipient.email_enabled or not recipient.user.is_active:
+            claimed.update(mail=Notification.Mail.NONE)
+            continue
+        try:
+            send_to(
+                recipient,
+                digest_mail(recipient, digest_groups(recipient, shown), now, immediate=True),
+            )
+        except Exception as error:
+            attempts = max(n.mail_attempts for n in items) + 1
+            final = isinstance(error, HardFailure) or attempts >= MAX_MAIL_ATTEMPTS
+            claimed.update(
+                mail_attempts=attempts,
+                mail=Notification.Mail.FAILED if final else Notification.Mail.PENDING,
+                mail_next_at=timezone.now() + datetime.timedelta(minutes=2**attempts),
+            )
+            continue
+        claimed.update(mail=Notification.Mail.SENT, mail_attempts=F("mail_attempts") + 1)
+        Notification.objects.filter(pk__in=[n.pk for n in items if n.pk not in visible]).update(
+            mail=Notification.Mail.NONE
+        )
+        sent += 1
+    return sent

@@ -119,10 +119,11 @@ def notification_mail(notification: Notification, recipient: Recipient) -> Mail:
 
 
 def mail_send_due(*, limit: int = 200, now: datetime.datetime | None = None) -> int:
-    """Send the e-mails due at once (claimed one by one, so two workers never send the same);
-    returns how many went out."""
+    """Send the e-mails due at once: what concerns a person directly, one by one (each claimed,
+    so two workers never send the same), then the grouped news of "immédiat" readers; returns
+    how many e-mails went out."""
     now = now or timezone.now()
-    due = Q(mail=Notification.Mail.PENDING) & (
+    due = Q(mail=Notification.Mail.PENDING, kind=Notification.Kind.DIRECT) & (
         Q(mail_next_at__isnull=True) | Q(mail_next_at__lte=now)
     )
     ids = list(Notification.objects.filter(due).order_by("id").values_list("id", flat=True)[:limit])
@@ -160,4 +161,8 @@ def mail_send_due(*, limit: int = 200, now: datetime.datetime | None = None) -> 
             mail=Notification.Mail.SENT, mail_attempts=notification.mail_attempts + 1
         )
         sent += 1
-    return sent
+    # Followed news of those who chose "immédiat": one e-mail per person per sweep, grouped
+    # like a digest, never one per event.
+    from .digests import immediate_send_due
+
+    return sent + immediate_send_due(now=now, limit=limit)

@@ -200,13 +200,14 @@ def test_delivery_failures_retry_then_hard_failures_stop_email(monkeypatch, sett
         raise mail_module.HardFailure("550 no such user")
 
     monkeypatch.setattr(mail_module, "_send", refused)
-    for _ in range(2):
-        record(UserFactory(), "sheet.archive", sheet)
     from datetime import timedelta
 
     from django.utils import timezone
 
-    mail_send_due(now=timezone.now() + timedelta(hours=1))
+    # Two sweeps, each refused by the address (one grouped e-mail per sweep).
+    for hours in (1, 2):
+        record(UserFactory(), "sheet.archive", sheet)
+        mail_send_due(now=timezone.now() + timedelta(hours=hours))
     recipient = Recipient.objects.get(pk=person.pk)
     assert recipient.hard_failures >= 2 and recipient.email_disabled_at is not None
     assert "550" in recipient.email_disabled_reason
@@ -278,3 +279,24 @@ def test_a_debate_says_once_that_it_closes_soon_to_its_followers():
     assert debates_closing_soon() == 0
     drain()
     assert notes(fan, "debate.closing_soon").count() == 1
+
+
+def test_immediate_readers_get_one_grouped_email_per_sweep_not_one_per_event():
+    from .world import follow, record
+
+    person = UserFactory()
+    Recipient.objects.create(user=person, frequency="immediate")
+    sheet = SheetFactory(title="Piste du Rhin")
+    follow(person, "sheet", sheet.pk, "all")
+    for _ in range(3):
+        record(UserFactory(), "sheet.updated", sheet)
+    record(UserFactory(), "sheet.start_realisation", sheet)
+    assert mail_send_due() == 1
+    mine = [m for m in mail.outbox if m.to == [person.email]]
+    assert len(mine) == 1
+    assert "Du nouveau dans ce que vous suivez" in mine[0].body
+    assert "Piste du Rhin : passage en réalisation, 3 modifications" in mine[0].body
+    assert not notes(person).filter(mail="pending").exists()
+    assert mail_send_due() == 0
+    record(UserFactory(), "sheet.archive", sheet)
+    assert mail_send_due() == 1
