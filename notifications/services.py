@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -76,6 +78,26 @@ def subscription_follow(
     if obj is None:
         raise SubscriptionNotFound(_("Rien à suivre à cette adresse."))
     target_id = kind.target_id(obj)
+    # Counted under a lock on the account's row: two follows at once cannot pass the cap.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk").first()
+    cap = settings.FABRIQUE_SUBSCRIPTIONS_PER_ACCOUNT
+    if (
+        not Subscription.objects.filter(
+            user=user, target_type=kind.type, target_id=target_id
+        ).exists()
+        and Subscription.objects.filter(user=user, auto=False).count() >= cap
+    ):
+        raise ValidationError(
+            {
+                "target": [
+                    _(
+                        "Vous suivez déjà %(n)d éléments, le maximum : arrêtez d'en suivre "
+                        "un pour en suivre un autre."
+                    )
+                    % {"n": cap}
+                ]
+            }
+        )
     Unfollow.objects.filter(user=user, target_type=kind.type, target_id=target_id).delete()
     existing = (
         Subscription.objects.select_for_update()

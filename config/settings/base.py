@@ -402,6 +402,8 @@ FABRIQUE_EMAIL_CHANGE_LINK_HOURS = env_int("FABRIQUE_EMAIL_CHANGE_LINK_HOURS", 4
 # hard delivery failures in a row stop e-mail to an address, how often the worker looks for
 # due digests and e-mails, and the digests' hour (Europe/Paris) and weekday (0 = Monday).
 FABRIQUE_UNSUBSCRIBE_LINK_DAYS = env_int("FABRIQUE_UNSUBSCRIBE_LINK_DAYS", 60)
+# Follows one account may make by hand (automatic ones are not counted).
+FABRIQUE_SUBSCRIPTIONS_PER_ACCOUNT = env_int("FABRIQUE_SUBSCRIPTIONS_PER_ACCOUNT", 500)
 FABRIQUE_EMAIL_HARD_FAILURES = env_int("FABRIQUE_EMAIL_HARD_FAILURES", 3)
 FABRIQUE_NOTIFICATIONS_SWEEP_SECONDS = env_int("FABRIQUE_NOTIFICATIONS_SWEEP_SECONDS", 120)
 FABRIQUE_DIGEST_TIME = env("FABRIQUE_DIGEST_TIME", "07:30")

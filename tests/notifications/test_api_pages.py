@@ -338,3 +338,36 @@ def test_my_data_export_holds_my_follows_and_notifications_only():
     assert data["settings"]["digest"] == "daily"
     assert [n["object"] for n in data["notifications"]] == ["Ma fiche"]
     assert "Strasbourg" not in json.dumps(data)
+
+
+def test_follows_by_hand_are_capped_with_a_clear_message(settings):
+    settings.FABRIQUE_SUBSCRIPTIONS_PER_ACCOUNT = 2
+    person = UserFactory()
+    sheets = [SheetFactory() for _ in range(3)]
+    for sheet in sheets[:2]:
+        assert (
+            api(person)
+            .post(
+                "/api/v1/subscriptions/",
+                {"target_type": "sheet", "target": sheet.pk},
+                format="json",
+            )
+            .status_code
+            == 201
+        )
+    refused = api(person).post(
+        "/api/v1/subscriptions/", {"target_type": "sheet", "target": sheets[2].pk}, format="json"
+    )
+    assert refused.status_code == 400 and "le maximum" in str(refused.json())
+    # Changing the level of one already followed is not a new follow.
+    assert (
+        web(person)
+        .post(
+            "/notifications/suivre/",
+            {"target_type": "sheet", "target": sheets[0].pk, "level": "all"},
+        )
+        .status_code
+        == 302
+    )
+    assert Subscription.objects.get(user=person, target_id=sheets[0].pk).level == "all"
+    assert Subscription.objects.filter(user=person, auto=False).count() == 2
