@@ -474,6 +474,38 @@ def fan_out(sample: int | None) -> dict:
     return {"wall": wall, "handled": handled, "per_event": per_event, "dropped": dropped}
 
 
+def compare_paths(sample: int) -> dict:
+    """Side by side on the same events: the followers written as objects (the path a private
+    subject takes) and by the database (INSERT … SELECT, a public subject's path), each
+    event's notifications erased between the two, the order alternating; the events stay
+    waiting for the day's fan-out."""
+    from events.models import Activity
+    from notifications import fanout
+    from notifications.models import Notification
+    from notifications.rules import TerritoryTree
+
+    tree = TerritoryTree()
+    ids = list(FanOut.objects.order_by("activity_id").values_list("activity_id", flat=True))
+    times: dict[str, list[float]] = {"objects": [], "database": []}
+    written: dict[str, list[int]] = {"objects": [], "database": []}
+    original = fanout._public
+    try:
+        for index, activity_id in enumerate(ids[:sample]):
+            activity = Activity.objects.select_related("actor").get(pk=activity_id)
+            order = ("objects", "database") if index % 2 == 0 else ("database", "objects")
+            for path in order:
+                fanout._public = (lambda s: False) if path == "objects" else original
+                start = time.perf_counter()
+                with transaction.atomic():
+                    n = fanout.fan_out_activity(activity, tree)
+                times[path].append((time.perf_counter() - start) * 1000)
+                written[path].append(n)
+                Notification.objects.filter(activity_id=activity_id).delete()
+    finally:
+        fanout._public = original
+    return {"times": times, "written": written}
+
+
 def _status(field: str) -> int:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -523,6 +555,10 @@ def main() -> None:
         "--fan-out", type=int, help="fan out only the day's first N events (all by default)"
     )
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument(
+        "--compare", type=int, default=0,
+        help="first time N events both ways: followers as objects and by the database",
+    )  # fmt: skip
     parser.add_argument("--no-digest", action="store_true", help="stop after the fan-out")
     parser.add_argument("--append")
     args = parser.parse_args()
@@ -549,6 +585,13 @@ def main() -> None:
     print(f"recorded {len(plan)} events in {day_wall:.0f} s; {waiting} fan-outs waiting, "
           f"{notified_in_request} notifications written in the request", flush=True)  # fmt: skip
 
+    if args.compare:
+        compared = compare_paths(args.compare)
+        for path in ("objects", "database"):
+            ts, ns = compared["times"][path], compared["written"][path]
+            print(f"compare {path}: {len(ts)} events, median {statistics.median(ts):.1f} ms, "
+                  f"p95 {percentile(ts, 95):.1f} ms, notifications median {statistics.median(ns):.0f}",
+                  flush=True)  # fmt: skip
     out = fan_out(args.fan_out)
     per = out["per_event"]
     times = [t for _, t, _ in per]
