@@ -104,7 +104,11 @@ def test_comment_report_hide_appeal_reverse(debate_on_the_site, ui):
     expect(hidden).to_contain_text("motif : Propos hors du sujet du débat.")
     expect(alice.get_by_role("main")).not_to_contain_text(MESSAGE)
     ui.check("debate-hidden", alice)
-    menu(alice).get_by_role("link", name=re.compile("avis de modération non lu")).click()
+    # The decision reaches her through the header's bell and the notification centre.
+    menu(alice).get_by_role("link", name=re.compile(r"^Notifications\s*\d+ non lues?$")).click()
+    expect(alice.get_by_role("heading", level=1)).to_have_text("Notifications")
+    # Newest first: this decision, above the demo's older one.
+    alice.get_by_role("link", name="Décision de modération : message masqué").first.click()
     expect(alice.get_by_role("heading", level=1)).to_have_text("Mes avis de modération")
     ui.check("moderation-notices", alice)
     alice.get_by_role("link", name=re.compile(r"^Faire un recours")).click()
