@@ -68,14 +68,6 @@ def notice_list(*, user: Actor) -> QuerySet[Notice]:
     )
 
 
-def notice_unread_count(*, user: Actor) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notice.objects.filter(
-        recipient_id=getattr(user, "pk", None), read_at__isnull=True
-    ).count()
-
-
 def charter_versions() -> QuerySet[CharterVersion]:
     return CharterVersion.objects.order_by("-number")
 
