@@ -21,6 +21,9 @@ class Territory(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # A quartier's outline (GeoJSON Polygon or MultiPolygon, checked by territories.geojson):
+    # shown when given, never needed by any rule.
+    boundary = models.JSONField(_("contour (GeoJSON)"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]

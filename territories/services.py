@@ -1,13 +1,23 @@
 """Writes for territories and themes: loading the communes, staff adding quartiers and themes."""
 
+from __future__ import annotations
+
 import csv
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from events.services import event_record
+
+from .errors import TerritoryPermissionDenied
+from .geojson import boundary_clean
 from .models import Territory, Theme
+from .permissions import can_manage_quartiers
 
 COMMUNES_CSV = Path(settings.BASE_DIR) / "data" / "communes-eurometropole-strasbourg.csv"
 
@@ -51,6 +61,72 @@ def territory_update(
     locked.name, locked.kind, locked.parent = name, kind, parent
     locked.full_clean()
     locked.save(update_fields=["name", "kind", "parent"])
+    return locked
+
+
+def _quartier_checked(*, actor: Any, name: str, commune: Territory) -> str:
+    if not can_manage_quartiers(actor):
+        raise TerritoryPermissionDenied(_("Seuls les agents gèrent les quartiers."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Donnez un nom au quartier.")})
+    if commune is None or commune.kind != Territory.Kind.COMMUNE:
+        raise ValidationError({"parent": _("Un quartier appartient à une commune.")})
+    return name
+
+
+@transaction.atomic
+def quartier_create(
+    *, actor: Any, name: str, commune: Territory, boundary: Any = None
+) -> Territory:
+    """Staff add a quartier under a commune (its slug is the commune's plus its own name, and
+    never changes); the boundary is optional GeoJSON (territories.geojson)."""
+    name = _quartier_checked(actor=actor, name=name, commune=commune)
+    slug = f"{commune.slug}-{territory_slug(name)}"
+    if Territory.objects.filter(slug=slug).exists():
+        raise ValidationError({"name": _("Ce quartier existe déjà dans cette commune.")})
+    quartier = Territory(
+        name=name,
+        slug=slug,
+        kind=Territory.Kind.QUARTIER,
+        parent=commune,
+        boundary=boundary_clean(boundary),
+    )
+    quartier.full_clean()
+    quartier.save()
+    event_record(
+        actor=actor,
+        verb="territory.quartier_created",
+        target=quartier,
+        data={"commune": commune.slug, "boundary": quartier.boundary is not None},
+    )
+    return quartier
+
+
+@transaction.atomic
+def quartier_update(
+    *, actor: Any, quartier: Territory, name: str, commune: Territory, boundary: Any = None
+) -> Territory:
+    """Rename a quartier, move it under another commune, set or remove its boundary. The slug
+    stays: it is the quartier's address in URLs, feeds, filters and sheet versions."""
+    name = _quartier_checked(actor=actor, name=name, commune=commune)
+    locked = Territory.objects.select_for_update().get(pk=quartier.pk)
+    if locked.kind != Territory.Kind.QUARTIER:
+        raise ValidationError({"kind": _("Seuls les quartiers se gèrent ici.")})
+    before = {"name": locked.name, "commune": locked.parent.slug if locked.parent else None}
+    locked.name, locked.parent, locked.boundary = name, commune, boundary_clean(boundary)
+    locked.full_clean()
+    locked.save(update_fields=["name", "parent", "boundary"])
+    event_record(
+        actor=actor,
+        verb="territory.quartier_updated",
+        target=locked,
+        data={
+            "before": before,
+            "after": {"name": name, "commune": commune.slug},
+            "boundary": locked.boundary is not None,
+        },
+    )
     return locked
 
 

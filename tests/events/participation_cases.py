@@ -504,7 +504,36 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         official_photo_remove(actor=w.staff, profile=_profile(w))
         return Expect(["official.photo_removed"])
 
+    def case_quartier_create(w):
+        from territories.models import Territory
+        from territories.services import quartier_create
+
+        strasbourg = Territory.objects.get(slug="strasbourg")
+        quartier_create(actor=w.staff, name="Quartier témoin", commune=strasbourg)
+        return Expect(["territory.quartier_created"])
+
+    def case_quartier_update(w):
+        from territories.models import Territory
+        from territories.services import quartier_create, quartier_update
+
+        box = {}
+        strasbourg = Territory.objects.get(slug="strasbourg")
+        prepare(
+            lambda: box.setdefault(
+                "q", quartier_create(actor=w.staff, name="Quartier témoin", commune=strasbourg)
+            )
+        )
+        quartier_update(
+            actor=w.staff,
+            quartier=box["q"],
+            name="Quartier renommé",
+            commune=Territory.objects.get(slug="schiltigheim"),
+        )
+        return Expect(["territory.quartier_updated"])
+
     return {
+        "territories.quartier_create": [case_quartier_create],
+        "territories.quartier_update": [case_quartier_update],
         "officials.official_photo_set": [case_official_photo_set],
         "officials.official_photo_remove": [case_official_photo_remove],
         "officials.mandate_add": [case_mandate_add],
