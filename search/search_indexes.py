@@ -8,12 +8,14 @@ is needed to match and to filter (workspace id, public flag, slugs), not the tex
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
 from django.db.models import Aggregate, CharField, F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.urls import get_script_prefix, get_urlconf, reverse
 from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
@@ -35,6 +37,17 @@ from .analysis import (
     MARKDOWN_EXCERPT_CHARS,
     SNIPPET_SCAN_CHARS,
     markdown_excerpt,
+)
+from .prepared import (
+    ANONYMOUS,
+    GRANTED,
+    Prepared,
+    Viewer,
+    as_ints,
+    ids_in,
+    prepared,
+    search_viewer,
+    workspaces_param,
 )
 
 
@@ -62,6 +75,29 @@ def _pks_in(pks: Iterable[Any]) -> Any:
     if connection.vendor == "postgresql":
         return _AnyOf(F("pk"), values)
     return Q(pk__in=values)
+
+
+# A stand-in that every converter of a result's URL accepts (digits: slugs and ids alike), and
+# the characters a value may hold to take its place unquoted.
+_URL_MARK = "918273645546372819"
+_URL_VALUE = re.compile(r"[-a-zA-Z0-9_]+")
+_URL_PARTS: dict[tuple, tuple[str, str] | None] = {}
+
+
+def _reversed(name: str, value: Any) -> str:
+    """`reverse(name, args=[value])` from the URL reversed once with a stand-in (per name,
+    script prefix and URLconf; no result's URL is translated, which
+    tests/search/test_prepared_check.py checks): reversing each of a page's twenty links cost a
+    tenth of a search. A value with other characters than a slug's is reversed in full."""
+    value = str(value)
+    key = (name, get_script_prefix(), get_urlconf())
+    parts = _URL_PARTS.get(key, False)
+    if parts is False:
+        split = reverse(name, args=[_URL_MARK]).split(_URL_MARK)
+        parts = _URL_PARTS[key] = (split[0], split[1]) if len(split) == 2 else None
+    if parts is None or not _URL_VALUE.fullmatch(value):
+        return reverse(name, args=[value])
+    return f"{parts[0]}{value}{parts[1]}"
 
 
 def _join(*parts: Any) -> str:
@@ -151,6 +187,9 @@ class FabriqueIndex(indexes.SearchIndex):
         self, *, user: Any, pks: Iterable[Any], filters: dict[str, str | None] | None = None
     ) -> set[int]:
         """Which of `pks` `user` may see AND match `filters` (`visible_q`)."""
+        check = self._prepared(user, filters, rows=False)
+        if check is not None:
+            return check[0].pks(check[1], as_ints(pks))
         rows = self.get_model()._default_manager.filter(self.visible_q(user, filters), _pks_in(pks))
         return set(rows.order_by().values_list("pk", flat=True))
 
@@ -159,6 +198,9 @@ class FabriqueIndex(indexes.SearchIndex):
     ) -> dict[int, Any]:
         """The rows of `pks` that `visible_pks` keeps, loaded as `load_for_results` loads them:
         the database's check of a page and its rows in one query."""
+        check = self._prepared(user, filters, rows=True)
+        if check is not None:
+            return {obj.pk: obj for obj in check[0].instances(check[1], as_ints(pks))}
         if getattr(user, "is_authenticated", False) or any((filters or {}).values()):
             base = self.results_queryset().filter(self.visible_q(user, filters))
         else:
@@ -170,6 +212,24 @@ class FabriqueIndex(indexes.SearchIndex):
                     self.visible_q(None, None)
                 )
         return {obj.pk: obj for obj in base.filter(pk__in=list(pks)).order_by()}
+
+    def page_visibility(self, kind: str) -> Q | None:
+        """`visible_q(user)` without filters for every user of `kind` (search.prepared: ANONYMOUS
+        or SIGNED_IN), the user's workspaces and grants as parameters (`ids_in`): the same rule
+        as the policies' filter, compiled once (tests/search/test_prepared_check.py holds them
+        equal). None: no prepared check, the policies' filter each time."""
+        return None
+
+    def _prepared(
+        self, user: Any, filters: dict[str, str | None] | None, rows: bool
+    ) -> tuple[Prepared, Viewer] | None:
+        if any((filters or {}).values()):
+            return None
+        viewer = search_viewer(user)
+        if viewer is None:
+            return None
+        check = prepared(self, viewer.kind, rows)
+        return None if check is None else (check, viewer)
 
     def load_for_results(self, pks: Iterable[Any]) -> dict[int, Any]:
         """The rows of the page shown, with only what a result reads (title, link, snippet,
@@ -183,7 +243,14 @@ class FabriqueIndex(indexes.SearchIndex):
     def result_title(self, obj: Any) -> str:
         return str(obj)
 
+    # The URL name and the attribute `get_absolute_url` reverses for a result's link, which
+    # `result_url` reverses once per process (`_reversed`); "" = `get_absolute_url` itself.
+    url_name = ""
+    url_arg = "pk"
+
     def result_url(self, obj: Any) -> str:
+        if self.url_name:
+            return _reversed(self.url_name, getattr(obj, self.url_arg))
         return obj.get_absolute_url()
 
     def snippet_text(self, obj: Any, query: str = "") -> str:
@@ -308,6 +375,7 @@ DOCUMENT_COLUMNS = (
 
 class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
     type_name = "sheet"
+    url_name, url_arg = "portal:sheet_slug", "slug"  # ProjectSheet.get_absolute_url
 
     def get_model(self):
         return ProjectSheet
@@ -353,6 +421,9 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
             & _sheet_filters_q(filters)
             & _workspace_filter_q(filters, "workspace__")
         )
+
+    def page_visibility(self, kind: str) -> Q:
+        return _sheet_seen(kind)
 
     def result_title(self, obj: ProjectSheet) -> str:
         return obj.current_version.title
@@ -455,11 +526,14 @@ class FramingNoteIndex(FabriqueIndex, indexes.Indexable):
             & Q(status=FramingNote.Status.PUBLISHED)
         )
 
+    def page_visibility(self, kind: str) -> Q:
+        return _sheet_seen(kind, "sheet__") & Q(status=FramingNote.Status.PUBLISHED)
+
     def result_title(self, obj: FramingNote) -> str:
         return f"Note de cadrage · {obj.sheet.current_version.title}"
 
     def result_url(self, obj: FramingNote) -> str:
-        return f"{obj.sheet.get_absolute_url()}#cadrage-{obj.pk}"
+        return f"{_reversed(ProjectSheetIndex.url_name, obj.sheet.slug)}#cadrage-{obj.pk}"
 
     def result_stage(self, obj: FramingNote) -> str | None:
         return obj.sheet.stage
@@ -499,10 +573,26 @@ def _workspace_filter_q(filters: dict[str, str | None] | None, prefix: str) -> Q
     return Q(**{f"{prefix}slug": slug}) if slug else Q()
 
 
+def _sheet_seen(kind: str, prefix: str = "") -> Q:
+    """The sheet policy's view rule (projects.permissions.SHEET_POLICY) at `prefix`, prepared:
+    public sheets of public workspaces, and for a signed-in viewer the sheets of the workspaces
+    where their role carries projects.view_projectsheet."""
+    public = Q(
+        **{
+            f"{prefix}is_public": True,
+            f"{prefix}workspace__visibility": Workspace.Visibility.PUBLIC,
+        }
+    )
+    if kind == ANONYMOUS:
+        return public
+    return public | ids_in(f"{prefix}workspace_id", workspaces_param("projects.view_projectsheet"))
+
+
 class DocumentIndex(FabriqueIndex, indexes.Indexable):
     """Documents not in the trash: title, description and the current file's text."""
 
     type_name = "document"
+    url_name = "documents:detail"  # Document.get_absolute_url
     mime_type = indexes.CharField(indexed=False, null=True, stored=False)
 
     def get_model(self):
@@ -585,6 +675,19 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
             & Q(trashed_at__isnull=True)
         )
 
+    def page_visibility(self, kind: str) -> Q:
+        # The document policy's view rule, trashed documents left out as the index leaves them:
+        # public documents of public workspaces; for a signed-in viewer also those of the
+        # workspaces where their role carries documents.view_document, and those granted to
+        # them (the GRANTED rule's rows).
+        from documents.models import Visibility
+
+        seen = Q(visibility=Visibility.PUBLIC, workspace__visibility=Workspace.Visibility.PUBLIC)
+        if kind != ANONYMOUS:
+            seen |= ids_in("workspace_id", workspaces_param("documents.view_document"))
+            seen |= ids_in("pk", GRANTED)
+        return seen & Q(trashed_at__isnull=True)
+
     def result_title(self, obj) -> str:
         return obj.title
 
@@ -621,6 +724,7 @@ class DebateIndex(FabriqueIndex, indexes.Indexable):
     hidden message's text can be found by its words."""
 
     type_name = "debate"
+    url_name = "debates:detail"  # Debate.get_absolute_url
 
     def get_model(self):
         return Debate
@@ -669,6 +773,16 @@ class DebateIndex(FabriqueIndex, indexes.Indexable):
             DEBATE_POLICY.visible_q(user) & condition & _workspace_filter_q(filters, "workspace__")
         )
 
+    def page_visibility(self, kind: str) -> Q:
+        # debates.permissions.DEBATE_POLICY: on a sheet, as visible as the sheet; off any sheet,
+        # outside any workspace, in a public one, or in one where the viewer is a member.
+        off_workspace = Q(workspace_id__isnull=True) | Q(
+            workspace__visibility=Workspace.Visibility.PUBLIC
+        )
+        if kind != ANONYMOUS:
+            off_workspace |= ids_in("workspace_id", workspaces_param("workspace.view_workspace"))
+        return _sheet_seen(kind, "sheet__") | (Q(sheet_id__isnull=True) & off_workspace)
+
     def results_queryset(self) -> QuerySet[Debate]:
         return Debate.objects.select_related("sheet", "workspace").only(
             *DEBATE_COLUMNS, "sheet_id", "workspace_id", "territory_id"
@@ -696,6 +810,7 @@ class AmendmentIndex(FabriqueIndex, indexes.Indexable):
     rationale, as visible as their sheet."""
 
     type_name = "amendment"
+    url_name = "amendments:detail"  # Amendment.get_absolute_url
 
     def get_model(self):
         return Amendment
@@ -746,6 +861,10 @@ class AmendmentIndex(FabriqueIndex, indexes.Indexable):
             & _workspace_filter_q(filters, "sheet__workspace__")
             & ~Q(state=Amendment.State.WITHDRAWN)
         )
+
+    def page_visibility(self, kind: str) -> Q:
+        # amendments.permissions.AMENDMENT_POLICY: as visible as its round's sheet.
+        return _sheet_seen(kind, "round__sheet__") & ~Q(state=Amendment.State.WITHDRAWN)
 
     def result_title(self, obj: Amendment) -> str:
         return f"Amendement · {obj.sheet.title}"

@@ -22,6 +22,7 @@ from workspace.permissions import can_view_workspace, workspace_roles, workspace
 
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_state
+from .prepared import search_viewer, search_viewer_forget
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -132,20 +133,25 @@ def _visibility_sq(user: User | AnonymousUser | None) -> SQ | None:
     if user.is_superuser:
         return None
     condition = SQ(public=True)
-    # The user's memberships as they are now (a membership just granted widens this very
-    # search), kept in the roles the permission checks cache on the user: the page's
-    # workspace names are checked against the same rows, without a second query.
+    # The user's memberships and grants as they are now (a membership just granted widens this
+    # very search), read once for the request: the roles the permission checks cache on the
+    # user (the page's workspace names are checked against the same rows), and the viewer the
+    # database's check of the page takes them from (search.prepared), without a second query.
     workspace_roles_forget(user)
+    search_viewer_forget(user)
+    viewer = search_viewer(user)
     member_ids = list(workspace_roles(user))
     if member_ids:
         condition |= SQ(workspace_id__in=member_ids)
-    granted = _granted_document_keys(user, member_ids)
+    granted = _granted_document_keys(user, member_ids, viewer.granted if viewer else None)
     if granted:
         condition |= SQ(key__in=granted)
     return condition
 
 
-def _granted_document_keys(user: User | AnonymousUser, member_ids: list[int]) -> list[str]:
+def _granted_document_keys(
+    user: User | AnonymousUser, member_ids: list[int], grants: tuple[int, ...] | None = None
+) -> list[str]:
     """Documents visible to `user` only through a per-document grant (few, by nature).
 
     Read from the user's grants (a few rows on their index), then checked by the document
@@ -157,11 +163,14 @@ def _granted_document_keys(user: User | AnonymousUser, member_ids: list[int]) ->
     user_id = user.pk
     if user_id is None:
         return []
-    granted = list(
-        DocumentUserObjectPermission.objects.filter(
-            user_id=user_id, permission__codename="view_document"
-        ).values_list("content_object_id", flat=True)
-    )
+    if grants is not None:  # read with the viewer (search.prepared.granted_document_ids)
+        granted = list(grants)
+    else:
+        granted = list(
+            DocumentUserObjectPermission.objects.filter(
+                user_id=user_id, permission__codename="view_document"
+            ).values_list("content_object_id", flat=True)
+        )
     if not granted:  # most people: one query on the grants' index, no policy to compile
         return []
     pks = (
