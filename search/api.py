@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -61,8 +64,17 @@ class SearchPageSerializer(serializers.Serializer):
     )
 
 
-# The API's date format, made once rather than per hit (a DRF field is costly to build).
-_DATETIME = serializers.DateTimeField()
+# The API's date format, made once per time zone rather than per hit (a DRF field is costly to
+# build, and one without a time zone of its own looks up the current one for every date).
+_DATETIMES: dict[Any, serializers.DateTimeField] = {}
+
+
+def _datetime_field() -> serializers.DateTimeField:
+    zone = timezone.get_current_timezone()
+    field = _DATETIMES.get(zone)
+    if field is None:
+        field = _DATETIMES[zone] = serializers.DateTimeField(default_timezone=zone)
+    return field
 
 
 class SearchView(APIView):
@@ -92,6 +104,7 @@ class SearchView(APIView):
             # Like every other list of the API: a page past the end is not found.
             raise NotFound(_("Invalid page."))  # DRF's own message and translations
         url = request.build_absolute_uri()
+        dates = _datetime_field()
         next_url = replace_query_param(url, "page", page.page + 1) if page.has_next else None
         previous_url = None
         if page.has_previous:
@@ -116,9 +129,7 @@ class SearchView(APIView):
                         "stage": hit.stage,
                         "workspace": hit.workspace,
                         "workspace_name": hit.workspace_name,
-                        "modified": _DATETIME.to_representation(hit.modified)
-                        if hit.modified
-                        else None,
+                        "modified": dates.to_representation(hit.modified) if hit.modified else None,
                     }
                     for hit in page.results
                 ],
