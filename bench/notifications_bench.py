@@ -17,13 +17,15 @@ Then, timed:
    notifications subscriber is taken out, so the same mix is also timed without it (those
    2,000 extra events leave no fan-out). Nothing is notified here: the rows wait for the worker.
 2. The worker's fan-out: `notifications.fanout.fan_out_pending()` until nothing waits — time
-   per event (of `fan_out_activity`, and the loop's wall time per event) and notifications
-   written.
+   per event (of `fan_out_activity`, and the loop's wall time per event) and rows written (an
+   entry per followed object, a notification per person concerned directly); how many people
+   read each event, counted by SQL on a sample.
 3. The e-mails due at once (`mail_send_due`), on a sample.
 4. The daily digest run: `notifications.digests.digests_send(now=<the next 7:45 Paris>)`, its
    repeat (must send 0), and the same command a day later with no new event (the empty day):
    wall time and peak RSS above the RSS before the run (VmHWM reset through
    /proc/self/clear_refs; `--tracemalloc` adds Python's traced peak, slower).
+5. Reading, on a sample of followers: the bell's count and the centre's first opening.
 
 E-mail: a backend that builds each message's bytes (as SMTP would) and throws them away.
 SQLite in a throw-away directory unless DATABASE_URL names an (empty) database.
@@ -474,36 +476,49 @@ def fan_out(sample: int | None) -> dict:
     return {"wall": wall, "handled": handled, "per_event": per_event, "dropped": dropped}
 
 
-def compare_paths(sample: int) -> dict:
-    """Side by side on the same events: the followers written as objects (the path a private
-    subject takes) and by the database (INSERT … SELECT, a public subject's path), each
-    event's notifications erased between the two, the order alternating; the events stay
-    waiting for the day's fan-out."""
-    from events.models import Activity
-    from notifications import fanout
-    from notifications.models import Notification
-    from notifications.rules import TerritoryTree
+def readers(activity_ids: list[int]) -> list[int]:
+    """How many people read each event from its entries (followers of one of its objects at a
+    level that hears it, following before it happened, not its actor), one SQL count each;
+    the exact reading (`inbox.follow_news`) also drops those told directly and what they may
+    not see."""
+    from notifications.inbox import RANK_SQL
+    from notifications.models import Entry, Subscription
 
-    tree = TerritoryTree()
-    ids = list(FanOut.objects.order_by("activity_id").values_list("activity_id", flat=True))
-    times: dict[str, list[float]] = {"objects": [], "database": []}
-    written: dict[str, list[int]] = {"objects": [], "database": []}
-    original = fanout._public
-    try:
-        for index, activity_id in enumerate(ids[:sample]):
-            activity = Activity.objects.select_related("actor").get(pk=activity_id)
-            order = ("objects", "database") if index % 2 == 0 else ("database", "objects")
-            for path in order:
-                fanout._public = (lambda s: False) if path == "objects" else original
-                start = time.perf_counter()
-                with transaction.atomic():
-                    n = fanout.fan_out_activity(activity, tree)
-                times[path].append((time.perf_counter() - start) * 1000)
-                written[path].append(n)
-                Notification.objects.filter(activity_id=activity_id).delete()
-    finally:
-        fanout._public = original
-    return {"times": times, "written": written}
+    sql = (
+        f"SELECT COUNT(DISTINCT s.user_id) FROM {Subscription._meta.db_table} s"  # noqa: S608
+        f" JOIN {Entry._meta.db_table} e ON e.target_type = s.target_type"
+        " AND e.target_id = s.target_id"
+        f" WHERE e.activity_id = %s AND s.created <= e.created AND e.rank <= {RANK_SQL}"
+        " AND (e.actor_id IS NULL OR e.actor_id <> s.user_id)"
+    )
+    out = []
+    with connection.cursor() as cursor:
+        for activity_id in activity_ids:
+            cursor.execute(sql, [activity_id])
+            out.append(cursor.fetchone()[0])
+    return out
+
+
+def reading(sample: int, rng: random.Random) -> dict:
+    """What reading costs now that followers' news are read when shown: the bell's count
+    (`unread_count`, nothing written) and the centre's first opening (`notifications_sync`,
+    which writes the person's rows), for `sample` followers drawn at random."""
+    from accounts.models import User
+    from notifications.models import Subscription
+    from notifications.selectors import unread_count
+    from notifications.services import notifications_sync
+
+    ids = sorted(set(Subscription.objects.values_list("user_id", flat=True)))
+    chosen = rng.sample(ids, min(sample, len(ids)))
+    bell, sync, rows = [], [], []
+    for user in User.objects.filter(pk__in=chosen):
+        start = time.perf_counter()
+        unread_count(user)
+        bell.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        rows.append(notifications_sync(actor=user))
+        sync.append((time.perf_counter() - start) * 1000)
+    return {"bell": bell, "sync": sync, "rows": rows}
 
 
 def _status(field: str) -> int:
@@ -555,16 +570,17 @@ def main() -> None:
         "--fan-out", type=int, help="fan out only the day's first N events (all by default)"
     )
     parser.add_argument("--tracemalloc", action="store_true")
-    parser.add_argument(
-        "--compare", type=int, default=0,
-        help="first time N events both ways: followers as objects and by the database",
-    )  # fmt: skip
+    parser.add_argument("--readers-sample", type=int, default=2000,
+                        help="events whose readers are counted")  # fmt: skip
+    parser.add_argument("--reading-sample", type=int, default=200,
+                        help="followers whose bell and centre are timed")  # fmt: skip
     parser.add_argument("--no-digest", action="store_true", help="stop after the fan-out")
     parser.add_argument("--append")
     args = parser.parse_args()
     from notifications.digests import digests_send
+    from notifications.inbox import clock_now, with_news
     from notifications.mail import mail_send_due
-    from notifications.models import Digest, Notification, Recipient, Subscription
+    from notifications.models import Digest, Entry, Notification, Recipient, Subscription
 
     load_start = os.getloadavg()
     rng = random.Random(16)
@@ -585,20 +601,20 @@ def main() -> None:
     print(f"recorded {len(plan)} events in {day_wall:.0f} s; {waiting} fan-outs waiting, "
           f"{notified_in_request} notifications written in the request", flush=True)  # fmt: skip
 
-    if args.compare:
-        compared = compare_paths(args.compare)
-        for path in ("objects", "database"):
-            ts, ns = compared["times"][path], compared["written"][path]
-            print(f"compare {path}: {len(ts)} events, median {statistics.median(ts):.1f} ms, "
-                  f"p95 {percentile(ts, 95):.1f} ms, notifications median {statistics.median(ns):.0f}",
-                  flush=True)  # fmt: skip
     out = fan_out(args.fan_out)
     per = out["per_event"]
     times = [t for _, t, _ in per]
     counts = [n for _, _, n in per]
     total_notifications = Notification.objects.count()
+    total_entries = Entry.objects.count()
     print(f"fan-out: {out['handled']} events in {out['wall']:.0f} s, "
-          f"{total_notifications} notifications", flush=True)  # fmt: skip
+          f"{total_notifications} notifications, {total_entries} entries", flush=True)  # fmt: skip
+    fanned = [a for a in Entry.objects.values_list("activity_id", flat=True).distinct()]
+    rng.shuffle(fanned)
+    count_start = time.perf_counter()
+    read_by = readers(fanned[: args.readers_sample])
+    count_wall = time.perf_counter() - count_start
+    print(f"readers counted for {len(read_by)} events in {count_wall:.0f} s", flush=True)
 
     pending_mail = Notification.objects.filter(mail=Notification.Mail.PENDING).count()
     mail_start = time.perf_counter()
@@ -611,16 +627,12 @@ def main() -> None:
     mail_wall = time.perf_counter() - mail_start
 
     digest_at = next_digest_time(timezone.now())
-    waiting_people = (
-        Notification.objects.filter(
-            kind="follow", mail="none", digest__isnull=True,
-            recipient__notification_settings__frequency__in=["daily", "weekly"],
-        ).values("recipient_id").distinct().count()
-    )  # fmt: skip
-    waiting_items = Notification.objects.filter(
-        kind="follow", mail="none", digest__isnull=True,
-        recipient__notification_settings__frequency__in=["daily", "weekly"],
-    ).count()  # fmt: skip
+    waiting_people = with_news(
+        Recipient.objects.filter(frequency__in=["daily", "weekly"]),
+        after_field="digest_seq",
+        upto=clock_now(),
+        since=digest_at - timedelta(days=15),
+    ).count()
     recipients = Recipient.objects.count()
     runs = {}
     for name, when in (
@@ -640,6 +652,7 @@ def main() -> None:
         print(f"digest {name}: {report} in {seconds:.1f} s, peak RSS +{rss:.0f} MiB, "
               f"{DiscardBackend.sent} e-mails", flush=True)  # fmt: skip
     digests_sent = Digest.objects.filter(state="sent").count()
+    read = reading(args.reading_sample, rng)
 
     engine = connection.vendor
     with_, without = recorded["with"], recorded["without"]
@@ -678,8 +691,9 @@ def main() -> None:
         "",
         f"**Worker's fan-out** — `fan_out_pending()` until empty: {out['handled']:,} events in "
         f"{out['wall']:.1f} s ({out['wall'] / max(out['handled'], 1) * 1000:.1f} ms per event "
-        f"wall, claims included); {total_notifications:,} notifications written "
-        f"({total_notifications / max(out['wall'], 1e-9):,.0f} per second)."
+        f"wall, claims included); rows written: {total_entries:,} entries (one per followed "
+        f"object an event belongs to) and {total_notifications:,} notifications of those "
+        "concerned directly."
         + (
             f" Sample: the day's first {out['handled']:,} events only (in the day's random "
             f"order); the {out['dropped']:,} others were dropped unsent"
@@ -688,7 +702,12 @@ def main() -> None:
             else ""
         ),
         "",
-        "| events | n | fan-out p50 ms | p95 ms | max ms | notified p50 | p95 | max |",
+        f"Readers per event (followers who read it from its entries; counted by SQL for "
+        f"{len(read_by):,} events drawn at random, in {count_wall:.0f} s): median "
+        f"{statistics.median(read_by or [0]):,.0f}, p95 {percentile(read_by or [0], 95):,.0f}, "
+        f"max {max(read_by or [0]):,}; the push model wrote one row per reader.",
+        "",
+        "| events | n | fan-out p50 ms | p95 ms | max ms | rows p50 | p95 | max |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| all | {len(per)} | {statistics.median(times):.1f} | {percentile(times, 95):.1f} | "
         f"{max(times):.0f} | {statistics.median(counts):.0f} | {percentile(counts, 95):.0f} | "
@@ -713,7 +732,7 @@ def main() -> None:
         "",
         f"**Daily digest run** — `digests_send(now={digest_at.astimezone(PARIS):%Y-%m-%d %H:%M} "
         f"Europe/Paris)`: {recipients:,} people with settings, {waiting_people:,} of them "
-        f"(daily or weekly) with {waiting_items:,} notifications waiting. Peak memory: the "
+        "(daily or weekly) with news waiting in the entries. Peak memory: the "
         "process's peak RSS (VmHWM, reset through /proc/self/clear_refs before each run) above "
         "its RSS at the start of the run"
         + ("; traced: tracemalloc's peak (runs slower under it)." if args.tracemalloc else "."),
@@ -747,6 +766,17 @@ def main() -> None:
         ]
     else:
         lines += ["", "(Digests not run: `--no-digest`.)"]
+    lines += [
+        "",
+        f"**Reading** — {len(read['bell'])} followers drawn at random, after the day: the "
+        f"bell's count (`unread_count`, reads the entries, writes nothing) p50 "
+        f"{statistics.median(read['bell'] or [0]):.1f} ms, p95 "
+        f"{percentile(read['bell'] or [0], 95):.1f} ms; the centre's first opening "
+        f"(`notifications_sync`, writes the person's rows) p50 "
+        f"{statistics.median(read['sync'] or [0]):.1f} ms, p95 "
+        f"{percentile(read['sync'] or [0], 95):.1f} ms, rows written p50 "
+        f"{statistics.median(read['rows'] or [0]):.0f}, max {max(read['rows'] or [0])}.",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.append:

@@ -22,6 +22,7 @@ from .selectors import (
 )
 from .services import (
     notifications_mark_read,
+    notifications_sync,
     recipient_settings_set,
     subscription_follow,
     subscription_set_level,
@@ -146,6 +147,7 @@ class NotificationList(generics.ListAPIView):
 
     def get_queryset(self):
         unread = self.request.query_params.get("unread") in ("1", "true")
+        notifications_sync(actor=self.request.user)
         return notification_list(self.request.user, unread=unread)
 
 

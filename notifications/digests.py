@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,16 +34,18 @@ from django.utils.translation import ngettext
 
 from events.registry import verb_label
 
-from .mail import MAIL_CLAIM_SECONDS, MAX_MAIL_ATTEMPTS, HardFailure, Mail, absolute, send_to
-from .models import Digest, Frequency, Notification, Recipient
+from .inbox import News, clock_now, follow_news, with_news
+from .mail import Mail, absolute, send_to
+from .models import Digest, Frequency, Recipient
 from .rules import RULES
-from .selectors import still_visible
 from .tokens import Unsubscribe, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
 CLAIM_SECONDS = 900
+# After a failed "immédiat" e-mail, the next try waits this long.
+MAIL_RETRY_SECONDS = 600
 # A digest lists at most this many objects (the rest: "and N more in the site"), and covers
 # notifications of at most this many days (someone back from "jamais" gets no archive).
 MAX_GROUPS = 40
@@ -86,11 +89,11 @@ class Group:
         return ", ".join(parts)
 
 
-def digest_groups(recipient: Recipient, items: list[Notification]) -> list[Group]:
+def digest_groups(recipient: Recipient, items: list[News]) -> list[Group]:
     """Items grouped by object, newest group first, each with counts by kind of event:
     « Fiche « … » : 3 amendements proposés, passage en réalisation »."""
     groups: OrderedDict[str, Group] = OrderedDict()
-    for n in sorted(items, key=lambda n: -n.pk):
+    for n in sorted(items, key=lambda n: (-n.seq, -n.activity_id)):
         group = groups.get(n.group_key)
         if group is None:
             why = ""
@@ -107,7 +110,7 @@ def digest_groups(recipient: Recipient, items: list[Notification]) -> list[Group
                 target_type, target_id = n.reason.split(":", 1)
                 stop = unsubscribe_url(Unsubscribe(recipient.user_id, target_type, int(target_id)))
             group = groups[n.group_key] = Group(
-                n.group_key, n.group_label, absolute(n.url), why, newest=n.pk, unsubscribe=stop
+                n.group_key, n.group_label, absolute(n.url), why, newest=n.seq, unsubscribe=stop
             )
         group.counts[n.verb] = group.counts.get(n.verb, 0) + 1
     return list(groups.values())
@@ -151,25 +154,12 @@ class DigestReport:
     skipped: int = 0
 
 
-def _pending(user_id: OuterRef | int, since: datetime.datetime) -> Q:
-    """Followed news not yet in any digest."""
-    return Q(
-        recipient_id=user_id,
-        kind=Notification.Kind.FOLLOW,
-        mail=Notification.Mail.NONE,
-        digest__isnull=True,
-        created__gte=since,
-    )
-
-
-def _waiting(user_id: OuterRef | int, since: datetime.datetime) -> Q:
-    """What a digest run owes the person: the news not yet in a digest, and those of a digest
-    a crashed runner left "sending"."""
-    return _pending(user_id, since) | Q(recipient_id=user_id, digest__state=Digest.State.SENDING)
-
-
 def _due(frequency: str, slot: datetime.datetime) -> Q:
     return Q(frequency=frequency) & (Q(digest_slot__isnull=True) | Q(digest_slot__lt=slot))
+
+
+def _free(now: datetime.datetime) -> Q:
+    return Q(claim_until__isnull=True) | Q(claim_until__lt=now)
 
 
 def digests_send(*, now: datetime.datetime | None = None) -> DigestReport:
@@ -177,24 +167,26 @@ def digests_send(*, now: datetime.datetime | None = None) -> DigestReport:
     now = now or timezone.now()
     since = now - datetime.timedelta(days=MAX_AGE_DAYS)
     report = DigestReport()
+    top = clock_now()
     for frequency in (Frequency.DAILY, Frequency.WEEKLY):
         slot = digest_slot(now, frequency)
-        waiting = Notification.objects.filter(_waiting(OuterRef("user_id"), since))
-        # Whoever has nothing waiting has had this slot: one UPDATE, no e-mail.
+        due = Recipient.objects.filter(_due(frequency, slot))
+        waiting = with_news(due, after_field="digest_seq", upto=top, since=since)
+        # Whoever has no news and no digest left "sending" has had this slot: one UPDATE.
+        crashed = Digest.objects.filter(recipient=OuterRef("pk"), state=Digest.State.SENDING)
         report.empty += (
-            Recipient.objects.filter(_due(frequency, slot))
-            .filter(~Exists(waiting))
-            .filter(Q(claim_until__isnull=True) | Q(claim_until__lt=now))
-            .update(digest_slot=slot)
+            due.filter(_free(now))
+            .exclude(pk__in=waiting.values("pk"))
+            .filter(~Exists(crashed))
+            .update(digest_slot=slot, digest_seq=Greatest(F("digest_seq"), Value(top)))
         )
-        due = (
-            Recipient.objects.filter(_due(frequency, slot))
-            .filter(Exists(waiting))
+        people = (
+            due.filter(Q(pk__in=waiting.values("pk")) | Exists(crashed))
             .values_list("user_id", flat=True)
             .order_by("user_id")
         )
-        for user_id in list(due):
-            outcome = _digest_one(user_id, frequency, slot, now, since)
+        for user_id in list(people):
+            outcome = _digest_one(user_id, frequency, slot, now, since, top)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
@@ -205,102 +197,115 @@ def _release(user_id: int, token: str, **fields) -> None:
     )
 
 
-def _digest_one(
-    user_id: int, frequency: str, slot: datetime.datetime, now: datetime.datetime, since
-) -> str:
+def _claim(user_id: int, now: datetime.datetime, due: Q) -> str | None:
     token = uuid.uuid4().hex
     claimed = (
-        Recipient.objects.filter(_due(frequency, slot), pk=user_id)
-        .filter(Q(claim_until__isnull=True) | Q(claim_until__lt=now))
+        Recipient.objects.filter(due, pk=user_id)
+        .filter(_free(now))
         .update(claim_until=now + datetime.timedelta(seconds=CLAIM_SECONDS), claim_token=token)
     )
-    if not claimed:
+    return token if claimed else None
+
+
+def _digest_one(
+    user_id: int,
+    frequency: str,
+    slot: datetime.datetime,
+    now: datetime.datetime,
+    since: datetime.datetime,
+    top: int,
+) -> str:
+    token = _claim(user_id, now, _due(frequency, slot))
+    if token is None:
         return "skipped"
     recipient = Recipient.objects.select_related("user").get(pk=user_id)
-    with transaction.atomic():
-        digest, _created = Digest.objects.get_or_create(recipient=recipient, slot=slot)
-        if digest.state == Digest.State.SENT:  # sent, then the runner died: advance only
-            _release(user_id, token, digest_slot=slot)
-            return "skipped"
-        Notification.objects.filter(_pending(user_id, since)).update(digest=digest)
-        # The digest reads the notifications' own columns only (no actor, no activity).
-        items = list(Notification.objects.filter(digest=digest))
-    visible = still_visible(recipient.user, items)
-    shown = [n for n in items if n.pk in visible]
-    if not shown or not recipient.email_enabled or not recipient.user.is_active:
+    # A digest left "sending" by a crash is sent again, with the same range; else this one
+    # covers the news since the watermark up to the run.
+    digest = (
+        Digest.objects.filter(recipient=recipient, state=Digest.State.SENDING)
+        .order_by("slot")
+        .first()
+    )
+    if digest is None:
+        digest, _created = Digest.objects.get_or_create(
+            recipient=recipient,
+            slot=slot,
+            defaults={"seq_from": recipient.digest_seq, "seq_to": max(top, recipient.digest_seq)},
+        )
+    if digest.state == Digest.State.SENT:  # sent, then the runner died: advance only
+        _release(
+            user_id, token, digest_slot=slot, digest_seq=max(digest.seq_to, recipient.digest_seq)
+        )
+        return "skipped"
+    shown = []
+    if recipient.email_enabled and recipient.user.is_active:
+        shown = follow_news(recipient.user, after=digest.seq_from, upto=digest.seq_to, since=since)
+    if not shown:
         Digest.objects.filter(pk=digest.pk).update(state=Digest.State.EMPTY, items=0)
         _release(
-            user_id, token, digest_slot=slot, digest_through=max((n.pk for n in items), default=0)
+            user_id, token, digest_slot=slot, digest_seq=max(digest.seq_to, recipient.digest_seq)
         )
         return "empty"
     try:
-        send_to(recipient, digest_mail(recipient, digest_groups(recipient, shown), slot))
+        send_to(recipient, digest_mail(recipient, digest_groups(recipient, shown), digest.slot))
     except Exception:
-        logger.warning("digest e-mail failed; its notifications wait for the next run")
-        with transaction.atomic():
-            Notification.objects.filter(digest=digest).update(digest=None)
-            digest.delete()
+        logger.warning("digest e-mail failed; its news wait for the next run")
+        digest.delete()
         _release(user_id, token)
         return "failed"
     with transaction.atomic():
         Digest.objects.filter(pk=digest.pk).update(
             state=Digest.State.SENT, items=len(shown), sent_at=timezone.now()
         )
-        Notification.objects.filter(digest=digest).update(mail=Notification.Mail.DIGEST)
-        _release(user_id, token, digest_slot=slot, digest_through=max(n.pk for n in items))
+        _release(
+            user_id, token, digest_slot=slot, digest_seq=max(digest.seq_to, recipient.digest_seq)
+        )
     return "sent"
 
 
 def immediate_send_due(*, now: datetime.datetime | None = None, limit: int = 200) -> int:
     """The followed news of "immédiat" readers, one grouped e-mail per person and sweep (a
-    person following a whole commune is not sent one e-mail per amendment). Each person's
-    pending rows are claimed together with a stamp of this run; a failure puts them back with
-    a growing delay, a hard one counts against the address. Returns how many e-mails went."""
+    person following a whole commune is not sent one e-mail per amendment): the news above
+    their watermark, which advances once the e-mail went. A failure leaves the watermark (the
+    next sweeps try again, after a pause); a hard one counts against the address. Returns how
+    many e-mails went."""
     now = now or timezone.now()
-    due = Q(mail=Notification.Mail.PENDING, kind=Notification.Kind.FOLLOW) & (
-        Q(mail_next_at__isnull=True) | Q(mail_next_at__lte=now)
-    )
+    since = now - datetime.timedelta(days=MAX_AGE_DAYS)
+    top = clock_now()
+    readers = Recipient.objects.filter(
+        frequency=Frequency.IMMEDIATE, email_disabled_at__isnull=True
+    ).filter(_free(now))
     people = list(
-        Notification.objects.filter(due)
-        .order_by("recipient_id")
-        .values_list("recipient_id", flat=True)
-        .distinct()[:limit]
+        with_news(readers, after_field="digest_seq", upto=top, since=since)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:limit]
     )
+    immediate = Q(frequency=Frequency.IMMEDIATE, email_disabled_at__isnull=True)
     sent = 0
     for user_id in people:
-        # A stamp of this run (its microseconds are random): the rows it claimed carry it.
-        stamp = now + datetime.timedelta(
-            seconds=MAIL_CLAIM_SECONDS, microseconds=uuid.uuid4().int % 1_000_000
-        )
-        if not Notification.objects.filter(due, recipient_id=user_id).update(mail_next_at=stamp):
+        token = _claim(user_id, now, immediate)
+        if token is None:
             continue
-        claimed = Notification.objects.filter(
-            recipient_id=user_id, mail=Notification.Mail.PENDING, mail_next_at=stamp
-        )
-        items = list(claimed)
         recipient = Recipient.objects.select_related("user").get(pk=user_id)
-        visible = still_visible(recipient.user, items)
-        shown = [n for n in items if n.pk in visible]
-        if not shown or not recipient.email_enabled or not recipient.user.is_active:
-            claimed.update(mail=Notification.Mail.NONE)
+        upto = max(top, recipient.digest_seq)
+        shown = []
+        if recipient.user.is_active:
+            shown = follow_news(recipient.user, after=recipient.digest_seq, upto=upto, since=since)
+        if not shown:
+            _release(user_id, token, digest_seq=upto)
             continue
         try:
             send_to(
                 recipient,
                 digest_mail(recipient, digest_groups(recipient, shown), now, immediate=True),
             )
-        except Exception as error:
-            attempts = max(n.mail_attempts for n in items) + 1
-            final = isinstance(error, HardFailure) or attempts >= MAX_MAIL_ATTEMPTS
-            claimed.update(
-                mail_attempts=attempts,
-                mail=Notification.Mail.FAILED if final else Notification.Mail.PENDING,
-                mail_next_at=timezone.now() + datetime.timedelta(minutes=2**attempts),
+        except Exception:
+            logger.warning("immediate news e-mail failed; retried at a later sweep")
+            # The claim stays until then: a pause before the next try.
+            Recipient.objects.filter(pk=user_id, claim_token=token).update(
+                claim_until=timezone.now() + datetime.timedelta(seconds=MAIL_RETRY_SECONDS)
             )
             continue
-        claimed.update(mail=Notification.Mail.SENT, mail_attempts=F("mail_attempts") + 1)
-        Notification.objects.filter(pk__in=[n.pk for n in items if n.pk not in visible]).update(
-            mail=Notification.Mail.NONE
-        )
+        _release(user_id, token, digest_seq=upto)
         sent += 1
     return sent

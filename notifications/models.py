@@ -1,10 +1,18 @@
 """Subscriptions, notifications and each person's delivery settings.
 
-An event recorded by any service leaves a `FanOut` row in its own transaction; the worker turns
-it into `Notification` rows (one per person told, never twice: unique per event and person),
-then e-mails what is due at once. Digests gather the rest on a schedule: a notification enters
-exactly one digest (`digest` is set when it is sent), and each person's `Recipient` row keeps
-the watermark of their last digest.
+An event recorded by any service leaves a `FanOut` row in its own transaction. The worker turns
+it into:
+
+- `Notification` rows for the few it concerns directly (a reply, a decision, a request…), told
+  at once (unique per event and person);
+- `Entry` rows for its followers: one per followed object the event belongs to (the sheet, its
+  workspace, its territories, its themes), never one per follower. A follower's news are read
+  from the entries of what they follow (`inbox`), at the moment they are shown or e-mailed, and
+  written as `Notification` rows only when the person opens their notifications.
+
+Entries are numbered by `Clock` in the order their transactions commit, so that a watermark (the
+last entry number a person's digest covered, the last one their centre took in) never skips
+one that commits late.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -126,9 +135,11 @@ class Recipient(models.Model):
     hard_failures = models.PositiveSmallIntegerField(default=0)
     email_disabled_at = models.DateTimeField(null=True, blank=True)
     email_disabled_reason = models.CharField(max_length=200, blank=True)
-    # The watermark: the last digest slot handled and the last notification it covered.
+    # The watermarks: the last digest slot handled and the last entry number e-mailed (by a
+    # digest or, for "immédiat", a sweep); the last entry number taken into the centre.
     digest_slot = models.DateTimeField(null=True, blank=True)
-    digest_through = models.PositiveBigIntegerField(default=0)
+    digest_seq = models.PositiveBigIntegerField(default=0)
+    synced_seq = models.PositiveBigIntegerField(default=0)
     # A digest runner's claim on this person (two runners never send the same digest).
     claim_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
@@ -180,6 +191,10 @@ class Digest(models.Model):
 
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="digests")
     slot = models.DateTimeField()
+    # The entries it covers: numbers above `seq_from`, up to `seq_to` (a digest left "sending"
+    # by a crash is sent again with the same range).
+    seq_from = models.PositiveBigIntegerField(default=0)
+    seq_to = models.PositiveBigIntegerField(default=0)
     state = models.CharField(max_length=8, choices=State.choices, default=State.SENDING)
     items = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
@@ -233,7 +248,9 @@ class Notification(models.Model):
         ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    # When the event happened (a followed event's row is written when the person opens their
+    # notifications, later).
+    created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     mail = models.CharField(max_length=8, choices=Mail.choices, default=Mail.NONE)
     mail_attempts = models.PositiveSmallIntegerField(default=0)
@@ -250,7 +267,7 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["activity", "recipient"], name="notification_once"),
         ]
         indexes = [
-            models.Index(fields=["recipient", "-id"], name="notification_recipient_idx"),
+            models.Index(fields=["recipient", "-created", "-id"], name="notification_newest_idx"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["mail", "mail_next_at"], name="notification_mail_idx"),
             models.Index(fields=["recipient", "kind", "digest"], name="notification_digest_idx"),
@@ -258,3 +275,57 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.verb} ({self.group_key})"
+
+
+class Clock(models.Model):
+    """One row: the number of the last published entries. Taken with a row lock in the
+    fan-out's transaction, it numbers events in the order they commit (a reader who saw
+    number n has seen every entry up to n)."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Entry(models.Model):
+    """What one event tells the followers of one object it belongs to: written once per
+    followed object, read by every follower of that object (`inbox`)."""
+
+    activity = models.ForeignKey("events.Activity", on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    # The followed object: "sheet", 12…
+    target_type = models.CharField(max_length=16, choices=TargetType.choices)
+    target_id = models.PositiveBigIntegerField()
+    # The wider territory the subject concerns, when the followed territory is inside it.
+    scope = models.CharField(max_length=160, blank=True)
+    # The lowest level that hears it (LEVEL_RANK).
+    rank = models.PositiveSmallIntegerField()
+    actor_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Whether the public could see the subject at the event (if not, each reader is checked
+    # through the policy; either way the subject is checked again when it is shown or mailed).
+    public = models.BooleanField(default=True)
+    verb = models.CharField(max_length=64)
+    group_key = models.CharField(max_length=40)
+    group_label = models.CharField(max_length=255)
+    url = models.CharField(max_length=500)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "target_type", "target_id"], name="entry_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "seq"], name="entry_target_idx"),
+            models.Index(fields=["seq"], name="entry_seq_idx"),
+            models.Index(fields=["created"], name="entry_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.verb} → {self.target_type}:{self.target_id}"

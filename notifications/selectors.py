@@ -3,27 +3,74 @@ language, and filtered by what the reader may see now."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.registry import verb_label
-from policies import POLICIES, active
+from policies import active
 
-from .models import Notification, Recipient, Subscription
+from .inbox import News, clock_now, follow_news, visible_subjects
+from .models import Clock, Notification, Recipient, Subscription
 from .rules import LABELS, REASONS
 from .targets import FOLLOWABLE, followable, target_label, target_of, target_url
 
+# The bell counts the news not yet taken into the centre up to this many rows read.
+UNREAD_PEEK = 100
+
 
 def unread_count(user: Any) -> int:
+    """Unread notifications, and the followed news since the person last opened their
+    notifications (read from the entries, without writing anything)."""
     if not active(user):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    # One query when nothing new happened: the unread rows and both watermarks together (every
+    # person with a notification or a follow has a settings row).
+    unread_rows = (
+        Notification.objects.filter(recipient_id=OuterRef("user_id"), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    row = (
+        Recipient.objects.filter(user_id=user.pk)
+        .annotate(
+            top=Subquery(Clock.objects.filter(pk=1).values("value")[:1]),
+            unread=Subquery(unread_rows),
+        )
+        .values_list("synced_seq", "top", "unread")
+        .first()
+    )
+    if row is None:
+        return 0
+    synced, top, count = row[0], row[1] or 0, row[2] or 0
+    if top > synced:
+        since = timezone.now() - datetime.timedelta(
+            days=settings.FABRIQUE_NOTIFICATION_RETENTION_DAYS
+        )
+        count += len(follow_news(user, after=synced, upto=top, since=since, limit=UNREAD_PEEK))
+    return count
+
+
+def news_not_taken_in(user: Any, *, limit: int | None = None) -> list[News]:
+    """The person's followed news since they last opened their notifications (read from the
+    entries: nothing is written)."""
+    synced = Recipient.objects.filter(user_id=user.pk).values_list("synced_seq", flat=True).first()
+    top = clock_now()
+    synced = synced or 0  # no settings yet: nothing taken in
+    if top <= synced:
+        return []
+    since = timezone.now() - datetime.timedelta(days=settings.FABRIQUE_NOTIFICATION_RETENTION_DAYS)
+    return follow_news(user, after=synced, upto=top, since=since, limit=limit)
 
 
 def notification_list(user: Any, *, unread: bool = False) -> QuerySet[Notification]:
@@ -32,7 +79,7 @@ def notification_list(user: Any, *, unread: bool = False) -> QuerySet[Notificati
     qs = Notification.objects.filter(recipient=user).select_related("activity__actor")
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    return qs.order_by("-id")
+    return qs.order_by("-created", "-id")
 
 
 def notification_label(notification: Notification) -> str:
@@ -64,24 +111,20 @@ def still_visible(user: Any, notifications: Iterable[Notification]) -> set[int]:
     """The ids of those notifications whose subject `user` may still see (checked at
     delivery: an object made private after the notification was written drops out), with
     one query per kind of subject."""
-    by_type: dict[int, list[Notification]] = defaultdict(list)
-    ok: set[int] = set()
-    for n in notifications:
-        if n.subject_type_id is None:
-            ok.add(n.pk)
-        else:
-            by_type[n.subject_type_id].append(n)
-    for type_id, items in by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        policy = POLICIES.get(model) if model is not None else None
-        if model is None:
-            continue
-        qs = model._default_manager.filter(pk__in={n.subject_id for n in items})
-        if policy is not None:
-            qs = qs.filter(policy.visible_q(user))
-        seen = set(qs.values_list("pk", flat=True))
-        ok.update(n.pk for n in items if n.subject_id in seen)
-    return ok
+    items = list(notifications)
+    seen = visible_subjects(
+        user,
+        {
+            (n.subject_type_id, n.subject_id)
+            for n in items
+            if n.subject_type_id is not None and n.subject_id is not None
+        },
+    )
+    return {
+        n.pk
+        for n in items
+        if n.subject_type_id is None or (n.subject_type_id, n.subject_id) in seen
+    }
 
 
 @dataclass(frozen=True)
@@ -185,7 +228,22 @@ def personal_data(user: Any) -> dict[str, Any]:
                 "created": when(n.created),
                 "read": when(n.read_at),
             }
-            for n in notification_list(user).order_by("id")
+            for n in notification_list(user).order_by("created", "id")
+        ]
+        # The followed news not yet opened are part of what the site would tell them.
+        + [
+            {
+                "label": notification_label(
+                    Notification(
+                        verb=n.verb, reason=n.reason, kind="follow", activity_id=n.activity_id
+                    )
+                ),
+                "object": n.group_label,
+                "url": n.url,
+                "created": when(n.created),
+                "read": None,
+            }
+            for n in reversed(news_not_taken_in(user))
         ],
     }
 

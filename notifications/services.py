@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from policies import active
 
 from .errors import SubscriptionConflict, SubscriptionForbidden, SubscriptionNotFound
+from .inbox import clock_now, follow_news
 from .models import (
+    Entry,
     Frequency,
     Level,
     Notification,
@@ -110,6 +112,7 @@ def subscription_follow(
         existing.level, existing.auto = level, False
         existing.save(update_fields=["level", "auto"])
         return existing
+    _recipient_ensure(user.pk)
     try:
         with transaction.atomic():
             return Subscription.objects.create(
@@ -152,16 +155,74 @@ def subscriptions_auto(*, user_id: int, targets: Iterable[tuple[str, int]]) -> i
         Subscription(user_id=user_id, target_type=t, target_id=i, level=Level.STANDARD, auto=True)
         for t, i in sorted(wanted - gone)
     ]
+    if rows:
+        _recipient_ensure(user_id)
     # ON CONFLICT DO NOTHING: an existing follow keeps its level, and no error breaks the
     # service's transaction.
     return len(Subscription.objects.bulk_create(rows, ignore_conflicts=True))
 
 
+def _recipient_ensure(user_id: int) -> None:
+    """A follower has delivery settings (the defaults), so that digests find them; an existing
+    row is kept as it is."""
+    Recipient.objects.bulk_create([Recipient(user_id=user_id)], ignore_conflicts=True)
+
+
+# A person back after a long absence takes in at most this many of their followed news (the
+# newest); the rest stay in the e-mails they had.
+SYNC_MAX_ROWS = 2000
+
+
+def notifications_sync(*, actor: Any) -> int:
+    """Write the person's followed news since they last looked (`inbox`) as notification rows
+    of their own, which they can then read and mark; returns how many. Called when they open
+    their notifications (the page, the API); the bell counts without writing."""
+    import datetime
+
+    if not active(actor):
+        return 0
+    recipient = recipient_for(actor)
+    top = clock_now()
+    if recipient.synced_seq >= top:
+        return 0
+    since = timezone.now() - datetime.timedelta(days=settings.FABRIQUE_NOTIFICATION_RETENTION_DAYS)
+    news = follow_news(
+        actor, after=recipient.synced_seq, upto=top, since=since, limit=SYNC_MAX_ROWS
+    )
+    rows = [
+        Notification(
+            recipient_id=actor.pk,
+            activity_id=n.activity_id,
+            verb=n.verb,
+            kind=Notification.Kind.FOLLOW,
+            reason=n.reason,
+            via=n.via[:160],
+            scope=n.scope[:160],
+            group_key=n.group_key,
+            group_label=n.group_label,
+            url=n.url,
+            subject_type_id=n.subject_type_id,
+            subject_id=n.subject_id,
+            created=n.created,
+            mail=Notification.Mail.NONE,
+        )
+        for n in news
+    ]
+    with transaction.atomic():
+        # Unique per event and person: a second tab syncing at once adds nothing twice.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        Recipient.objects.filter(pk=actor.pk, synced_seq__lt=top).update(synced_seq=top)
+    return len(rows)
+
+
 def notifications_mark_read(
     *, actor: Any, ids: Iterable[Any] | None = None, every: bool = False
 ) -> int:
-    """Mark the person's notifications read: these ids (others' are ignored), or all."""
+    """Mark the person's notifications read: these ids (others' are ignored), or all (the
+    news not yet taken in included)."""
     user = _signed_in(actor)
+    if every:
+        notifications_sync(actor=user)
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if not every:
         wanted = []
@@ -266,6 +327,7 @@ def notifications_purge(*, now: Any = None) -> int:
     )
     gone, _rows = Notification.objects.filter(created__lt=cutoff).delete()
     Digest.objects.filter(created__lt=cutoff).delete()
+    Entry.objects.filter(created__lt=cutoff).delete()
     return gone
 
 
@@ -273,6 +335,7 @@ __all__ = [
     "TargetType",
     "notifications_mark_read",
     "notifications_purge",
+    "notifications_sync",
     "recipient_email_enable",
     "recipient_for",
     "recipient_settings_set",

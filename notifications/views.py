@@ -30,6 +30,7 @@ from .selectors import (
 )
 from .services import (
     notifications_mark_read,
+    notifications_sync,
     recipient_email_enable,
     recipient_for,
     recipient_settings_set,
@@ -46,6 +47,7 @@ PAGE_SIZE = 30
 @login_required
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("non-lues") == "1"
+    notifications_sync(actor=request.user)
     page = Paginator(notification_list(request.user, unread=unread_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

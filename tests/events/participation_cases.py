@@ -27,6 +27,7 @@ PARTICIPATION_NO_EVENT = {
     "notifications.subscription_unfollow": "the reader's own bookkeeping",
     "notifications.subscriptions_auto": "part of the event that makes the follow",
     "notifications.notifications_mark_read": "the reader's own bookkeeping",
+    "notifications.notifications_sync": "takes the reader's news into their own centre",
     "notifications.recipient_for": "the reader's own settings, made with the defaults",
     "notifications.recipient_settings_set": "the reader's own bookkeeping",
     "notifications.recipient_email_enable": "the reader's own bookkeeping",

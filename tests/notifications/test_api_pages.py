@@ -232,10 +232,14 @@ def test_the_centre_lists_marks_read_and_opens_a_notification():
     person, sheet = UserFactory(), SheetFactory(title="La fiche")
     follow(person, "sheet", sheet.pk, "all")
     record(UserFactory(display_name="Camille"), "sheet.start_realisation", sheet)
-    note = Notification.objects.get(recipient=person)
+    # Counted in the bell before any row is written for the person.
+    assert not Notification.objects.filter(recipient=person).exists()
+    home = web(person).get("/").content.decode()
+    assert '1<span class="visually-hidden"> non lue</span>' in home
     page = web(person).get("/notifications/").content.decode()
     assert "Camille a fait passer le projet en réalisation" in page and "La fiche" in page
     assert '1<span class="visually-hidden"> non lue</span>' in page
+    note = Notification.objects.get(recipient=person)
     opened = web(person).get(f"/notifications/{note.pk}/")
     assert opened.status_code == 302 and opened["Location"] == sheet.get_absolute_url()
     assert Notification.objects.get(pk=note.pk).read_at is not None
@@ -317,7 +321,9 @@ def test_the_profile_shows_the_settings_and_a_suspended_address():
 
     person = UserFactory()
     follow(person, "sheet", SheetFactory().pk)
-    Recipient.objects.create(user=person, frequency="weekly", email_disabled_at=timezone.now())
+    Recipient.objects.filter(user=person).update(
+        frequency="weekly", email_disabled_at=timezone.now()
+    )
     page = web(person).get("/comptes/profil/").content.decode()
     assert "Courriels des abonnements : hebdomadaire" in page
     assert "Vous suivez 1 élément." in page

@@ -8,12 +8,12 @@ from django.core import mail
 
 from notifications.digests import digests_send
 from notifications.fanout import fan_out_pending
-from notifications.models import FanOut, Notification, Recipient, Subscription
+from notifications.models import Entry, FanOut, Notification, Recipient, Subscription
 from notifications.services import subscription_follow
 
 from ..factories import SheetFactory, UserFactory
 from ..moderation.test_concurrency import run_together
-from .world import follow, record
+from .world import follow, inbox, record
 
 pytestmark = [
     pytest.mark.slow,
@@ -53,13 +53,17 @@ def test_two_fan_outs_at_once_tell_each_person_once():
     # Tasks run inline in tests: those events are told already. Undo it and leave them
     # waiting, as a busy worker would find them.
     Notification.objects.all().delete()
+    Entry.objects.all().delete()
     FanOut.objects.all().delete()
     FanOut.objects.bulk_create([FanOut(activity=a) for a in activities])
     outcomes = run_together(fan_out_pending, fan_out_pending)
     assert outcomes == ["ok", "ok"]
     assert not FanOut.objects.exists()
+    # Each event numbered once, in a distinct place of the order.
+    seqs = set(Entry.objects.filter(activity__in=activities).values_list("activity_id", "seq"))
+    assert len(seqs) == 5 and len({seq for _a, seq in seqs}) == 5
     for person in fans:
-        assert Notification.objects.filter(recipient=person, verb="sheet.updated").count() == 5
+        assert inbox(person).filter(verb="sheet.updated").count() == 5
 
 
 def test_two_follows_of_one_thing_at_once_leave_one():

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from amendments.models import Amendment, AmendmentRound
 from debates.services import comment_create, debate_create
-from notifications.models import LEVEL_RANK, Level, Notification
+from notifications.models import LEVEL_RANK, Entry, Level, Notification
 from notifications.rules import RULES
 
 from ..factories import DocumentFactory, FramingNoteFactory, UserFactory
-from .world import build_world, record, told
+from .world import build_world, inbox, record, told
 
 pytestmark = pytest.mark.django_db
 
@@ -107,17 +107,13 @@ def test_a_quartier_follower_hears_a_commune_wide_sheet_labelled_as_such():
     world.sheet.save(update_fields=["territory"])
     quartier_fan = world.people["quartier_standard"]
     activity = record(world.actor, "sheet.amended", world.sheet)
-    note = Notification.objects.get(activity=activity, recipient=quartier_fan)
+    note = inbox(quartier_fan).get(activity=activity)
     assert (note.via, note.scope) == ("Neudorf", "Strasbourg")
     # The commune's own follower reads it as their own territory's.
-    commune_note = Notification.objects.filter(
-        activity=activity, recipient=world.people["commune_essential"]
-    )
+    commune_note = inbox(world.people["commune_essential"]).filter(activity=activity)
     assert not commune_note.exists()  # essential does not hear "sheet.amended"
     record(world.actor, "sheet.start_realisation", world.sheet)
-    mine = Notification.objects.get(
-        verb="sheet.start_realisation", recipient=world.people["commune_essential"]
-    )
+    mine = inbox(world.people["commune_essential"]).get(verb="sheet.start_realisation")
     assert (mine.via, mine.scope) == ("", "")
 
 
@@ -138,6 +134,10 @@ def test_a_repeated_fan_out_tells_nobody_twice():
 
     world = build_world()
     activity = record(world.actor, "sheet.start_realisation", world.sheet)
-    first = Notification.objects.filter(activity=activity).count()
-    fan_out_activity(activity)
-    assert Notification.objects.filter(activity=activity).count() == first > 0
+    first = told(activity)
+    entries = Entry.objects.filter(activity=activity).count()
+    assert fan_out_activity(activity) == 0
+    assert told(activity) == first and len(first) > 0
+    assert Entry.objects.filter(activity=activity).count() == entries
+    fan = world.people["sheet_all"]
+    assert inbox(fan).filter(activity=activity).count() == 1

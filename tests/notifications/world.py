@@ -9,7 +9,9 @@ from typing import Any
 from accounts.models import PlatformRole
 from events.services import event_record
 from notifications.fanout import fan_out_activity, fan_out_pending
-from notifications.models import Notification, Subscription
+from notifications.inbox import audience
+from notifications.models import Notification, Recipient, Subscription
+from notifications.services import notifications_sync
 from projects.models import Stage
 from territories.models import Territory, Theme
 
@@ -17,14 +19,22 @@ from ..factories import SheetFactory, UserFactory, WorkspaceFactory
 
 
 def follow(user, target_type: str, target_id: int, level: str = "standard") -> Subscription:
+    """A follow as the services make it (with the person's settings row), at this instant."""
+    Recipient.objects.get_or_create(user=user)
     return Subscription.objects.create(
         user=user, target_type=target_type, target_id=target_id, level=level
     )
 
 
 def told(activity) -> dict[int, str]:
-    """Who was told of `activity`: user id → kind."""
-    return dict(Notification.objects.filter(activity=activity).values_list("recipient_id", "kind"))
+    """Who is told of `activity`: user id → kind (directly, or by reading its entries)."""
+    return audience(activity)
+
+
+def inbox(user):
+    """The person's notifications as their centre shows them (their followed news taken in)."""
+    notifications_sync(actor=user)
+    return Notification.objects.filter(recipient=user)
 
 
 def record(actor, verb: str, target, data: dict | None = None):
