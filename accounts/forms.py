@@ -19,6 +19,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from territories.models import Territory
 from territories.selectors import commune_list
 
 from .models import User
@@ -78,7 +79,12 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "commune", "bio"]
+        fields = ["display_name", "commune", "home_territory", "bio"]
+        help_texts = {
+            "home_territory": _(
+                "La commune ou le quartier dont la page d'accueil vous donne le lien."
+            ),
+        }
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
             "bio": forms.Textarea(attrs={"rows": 4}),
@@ -88,6 +94,14 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = commune_list()
         self.fields["commune"].empty_label = _("— aucune —")
+        home = self.fields["home_territory"]
+        home.queryset = Territory.objects.filter(kind__in=["commune", "quartier"]).select_related(
+            "parent"
+        )
+        home.empty_label = _("— aucun —")
+        home.label_from_instance = lambda t: (
+            f"{t.name} ({t.parent.name})" if t.kind == "quartier" and t.parent else t.name
+        )
         user = self.instance
         if user.is_official:
             self.fields["mandate"] = forms.CharField(

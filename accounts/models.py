@@ -62,6 +62,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="+",
         limit_choices_to={"kind": "commune"},
     )
+    # The commune or quartier whose page the home leads to (chosen on the home page, the
+    # profile or through /api/v1/me/'s "territory"); the portal app reads and writes it.
+    home_territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("mon territoire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind__in": ["commune", "quartier"]},
+    )
     bio = models.TextField(_("présentation"), blank=True, max_length=2000)
     # Officials commit to answering messages within this many days (officials directory).
     response_delay_days = models.PositiveSmallIntegerField(

@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("officials.api_urls")),
     path("", include("search.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("portal.territory.api_urls")),
 ]
 
 urlpatterns = [

@@ -33,13 +33,21 @@ from events.generation import data_generation
 
 CACHE_ALIAS = "pages"
 # Request cookies a page's content may depend on; any of them and the page is not shared.
-_PERSONAL_COOKIES = ("messages",)
+# Upper apps add theirs (portal: the remembered territory) with `personal_cookie_register`.
+_PERSONAL_COOKIES = ["messages"]
 # Vary values the key already covers (language) or that do not change the content the cache
 # holds (the cache sits inside the gzip middleware; anonymous visitors send no content cookie).
 _VARY_COVERED = frozenset({"cookie", "accept-language", "accept-encoding"})
 # Headers kept with a page; the outer middleware (security, CSP, gzip, language) adds theirs.
 _COMMAS = re.compile(r"\s*,\s*")
 _KEPT_HEADERS = ("Content-Type", "Link", "X-Frame-Options", "Content-Language")
+
+
+def personal_cookie_register(name: str) -> None:
+    """A cookie some kept page's content depends on: a request carrying it is never served a
+    kept copy, and its page is never kept."""
+    if name not in _PERSONAL_COOKIES:
+        _PERSONAL_COOKIES.append(name)
 
 
 def _seconds() -> int:

@@ -18,6 +18,16 @@ class PortalConfig(AppConfig):
         from .account_hooks import WORKSPACE_DELETION_HOOK
 
         account_deletion_hook_register(WORKSPACE_DELETION_HOOK)
+
+        # The home territory: "territory" in /api/v1/me/, and the visitor's cookie that the
+        # home page reads (so a page showing it is never shared from the page cache).
+        from accounts.api import MeField, me_field_register
+        from interface.page_cache import personal_cookie_register
+
+        from .territory.memory import COOKIE_NAME, me_territory_get, me_territory_set
+
+        me_field_register("territory", MeField(read=me_territory_get, write=me_territory_set))
+        personal_cookie_register(COOKIE_NAME)
         # The search index lags its events (the worker drains the outbox after commit): pages
         # showing search results change again when it does. (A model's own table name.)
         outbox = connection.ops.quote_name(IndexOutbox._meta.db_table)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from .selectors import personal_data_export
+from .territory.memory import COOKIE_NAME as TERRITORY_COOKIE
 
 # The site map: every public page, grouped. The footer lists the last group too.
 SITE_MAP: list[tuple[Any, list[tuple[str, Any]]]] = [
@@ -102,6 +103,7 @@ def cookies(request):
         session_cookie=settings.SESSION_COOKIE_NAME,
         csrf_cookie=settings.CSRF_COOKIE_NAME,
         language_cookie=settings.LANGUAGE_COOKIE_NAME,
+        territory_cookie=TERRITORY_COOKIE,
     )
 
 

@@ -40,6 +40,7 @@ def _profile(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "platform_role": user.platform_role,
         "commune": user.commune.name if user.commune else None,
+        "home_territory": user.home_territory.name if user.home_territory else None,
         "bio": user.bio,
         "mandate": user.mandate,
         "response_delay_days": user.response_delay_days,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import legal, views
+from .territory import views as territory
 
 app_name = "portal"
 
@@ -16,4 +17,15 @@ urlpatterns = [
     path("contact/", legal.contact, name="contact"),
     path("plan-du-site/", legal.site_map, name="site_map"),
     path("comptes/profil/mes-donnees/", legal.my_data, name="my_data"),
+    # Fixed paths under territoires/ first: no commune is called "choisir" or "gestion".
+    path("territoires/", territory.index, name="territories"),
+    path("territoires/choisir/", territory.choose, name="territory_choose"),
+    path("territoires/gestion/quartiers/", territory.quartiers_manage, name="quartiers_manage"),
+    path(
+        "territoires/gestion/quartiers/<slug:slug>/",
+        territory.quartier_edit,
+        name="quartier_edit",
+    ),
+    path("territoires/<slug:commune>/", territory.commune, name="commune"),
+    path("territoires/<slug:commune>/<slug:quartier>/", territory.quartier, name="quartier"),
 ]

@@ -24,6 +24,8 @@ from workflow.checklist import ITEMS_BY_CODE
 from workflow.selectors import sheet_ending
 
 from .home import home_context
+from .territory.memory import remembered_territory
+from .territory.views import territory_url
 
 
 def _stage_progress(sheet: ProjectSheet) -> dict[str, Any]:
@@ -218,4 +220,16 @@ def home(request):
     take part; then, by role, the sheets awaiting an official's framing or staff's stalled
     count, and the visitor's own workspaces and sheets (`portal.home` gathers them)."""
     context = home_context(request.user, request.GET.get("commune", ""))
+    # The territory chosen before (a visitor's cookie, a member's profile): the home links to
+    # its page and the chooser starts on it. The page cache never shares a page read so.
+    mine = remembered_territory(request)
+    context["my_territory"] = mine
+    if mine is not None:
+        context["my_territory_url"] = territory_url(mine)
+        if context["commune"] is None:
+            context["chooser_slug"] = (
+                mine.parent.slug if mine.kind == "quartier" and mine.parent else mine.slug
+            )
+    if context["commune"] is not None:
+        context["chooser_slug"] = context["commune"].slug
     return render(request, "portal/home.html", context)

@@ -175,7 +175,14 @@ def user_confirm_email(*, user: User, token: str) -> User:
 def user_update_profile(*, actor: User, user: User, **fields: Any) -> User:
     if actor.pk != user.pk and not can_manage_user(actor, user):
         raise AccountPermissionDenied(_("Vous ne pouvez modifier que votre propre profil."))
-    allowed = {"display_name", "commune", "bio", "mandate", "response_delay_days"}
+    allowed = {
+        "display_name",
+        "commune",
+        "home_territory",
+        "bio",
+        "mandate",
+        "response_delay_days",
+    }
     for name, value in fields.items():
         if name not in allowed:
             raise AccountError(f"Unknown profile field: {name}")

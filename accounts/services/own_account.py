@@ -129,6 +129,7 @@ def user_delete_account(*, actor: Any, user: User, password: str) -> User:
     user.bio = ""
     user.mandate = ""
     user.commune = None
+    user.home_territory = None
     user.response_delay_days = None
     user.platform_role = PlatformRole.CITIZEN
     user.is_active = user.is_staff = user.is_superuser = False

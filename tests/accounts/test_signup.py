@@ -166,6 +166,7 @@ def test_api_token_and_me(api_client):
         "display_name": user.display_name,
         "platform_role": "official",
         "digest": "daily",  # notifications' field: the default frequency of e-mails
+        "territory": None,  # portal's field: the home commune or quartier, none chosen yet
     }
 
 

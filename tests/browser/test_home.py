@@ -1,6 +1,7 @@
 """The home page in a browser, at phone and desktop width: a visitor chooses a commune without
-JavaScript doing anything (a plain GET form), an official finds the sheets awaiting their
-framing note, staff find the board. Each state passes axe-core and scrolls no sideways."""
+JavaScript doing anything (a plain GET form) and lands on its page, remembered by a cookie; an
+official finds the sheets awaiting their framing note, staff find the board. Each state passes
+axe-core and scrolls no sideways."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -40,25 +41,36 @@ def test_visitor_chooses_a_commune(ui: UI):
     expect(section(page, "Comment participer").locator("ol > li")).to_have_count(3)
     check(ui, "home-anonymous", page)
 
+    # The choice (a plain GET form) leads to the commune's page and is kept in a cookie.
     page.get_by_label("Votre commune").select_option(label="Strasbourg")
     now.get_by_role("button", name="Afficher").click()
-    page.wait_for_url("**/?commune=strasbourg*")
-    expect(page.get_by_label("Votre commune")).to_have_value("strasbourg")
-    expect(
-        section(page, "Participer maintenant").get_by_role("link", name=OPEN_NOW)
-    ).to_be_visible()
-    check(ui, "home-commune", page)
-    assert not [c for c in page.context.cookies() if "commune" in c["name"] + c["value"]]
+    page.wait_for_url("**/territoires/strasbourg/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strasbourg")
+    opened = section(page, "Concertations ouvertes")
+    expect(opened.get_by_role("link", name=OPEN_NOW)).to_be_visible()
+    check(ui, "territory-commune", page)
+    kept = {c["name"]: c for c in page.context.cookies()}["fabrique_territoire"]
+    assert kept["value"] == "strasbourg" and kept["httpOnly"] and kept["sameSite"] == "Lax"
 
+    page.goto("/")
+    expect(page.get_by_label("Votre commune")).to_have_value("strasbourg")
+    section(page, "Participer maintenant").get_by_role("link", name="Strasbourg").click()
+    page.wait_for_url("**/territoires/strasbourg/")
+
+    page.goto("/")
     page.get_by_label("Votre commune").select_option(label="Schiltigheim")
     section(page, "Participer maintenant").get_by_role("button", name="Afficher").click()
-    page.wait_for_url("**/?commune=schiltigheim*")
-    empty = section(page, "Participer maintenant")
-    expect(empty).to_contain_text("Aucune concertation n'est ouverte à Schiltigheim")
-    empty.get_by_role("link", name="Voir toute l'Eurométropole").click()
-    expect(
-        section(page, "Participer maintenant").get_by_role("link", name=OPEN_NOW)
-    ).to_be_visible()
+    page.wait_for_url("**/territoires/schiltigheim/")
+    expect(section(page, "Concertations ouvertes")).to_contain_text(
+        "Aucune concertation n'est ouverte ici"
+    )
+
+    # The whole Eurométropole forgets the choice and leads to the index of communes.
+    page.goto("/")
+    page.get_by_label("Votre commune").select_option(label="Toute l'Eurométropole")
+    section(page, "Participer maintenant").get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**/territoires/")
+    assert "fabrique_territoire" not in {c["name"] for c in page.context.cookies()}
 
 
 def test_official_finds_the_sheets_awaiting_framing(ui: UI):

@@ -146,6 +146,15 @@ PAGES: dict[str, tuple[str | None, str | Callable[[], str]]] = {
     "sheet-follow": ("dan@demo.fabrique.test", sheet(VELORUE)),
     "unsubscribe": (None, demo_unsubscribe),
     "unsubscribe-invalid": (None, "/notifications/desabonnement/pas-un-lien-signe/"),
+    "territory-index": (None, "/territoires/"),
+    "territory-commune": (None, "/territoires/strasbourg/"),
+    "territory-quartier": (None, "/territoires/strasbourg/strasbourg-neudorf/"),
+    "territory-quartier-member": (
+        "dan@demo.fabrique.test",
+        "/territoires/strasbourg/strasbourg-neudorf/",
+    ),
+    "quartiers-manage": (AGENT, "/territoires/gestion/quartiers/"),
+    "quartier-edit": (AGENT, "/territoires/gestion/quartiers/strasbourg-neudorf/"),
 }
 
 # Pages known to scroll sideways at some width, each with its cause: strict, so that the day the

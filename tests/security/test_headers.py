@@ -117,6 +117,8 @@ def site(make_workspace, settings, tmp_path):
         "code": "framing_note",
         "reference": "D-2026-00001",
         "mandate": 1,
+        "commune": "strasbourg",
+        "quartier": "strasbourg-neudorf",
     }
     return {
         "sheet": sheet,

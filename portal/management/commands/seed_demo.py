@@ -12,6 +12,7 @@ from documents import demo as documents_demo
 from moderation import demo as moderation_demo
 from notifications import demo as notifications_demo
 from officials import demo as officials_demo
+from portal import demo as portal_demo
 from projects import demo as projects_demo
 from workflow import demo as workflow_demo
 from workspace import demo as workspace_demo
@@ -21,6 +22,9 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("accounts", accounts_demo.seed),
     ("workspace", workspace_demo.seed),
     ("projects", projects_demo.seed),
+    # The quartiers, and the Neudorf collective's sheets placed in theirs (before the workflow
+    # moves them on: a placement is a version like any other).
+    ("portal", portal_demo.seed),
     ("documents", documents_demo.seed),
     ("workflow", workflow_demo.seed),
     ("debates", debates_demo.seed),
