@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from .errors import SubscriptionNotFound
 from .models import Frequency, Level, Notification, Recipient, Subscription, TargetType
 from .selectors import (
+    mask_withdrawn,
     notification_label,
     notification_list,
     subscription_find,
@@ -149,6 +150,10 @@ class NotificationList(generics.ListAPIView):
         unread = self.request.query_params.get("unread") in ("1", "true")
         notifications_sync(actor=self.request.user)
         return notification_list(self.request.user, unread=unread)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return mask_withdrawn(self.request.user, list(page)) if page is not None else None
 
 
 class MarkReadSerializer(serializers.Serializer):

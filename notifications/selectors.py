@@ -84,6 +84,8 @@ def notification_list(user: Any, *, unread: bool = False) -> QuerySet[Notificati
 
 def notification_label(notification: Notification) -> str:
     """ "Camille a proposé un amendement", or what is said to the person concerned."""
+    if getattr(notification, "withdrawn", False):
+        return str(_("Ceci n'est plus accessible"))
     own = LABELS.get((notification.verb, notification.reason)) or (
         LABELS.get((notification.verb, "")) if notification.kind == "follow" else None
     )
@@ -125,6 +127,19 @@ def still_visible(user: Any, notifications: Iterable[Notification]) -> set[int]:
         for n in items
         if n.subject_type_id is None or (n.subject_type_id, n.subject_id) in seen
     }
+
+
+def mask_withdrawn(user: Any, notifications: list[Notification]) -> list[Notification]:
+    """The notifications of a page, those whose subject the reader may no longer see (a sheet
+    made private since) kept in the list but stripped of what named it: no title, no link, no
+    actor (in memory only: the rows are unchanged)."""
+    visible = still_visible(user, notifications)
+    for n in notifications:
+        if n.pk not in visible:
+            n.group_label = str(_("(plus accessible)"))
+            n.url = ""
+            setattr(n, "withdrawn", True)  # noqa: B010 - a display mark, not a field
+    return notifications
 
 
 @dataclass(frozen=True)

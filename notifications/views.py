@@ -20,6 +20,7 @@ from interface.views import attempt, posted, service_call
 from .forms import FollowForm, FollowPlaceForm, LevelForm, SettingsForm
 from .models import TargetType
 from .selectors import (
+    mask_withdrawn,
     notification_find,
     notification_label,
     notification_list,
@@ -53,7 +54,7 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
     )
     rows = [
         {"n": n, "label": notification_label(n), "why": notification_why(n)}
-        for n in page.object_list
+        for n in mask_withdrawn(request.user, list(page.object_list))
     ]
     return render(
         request,
@@ -76,7 +77,7 @@ def notification_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if notification.read_at is None:
         notifications_mark_read(actor=request.user, ids=[notification.pk])
-    target = notification.url
+    target = mask_withdrawn(request.user, [notification])[0].url
     if not target.startswith("/") or target.startswith("//"):
         target = reverse("notifications:list")
     return redirect(target)

@@ -6,6 +6,7 @@ the news are read."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from debates.services import comment_create, debate_create
 from notifications.inbox import clock_now
@@ -119,3 +120,25 @@ def test_a_follow_made_after_the_event_does_not_bring_it_back(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: later)
     follow(person, "sheet", sheet.pk, "all")
     assert unread_count(person) == 0 and not inbox(person).exists()
+
+
+def test_a_notification_taken_in_then_made_private_no_longer_names_its_subject():
+    from rest_framework.test import APIClient
+
+    person, sheet = UserFactory(), SheetFactory(title="Titre bientôt secret")
+    follow(person, "sheet", sheet.pk, "all")
+    record(UserFactory(display_name="Camille"), "sheet.start_realisation", sheet)
+    note = inbox(person).get()
+    ProjectSheet.objects.filter(pk=sheet.pk).update(is_public=False)
+    web = Client()
+    web.force_login(person)
+    page = web.get("/notifications/").content.decode()
+    assert "Titre bientôt secret" not in page and "Camille" not in page
+    assert "plus accessible" in page
+    opened = web.get(f"/notifications/{note.pk}/")
+    assert opened.status_code == 302 and opened["Location"] == "/notifications/"
+    api = APIClient()
+    api.force_authenticate(person)
+    [row] = api.get("/api/v1/notifications/").json()["results"]
+    assert row["object"] == "(plus accessible)" and row["url"] == ""
+    assert "Camille" not in row["label"]
