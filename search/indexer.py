@@ -26,6 +26,7 @@ from .backends_tantivy import IndexBusy
 # The lease lives in its own module; its names stay importable from here.
 from .lease import LEASE_NAME, LEASE_SECONDS, holder_id, lease_acquire, lease_held, lease_release
 from .models import IndexerLease, IndexOutbox
+from .prepared import read_only_instances
 from .search_indexes import dependent_objects
 
 logger = logging.getLogger(__name__)
@@ -339,7 +340,7 @@ def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default
                     last_pk = None
                     while True:
                         chunk_qs = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-                        chunk = list(chunk_qs[:batch_size])
+                        chunk = read_only_instances(chunk_qs[:batch_size])
                         if not chunk:
                             break
                         lease_acquire(holder)

@@ -198,6 +198,26 @@ class Prepared:
         return found
 
 
+def read_only_instances(queryset: QuerySet) -> list[Any]:
+    """The model instances `queryset` gives, made as `Prepared.instances` makes them (no model
+    `__init__`): for rows that are only read, such as a rebuild's chunks, where building each
+    entry's four instances through `__init__` cost a fifth of the indexing time."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    tree = _Node(compiler.klass_info, compiler.select, queryset.db)
+    annotations = dict(compiler.annotation_col_map or {})
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in compiler.results_iter(results=[rows]):
+        obj = tree.build(row)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        found.append(obj)
+    return found
+
+
 class _Node:
     """How a row's columns become one model instance and those `select_related` joined to it
     (Django's `ModelIterable` and `RelatedPopulator`), for instances that are only read: each

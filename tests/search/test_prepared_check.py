@@ -1,4 +1,5 @@
-"""The prepared re-check of a search page says what the policies say (search.prepared).
+"""The prepared re-check of a search page says what the policies say (search.prepared), and a
+rebuild's read-only instances prepare the entries the ORM's instances do.
 
 The search service checks a page's hits with a query compiled once per process, the viewer's
 workspaces and grants passed as parameters, instead of the policies' own filter built for each
@@ -15,7 +16,13 @@ from __future__ import annotations
 import pytest
 from haystack import connections
 
-from search.prepared import ANONYMOUS_VIEWER, SIGNED_IN, prepared, search_viewer
+from search.prepared import (
+    ANONYMOUS_VIEWER,
+    SIGNED_IN,
+    prepared,
+    read_only_instances,
+    search_viewer,
+)
 from tests.policies.test_policy_agreement import _world
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +101,13 @@ def test_the_prepared_check_keeps_the_rows_the_policies_keep(seed):
         model = index.get_model()
         every = list(model._default_manager.values_list("pk", flat=True))
         assert every, f"the world has no {model.__name__}"
+        # A rebuild's chunks, read as read-only instances, prepare the same index entries.
+        entries = [dict(index.full_prepare(obj)) for obj in index.index_queryset()]
+        assert entries, f"nothing of {model.__name__} to index"
+        fast = [
+            dict(index.full_prepare(obj)) for obj in read_only_instances(index.index_queryset())
+        ]
+        assert fast == entries, model.__name__
         for user in users:
             viewer = search_viewer(user)
             expected = policy_rows(index, user)
