@@ -363,6 +363,9 @@ FABRIQUE_PAGE_CACHE_VIEWS = frozenset(
         "projects:version",
         "projects:diff",
         "search:search",
+        "portal:territories",
+        "portal:commune",
+        "portal:quartier",
     }
 )
 

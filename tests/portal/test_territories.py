@@ -422,3 +422,27 @@ def test_an_empty_post_is_a_400_with_the_errors(client, world):
     response = client.post(MANAGE, {})
     assert response.status_code == 400
     assert response.context["form"].errors["name"]
+
+
+def test_a_kept_territory_page_is_renewed_by_a_quartier_change(client, world, settings):
+    from django.core.cache import caches
+
+    from territories.services import quartier_update
+
+    settings.FABRIQUE_PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    assert "<h1>Neudorf</h1>" in page(client, NEUDORF)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert "<h1>Neudorf</h1>" in page(client, NEUDORF)  # served again
+    assert len(queries.captured_queries) <= 2  # the data generation, nothing else
+    staff = UserFactory(platform_role=PlatformRole.STAFF)
+    quartier_update(
+        actor=staff, quartier=world["neudorf"], name="Neudorf-Meinau", commune=world["strasbourg"]
+    )
+    assert "<h1>Neudorf-Meinau</h1>" in page(client, NEUDORF)
+    # A signed-in reader is never given the visitors' copy (their follow form is theirs).
+    client.force_login(UserFactory())
+    assert 'name="target"' in page(client, NEUDORF)
