@@ -35,9 +35,9 @@ def remembered_territory(request: HttpRequest) -> Territory | None:
     if user is not None and user.is_authenticated:
         if user.home_territory_id is None:
             return None
-        return home_territory_find(
-            Territory.objects.filter(pk=user.home_territory_id)
-            .values_list("slug", flat=True)
+        return (
+            Territory.objects.select_related("parent")
+            .filter(pk=user.home_territory_id, kind__in=HOME_KINDS)
             .first()
         )
     return home_territory_find(request.COOKIES.get(COOKIE_NAME))
