@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import NullIf
 from django.http import Http404
@@ -191,24 +191,34 @@ def territory_debates(*, user: User | AnonymousUser, scope: Scope) -> QuerySet[D
 
 
 def territory_officials(*, scope: Scope) -> list[OfficialProfile]:
-    """The verified officials in charge (their territories: this one, its commune, the
-    Eurométropole), those of this very territory first, each with `stats` from the officials'
-    statistics (two queries for all) and `scope`."""
-    profiles = list(official_list(territory=scope.territory)[:OFFICIALS_SHOWN])
+    """The verified officials in charge (their territories: this one — for a commune, its
+    quartiers too —, its commune, the Eurométropole), those of this very territory first, each
+    with `stats` from the officials' statistics (two queries for all), `scope`, and for a
+    commune's page the quartier an official answers for (`quartier`, or None)."""
+    through = OfficialProfile.territories.through.objects
+
+    def holds(ids: list[int]) -> Exists:
+        return Exists(through.filter(officialprofile_id=OuterRef("pk"), territory_id__in=ids))
+
+    commune_ids = [scope.commune.pk] if scope.commune is not None else []
+    profiles: list[Any] = list(
+        official_list()
+        .filter(holds(scope.ids))
+        .annotate(in_here=holds(scope.here), in_commune=holds(commune_ids))
+        .order_by("-in_here", "-in_commune", "user__display_name", "pk")[:OFFICIALS_SHOWN]
+    )
     stats = official_stats([p.pk for p in profiles])
-    here = set(scope.here)
-    rank = {HERE: 0, COMMUNE: 1, METROPOLE: 2}
+    quartiers = {q.pk: q for q in scope.quartiers}
     for profile in profiles:
+        profile.stats = stats[profile.pk]
+        in_here, in_commune = profile.in_here, profile.in_commune
+        profile.scope = HERE if in_here else COMMUNE if in_commune else METROPOLE
         mine = [t.pk for t in profile.territories.all()]
-        profile.stats = stats[profile.pk]  # type: ignore[attr-defined]
-        profile.scope = (  # type: ignore[attr-defined]
-            HERE
-            if here.intersection(mine)
-            else COMMUNE
-            if scope.commune is not None and scope.commune.pk in mine
-            else METROPOLE
+        profile.quartier = (
+            None
+            if scope.territory.pk in mine
+            else next((quartiers[pk] for pk in mine if pk in quartiers), None)
         )
-    profiles.sort(key=lambda p: rank[p.scope])  # type: ignore[attr-defined]
     return profiles
 
 

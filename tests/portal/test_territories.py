@@ -446,3 +446,25 @@ def test_a_kept_territory_page_is_renewed_by_a_quartier_change(client, world, se
     # A signed-in reader is never given the visitors' copy (their follow form is theirs).
     client.force_login(UserFactory())
     assert 'name="target"' in page(client, NEUDORF)
+
+
+def test_a_communes_officials_include_its_quartiers_labelled(client, world):
+    official(display_name="Adjointe de quartier", territories=[world["neudorf"]])
+    elus = section(page(client, "/territoires/strasbourg/"), "elus")
+    # Those of the commune and its quartiers before the Eurométropole's.
+    assert elus.index("Vice-présidente métropole") > max(
+        elus.index("Adjointe de quartier"), elus.index("Élue de Strasbourg")
+    )
+    row = elus[elus.index("Adjointe de quartier") :]
+    assert row.index("Quartier : Neudorf") < row.index("</li>")
+    assert "Maire de Schiltigheim" not in elus
+    # Krutenau's page does not list Neudorf's official.
+    krutenau = section(page(client, "/territoires/strasbourg/strasbourg-krutenau/"), "elus")
+    assert "Adjointe de quartier" not in krutenau and "Élue de Strasbourg" in krutenau
+    data = client.get("/api/v1/territories/strasbourg/").json()
+    scopes = {o["display_name"]: o["scope"] for o in data["officials"]}
+    assert scopes == {
+        "Adjointe de quartier": "here",
+        "Élue de Strasbourg": "here",
+        "Vice-présidente métropole": "metropole",
+    }
