@@ -15,8 +15,8 @@ from documents.selectors import document_list_visible
 from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
 from interface.views import policy_object
 from officials.selectors import sheet_public_answers
-from projects.models import STAGE_ORDER, FramingNote, ProjectSheet, Stage
-from projects.participation import participation_levels
+from projects.models import STAGE_ORDER, FramingNote, ParticipationLevel, ProjectSheet, Stage
+from projects.participation import participation_levels, sheet_participation
 from projects.permissions import SHEET_POLICY
 from projects.sections import sections_for_display
 from projects.selectors import framing_note_list_visible, sheet_queryset, sheet_version_list
@@ -92,6 +92,10 @@ def _activity_detail(data: dict) -> str:
         )
     if isinstance(data.get("code"), str):
         parts.append(_checklist_item_label(data["code"]))
+    # A change of the promised participation level (projects: sheet.participation_changed).
+    levels = dict(ParticipationLevel.choices)
+    if data.get("level_from") in levels and data.get("level_to") in levels:
+        parts.append(f"{levels[data['level_from']]} → {levels[data['level_to']]}")
     if isinstance(data.get("note"), str) and data["note"]:
         parts.append(data["note"])
     return " · ".join(str(p) for p in parts)
@@ -196,6 +200,7 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         "superseded_notes": published[1:],
         "draft_notes": [n for n in notes if n.status == FramingNote.Status.DRAFT],
         "levels": participation_levels(),
+        "participation": sheet_participation(sheet),
         "documents": documents,
         "timeline": _timeline(sheet, documents),
         "can_edit": SHEET_POLICY.check(request.user, sheet, "change"),

@@ -64,6 +64,7 @@ SHEETS: list[dict[str, Any]] = [
             "[plan vélo](https://www.strasbourg.eu/plan-velo).\n\n## Ce que nous proposons\n\n"
             "- une piste protégée\n- des arceaux devant l'école\n- des arbres\n"
         ),
+        "participation_level": "co_construct",
         "territory": "strasbourg",
         "themes": ["mobilite"],
         "sections": INITIATIVE,
@@ -110,6 +111,11 @@ SHEETS: list[dict[str, Any]] = [
         "themes": ["mobilite"],
         "sections": INITIATIVE,
         "framing": True,
+        "participation_level": "concert",
+        "participation_changeable": (
+            "Le sens de circulation, l'emplacement des arceaux et des arbres ; le principe de la "
+            "vélorue est acquis."
+        ),
     },
     {
         "slug": "parking-velos-place-du-marche",
@@ -158,6 +164,8 @@ def seed() -> int:
             themes=list(Theme.objects.filter(slug__in=spec["themes"])),
             is_public=True,
             sections=spec["sections"],
+            participation_level=spec.get("participation_level", "consult"),
+            participation_changeable=spec.get("participation_changeable", ""),
         )
         for change, note in spec.get("edits", []):
             sheet = sheet_update(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from territories.models import Territory, Theme
 
 from .models import FramingNote, ParticipationLevel
-from .participation import LEVEL_EXPLANATIONS
+from .participation import LEVEL_EXPLANATIONS, LOWERING_NOTE_MAX
 from .sections import FIELDS, SectionField, editable_fields
 
 
@@ -62,6 +62,38 @@ class SheetForm(forms.Form):
         initial=True,
         help_text=_("Décochée, seul·es les membres de l'espace la voient."),
     )
+    participation_level = forms.ChoiceField(
+        label=_("Niveau de participation promis"),
+        choices=ParticipationLevel.choices,
+        initial=ParticipationLevel.CONSULT,
+        widget=forms.RadioSelect,
+        # Checked from the start (the current level): a post without it keeps the level.
+        required=False,
+    )
+    participation_decided = forms.CharField(
+        label=_("Ce qui est décidé et par qui"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif : à préciser si l'explication du niveau ne suffit pas."),
+    )
+    participation_changeable = forms.CharField(
+        label=_("Ce que les participant·es peuvent changer"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Facultatif : à préciser si l'explication du niveau ne suffit pas."),
+    )
+    participation_note = forms.CharField(
+        label=_("Note publique sur le changement de niveau"),
+        required=False,
+        max_length=LOWERING_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Obligatoire pour abaisser le niveau une fois la concertation commencée ; "
+            "elle est publiée dans l'historique de la fiche."
+        ),
+    )
     change_note = forms.CharField(
         label=_("Note de modification"),
         max_length=500,
@@ -70,11 +102,18 @@ class SheetForm(forms.Form):
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, stage: str, **kwargs):
+    def __init__(self, *args, stage: str, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.section_codes = [f.code for f in editable_fields(stage)]
         for field in editable_fields(stage):
             self.fields[field.code] = _section_form_field(field)
+        # field.html renders help_text as HTML: every piece is escaped by format_html_join.
+        self.fields["participation_level"].help_text = format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((t,) for t in LEVEL_EXPLANATIONS.values())),
+        )
+        if creating:  # a new sheet has no promise yet to lower
+            del self.fields["participation_note"]
 
     def section_groups(self) -> list:
         return [self[code] for code in self.section_codes]
@@ -88,6 +127,8 @@ class SheetForm(forms.Form):
             sections[code] = "" if value is None else value
         data["sections"] = sections
         data["themes"] = list(data.get("themes") or [])
+        if not data.get("participation_level"):
+            data.pop("participation_level", None)
         return data
 
 
@@ -100,6 +141,9 @@ def sheet_initial(sheet) -> dict:
         "territory": sheet.territory,
         "themes": list(sheet.themes.all()),
         "is_public": sheet.is_public,
+        "participation_level": sheet.participation_level,
+        "participation_decided": sheet.participation_decided,
+        "participation_changeable": sheet.participation_changeable,
         "base_version": version.number,
     }
     for code in FIELDS:

@@ -32,6 +32,10 @@ class ParticipationLevel(models.TextChoices):
     CO_DECIDE = "co_decide", _("Co-décider")
 
 
+# From the least to the most power given to participants: "lowering" a promise goes left.
+LEVEL_ORDER = [level.value for level in ParticipationLevel]
+
+
 # A sheet's slug is its address (/fiches/<slug>/), and /fiches/<digits>/ is the id's: a slug made
 # only of digits would point at another sheet.
 slug_not_a_number = RegexValidator(
@@ -92,6 +96,22 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
     updated = models.DateTimeField(auto_now=True)
     stage_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     abandon_reason = models.TextField(_("motif d'abandon"), blank=True)
+    # The participation promised to the public (the level's generic explanation is in
+    # projects.participation); the two texts say more for this project when set. Lowering it
+    # once the consultation has started needs a public note (projects.services.sheet_update).
+    participation_level = models.CharField(
+        _("niveau de participation promis"),
+        max_length=16,
+        choices=ParticipationLevel.choices,
+        default=ParticipationLevel.CONSULT,
+        db_index=True,
+    )
+    participation_decided = models.TextField(
+        _("ce qui est décidé et par qui"), blank=True, max_length=2000
+    )
+    participation_changeable = models.TextField(
+        _("ce que les participant·es peuvent changer"), blank=True, max_length=2000
+    )
 
     class Meta:
         ordering = ["-updated"]
@@ -110,6 +130,18 @@ class ProjectSheet(ConcurrentTransitionMixin, models.Model):
                     ]
                 ),
                 name="sheet_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    participation_level__in=[
+                        "inform",
+                        "consult",
+                        "concert",
+                        "co_construct",
+                        "co_decide",
+                    ]
+                ),
+                name="sheet_participation_level_valid",
             ),
         ]
         indexes = [models.Index(fields=["workspace", "stage"])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import NullIf
 from django.http import Http404
@@ -48,12 +48,16 @@ def sheet_list_filter(
     territory: str | None = None,
     theme: str | None = None,
     q: str | None = None,
+    participation_level: str | None = None,
 ) -> QuerySet[ProjectSheet]:
-    """The list filters shared by pages and API (slugs for workspace, territory and theme)."""
+    """The list filters shared by pages and API (slugs for workspace, territory and theme; the
+    promised participation level by its value, checked by the caller)."""
     if workspace:
         qs = qs.filter(workspace__slug=workspace)
     if stage:
         qs = qs.filter(stage=stage)
+    if participation_level:
+        qs = qs.filter(participation_level=participation_level)
     if territory:
         qs = qs.filter(territory__slug=territory)
     if theme:
@@ -208,14 +212,6 @@ def _section_date(code: str) -> NullIf:
     )
 
 
-def _current_participation_level() -> Subquery:
-    """The level promised by the framing note in force (the latest published one)."""
-    notes = FramingNote.objects.filter(
-        sheet=OuterRef("pk"), status=FramingNote.Status.PUBLISHED
-    ).order_by("-published_at", "-pk")
-    return Subquery(notes.values("participation_level")[:1])
-
-
 def sheet_list_open_consultations(
     *,
     user: User | AnonymousUser,
@@ -225,8 +221,8 @@ def sheet_list_open_consultations(
     """Visible sheets whose consultation is open now: at the consultation stage and not past
     their end date, the soonest closing first and the undated ones after them.
 
-    Each row carries `opens_on` and `closes_on` (ISO text or None) and `participation_level`
-    (the framing in force, or None), read in the same query. `commune` (a slug) keeps the
+    Each row carries `opens_on` and `closes_on` (ISO text or None), read in the same query, and
+    its own promised `participation_level`. `commune` (a slug) keeps the
     sheets of that commune, of its quartiers and of the whole Eurométropole.
     """
     today_iso = (today or timezone.localdate()).isoformat()
@@ -236,7 +232,6 @@ def sheet_list_open_consultations(
         .annotate(
             opens_on=_section_date("calendar_start"),
             closes_on=_section_date("calendar_end"),
-            participation_level=_current_participation_level(),
         )
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today_iso))
     )

@@ -9,6 +9,7 @@ verbs_register(
     Verb("sheet.updated", _("a modifié la fiche")),
     Verb("sheet.restored", _("a rétabli une version de la fiche")),
     Verb("sheet.amended", _("a intégré un amendement à la fiche")),
+    Verb("sheet.participation_changed", _("a changé le niveau de participation promis")),
     Verb("framing_note.published", _("a publié une note de cadrage")),
     # Drafts stay private to their author: these entries are never listed to others.
     Verb("framing_note.drafted", private=True),

@@ -11,7 +11,8 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from accounts.api import PublicUserSerializer
 from territories.models import Territory, Theme
 
-from ..models import FramingNote, ProjectSheet, SheetVersion
+from ..models import FramingNote, ParticipationLevel, ProjectSheet, SheetVersion
+from ..participation import LOWERING_NOTE_MAX
 from ..sections import FIELDS
 from ..selectors import (
     framing_note_list_visible,
@@ -82,6 +83,7 @@ class SheetListSerializer(serializers.ModelSerializer):
             "territory",
             "themes",
             "is_public",
+            "participation_level",
             "version",
             "stage_changed_at",
             "updated",
@@ -112,6 +114,8 @@ class SheetDetailSerializer(SheetListSerializer):
         fields = SheetListSerializer.Meta.fields + [
             "body",
             "sections",
+            "participation_decided",
+            "participation_changeable",
             "abandon_reason",
             "framing_notes",
             "created",
@@ -161,6 +165,13 @@ class SheetWriteSerializer(serializers.Serializer):
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )
     is_public = serializers.BooleanField(required=False)
+    participation_level = serializers.ChoiceField(
+        choices=ParticipationLevel.choices, required=False
+    )
+    participation_decided = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    participation_changeable = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000
+    )
     sections = serializers.DictField(required=False, allow_empty=True)
     change_note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -186,6 +197,10 @@ class SheetWriteSerializer(serializers.Serializer):
 
 class SheetUpdateSerializer(SheetWriteSerializer):
     base_version = serializers.IntegerField(min_value=1)
+    # Required to lower the promised level once the consultation has started (published).
+    participation_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=LOWERING_NOTE_MAX
+    )
 
     def get_fields(self):
         fields = super().get_fields()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -11,7 +13,7 @@ from interface.api import PolicyAPIView
 from workspace.permissions import WORKSPACE_POLICY
 from workspace.selectors import workspace_queryset
 
-from ..models import ProjectSheet, Stage
+from ..models import ParticipationLevel, ProjectSheet, Stage
 from ..permissions import SHEET_POLICY
 from ..selectors import (
     sheet_get_visible,
@@ -56,6 +58,7 @@ class SheetAPIView(PolicyAPIView):
         OpenApiParameter("territory", str),
         OpenApiParameter("theme", str),
         OpenApiParameter("q", str),
+        OpenApiParameter("participation_level", str, enum=ParticipationLevel.values),
     ]
 )
 class SheetList(generics.ListAPIView):
@@ -63,6 +66,16 @@ class SheetList(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
+        level = params.get("participation_level")
+        if level and level not in ParticipationLevel.values:
+            raise ValidationError(
+                {
+                    "participation_level": [
+                        _("Niveau de participation inconnu. Valeurs possibles : %(values)s.")
+                        % {"values": ", ".join(ParticipationLevel.values)}
+                    ]
+                }
+            )
         qs = sheet_list_visible(user=self.request.user).order_by("-updated", "-pk")
         return sheet_list_filter(
             qs,
@@ -71,6 +84,7 @@ class SheetList(generics.ListAPIView):
             territory=params.get("territory"),
             theme=params.get("theme"),
             q=(params.get("q") or "").strip() or None,
+            participation_level=level,
         )
 
 

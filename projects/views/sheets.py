@@ -22,7 +22,7 @@ from workspace.selectors import workspace_queryset
 from ..diff import DiffBudget, text_diff
 from ..errors import SheetConflict
 from ..forms import SheetForm, sheet_initial
-from ..models import ProjectSheet, Stage
+from ..models import ParticipationLevel, ProjectSheet, Stage
 from ..selectors import (
     sheet_get_visible,
     sheet_list_filter,
@@ -37,7 +37,10 @@ T = TypeVar("T")
 
 
 def _list_context(request, qs) -> dict:
-    filters = {k: request.GET.get(k, "").strip() for k in ("stage", "territory", "theme", "q")}
+    keys = ("stage", "territory", "theme", "q", "participation_level")
+    filters = {k: request.GET.get(k, "").strip() for k in keys}
+    if filters["participation_level"] not in ParticipationLevel.values:
+        filters["participation_level"] = ""  # an unknown level is ignored: the whole list
     qs = sheet_list_filter(qs, **{k: v or None for k, v in filters.items()})
     page = Paginator(qs.order_by("-updated", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return {
@@ -45,6 +48,7 @@ def _list_context(request, qs) -> dict:
         "filters": filters,
         "query_string": urlencode({k: v for k, v in filters.items() if v}),
         "stages": Stage.choices,
+        "levels": ParticipationLevel.choices,
         "territories": Territory.objects.only("slug", "name", "kind").order_by("kind", "name"),
         "themes": Theme.objects.only("slug", "name"),
     }
@@ -86,7 +90,7 @@ def sheet_create_view(request, slug: str):
     workspace = policy_object(
         request, WORKSPACE_POLICY, "add_sheet", queryset=workspace_queryset(), slug=slug
     )
-    form = SheetForm(request.POST or None, stage=Stage.INITIATIVE)
+    form = SheetForm(request.POST or None, stage=Stage.INITIATIVE, creating=True)
     if request.method == "POST" and form.is_valid():
         done = _attempt_on_form(
             request,

@@ -327,6 +327,31 @@ def case_sheet_update_members_only(w: World) -> Expect:
     return Expect(["sheet.updated"], {sheet_row(w)})
 
 
+def case_sheet_update_participation_lowered(w: World) -> Expect:
+    """A lower promise once the consultation has started, with its public note."""
+    prepare(lambda: ProjectSheet.objects.filter(pk=w.sheet.pk).update(stage="consultation"))
+    w.sheet.refresh_from_db()
+    projects_services.sheet_update(
+        actor=w.owner,
+        sheet=w.sheet,
+        base_version=1,
+        participation_level="inform",
+        participation_note="Le conseil a déjà tranché : nous vous informons.",
+    )
+    return Expect(["sheet.updated", "sheet.participation_changed"], {sheet_row(w)})
+
+
+def case_sheet_create_with_level(w: World) -> Expect:
+    sheet = projects_services.sheet_create(
+        actor=w.owner,
+        workspace=w.workspace,
+        title="Budget participatif",
+        summary="Court.",
+        participation_level="co_decide",
+    )
+    return Expect(["sheet.created"], {("projectsheet", sheet.pk, "update")})
+
+
 def case_sheet_version_restore(w: World) -> Expect:
     prepare(
         lambda: projects_services.sheet_update(
@@ -513,8 +538,12 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
     "workspace.membership_accept_invitation": [case_membership_accept_invitation],
     "workspace.membership_change_role": [case_membership_change_role],
     "workspace.membership_remove": [case_membership_remove],
-    "projects.sheet_create": [case_sheet_create],
-    "projects.sheet_update": [case_sheet_update, case_sheet_update_members_only],
+    "projects.sheet_create": [case_sheet_create, case_sheet_create_with_level],
+    "projects.sheet_update": [
+        case_sheet_update,
+        case_sheet_update_members_only,
+        case_sheet_update_participation_lowered,
+    ],
     "projects.sheet_version_restore": [case_sheet_version_restore],
     "projects.framing_note_create": [
         case_framing_note_create_draft,

@@ -42,7 +42,13 @@ def quartier(parent: Territory, name: str) -> Territory:
 
 def consultation(title: str, *, end: str | None = None, start: str | None = None, **kw):
     sections = {k: v for k, v in {"calendar_start": start, "calendar_end": end}.items() if v}
-    sheet = SheetFactory(title=title, stage=Stage.CONSULTATION, placed_sections=sections, **kw)
+    sheet = SheetFactory(
+        title=title,
+        stage=Stage.CONSULTATION,
+        placed_sections=sections,
+        participation_level="co_construct",  # the sheet's promise, shown with its dates
+        **kw,
+    )
     FramingNoteFactory(sheet=sheet, participation_level="co_construct")
     return sheet
 

@@ -13,6 +13,13 @@ from .factories import make_sheet
 
 pytestmark = pytest.mark.django_db
 
+# The participation promise every version records (the default level, no texts).
+PROMISE = {
+    "participation_level": "consult",
+    "participation_decided": "",
+    "participation_changeable": "",
+}
+
 
 def _force_stage(sheet, stage):
     # Tests only: move the protected field without the workflow service.
@@ -32,6 +39,7 @@ def test_create_starts_at_initiative_with_version_one_and_unique_slug(make_works
         "is_public": True,
         "territory": "strasbourg",
         "themes": ["mobilite"],
+        **PROMISE,
     }
     assert Activity.objects.filter(verb="sheet.created", target_id=first.pk).exists()
 
@@ -105,6 +113,7 @@ def test_settings_changes_are_versioned_and_restored(make_workspace):
         "is_public": False,
         "territory": "illkirch-graffenstaden",
         "themes": ["environnement"],
+        **PROMISE,
     }
     sheet = sheet_version_restore(actor=actors["editor"], sheet=sheet, number=1)
     sheet = ProjectSheet.objects.get(pk=sheet.pk)
