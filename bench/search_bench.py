@@ -329,6 +329,12 @@ def main() -> None:
         raise SystemExit("--append needs both engines: the figures are side by side")
 
     setup_test_environment()
+    # The whole project's code now (its URLconf imports every app's views): the work tree may
+    # be edited by others during a run of half an hour, and a module first imported by the
+    # first request, twenty minutes in, once failed on a half-made change.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imported for its side effect
     call_command("migrate", verbosity=0, interactive=False)
     db_name = settings.DATABASES["default"]["NAME"]
     print(f"database {db_name}", flush=True)
