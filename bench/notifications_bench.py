@@ -159,8 +159,8 @@ def build(args, rng: random.Random) -> dict:
             batch_size=2000,
         )
     user_ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
-    # A third set their own preferences; the others get the defaults (quotidien) with their
-    # first notification, as on the site.
+    # A third set their own preferences; every other follower gets the defaults (quotidien)
+    # with their first follow, as the services do (below).
     own = rng.sample(user_ids, len(user_ids) // 3)
     frequencies = rng.choices(
         ["immediate", "weekly", "never", "daily"], [25, 30, 25, 20], k=len(own)
@@ -344,6 +344,11 @@ def build(args, rng: random.Random) -> dict:
             rows.append(Subscription(user_id=user, target_type=kind, target_id=key[2], level=level))
     with transaction.atomic():
         Subscription.objects.bulk_create(rows, batch_size=2000)
+        Recipient.objects.bulk_create(
+            [Recipient(user_id=pk) for pk in sorted({r.user_id for r in rows})],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
     return {
         "users": user_ids,
         "sheets": sheets,
@@ -575,6 +580,8 @@ def main() -> None:
     parser.add_argument("--reading-sample", type=int, default=200,
                         help="followers whose bell and centre are timed")  # fmt: skip
     parser.add_argument("--no-digest", action="store_true", help="stop after the fan-out")
+    parser.add_argument("--profile-digest", action="store_true",
+                        help="the day's digest run under cProfile (slower; figures not comparable)")  # fmt: skip
     parser.add_argument("--append")
     args = parser.parse_args()
     from notifications.digests import digests_send
@@ -645,9 +652,18 @@ def main() -> None:
         )
     ):
         DiscardBackend.sent = DiscardBackend.bytes = 0
+        if args.profile_digest and name == "day":
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
         report, seconds, rss, traced = measured(
             lambda when=when: digests_send(now=when), traced=args.tracemalloc
         )
+        if args.profile_digest and name == "day":
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
         runs[name] = (report, seconds, rss, traced, DiscardBackend.sent, DiscardBackend.bytes)
         print(f"digest {name}: {report} in {seconds:.1f} s, peak RSS +{rss:.0f} MiB, "
               f"{DiscardBackend.sent} e-mails", flush=True)  # fmt: skip

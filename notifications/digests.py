@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from django.utils.translation import ngettext
 
 from events.registry import verb_label
 
-from .inbox import News, clock_now, follow_news, with_news
+from .inbox import News, PublicSubjects, clock_now, follow_news, with_news
 from .mail import Mail, absolute, send_to
 from .models import Digest, Frequency, Recipient
 from .rules import RULES
@@ -77,8 +78,8 @@ class Group:
     newest: int = 0
     unsubscribe: str = ""
 
-    @property
-    def summary(self) -> str:
+    @cached_property
+    def summary(self) -> str:  # read by the text and the HTML versions: made once
         parts = []
         for verb, n in self.counts.items():
             noun = RULES[verb].noun if verb in RULES else None
@@ -168,6 +169,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> DigestReport:
     since = now - datetime.timedelta(days=MAX_AGE_DAYS)
     report = DigestReport()
     top = clock_now()
+    public = PublicSubjects()
     for frequency in (Frequency.DAILY, Frequency.WEEKLY):
         slot = digest_slot(now, frequency)
         due = Recipient.objects.filter(_due(frequency, slot))
@@ -186,7 +188,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> DigestReport:
             .order_by("user_id")
         )
         for user_id in list(people):
-            outcome = _digest_one(user_id, frequency, slot, now, since, top)
+            outcome = _digest_one(user_id, frequency, slot, now, since, top, public)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
@@ -214,6 +216,7 @@ def _digest_one(
     now: datetime.datetime,
     since: datetime.datetime,
     top: int,
+    public: PublicSubjects | None = None,
 ) -> str:
     token = _claim(user_id, now, _due(frequency, slot))
     if token is None:
@@ -239,7 +242,9 @@ def _digest_one(
         return "skipped"
     shown = []
     if recipient.email_enabled and recipient.user.is_active:
-        shown = follow_news(recipient.user, after=digest.seq_from, upto=digest.seq_to, since=since)
+        shown = follow_news(
+            recipient.user, after=digest.seq_from, upto=digest.seq_to, since=since, public=public
+        )
     if not shown:
         Digest.objects.filter(pk=digest.pk).update(state=Digest.State.EMPTY, items=0)
         _release(
@@ -281,6 +286,7 @@ def immediate_send_due(*, now: datetime.datetime | None = None, limit: int = 200
         .values_list("user_id", flat=True)[:limit]
     )
     immediate = Q(frequency=Frequency.IMMEDIATE, email_disabled_at__isnull=True)
+    public = PublicSubjects()
     sent = 0
     for user_id in people:
         token = _claim(user_id, now, immediate)
@@ -290,7 +296,9 @@ def immediate_send_due(*, now: datetime.datetime | None = None, limit: int = 200
         upto = max(top, recipient.digest_seq)
         shown = []
         if recipient.user.is_active:
-            shown = follow_news(recipient.user, after=recipient.digest_seq, upto=upto, since=since)
+            shown = follow_news(
+                recipient.user, after=recipient.digest_seq, upto=upto, since=since, public=public
+            )
         if not shown:
             _release(user_id, token, digest_seq=upto)
             continue

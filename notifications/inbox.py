@@ -20,11 +20,13 @@ Entries are numbered by `Clock` in the order their transactions commit, so a rea
 from __future__ import annotations
 
 import datetime
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
@@ -67,8 +69,41 @@ def clock_now() -> int:
     return Clock.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
-def visible_subjects(user: Any, subjects: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Those of the (content type, id) pairs `user` may see now, one query per kind."""
+class PublicSubjects:
+    """Which subjects the public may see, remembered for `ttl` seconds: a digest run asks about
+    the same few hundred subjects for thousands of readers, and what the public may see, every
+    reader may. Whatever is not public is still checked for each reader."""
+
+    def __init__(self, ttl: float = 60.0) -> None:
+        self.ttl = ttl
+        self.known: dict[tuple[int, int], bool] = {}
+        self.since = time.monotonic()
+
+    def of(self, subjects: set[tuple[int, int]]) -> set[tuple[int, int]]:
+        if time.monotonic() - self.since > self.ttl:
+            self.known.clear()
+            self.since = time.monotonic()
+        unknown = {s for s in subjects if s not in self.known}
+        if unknown:
+            seen = _visible(AnonymousUser(), unknown)
+            self.known.update((s, s in seen) for s in unknown)
+        return {s for s in subjects if self.known[s]}
+
+
+def visible_subjects(
+    user: Any, subjects: Iterable[tuple[int, int]], public: PublicSubjects | None = None
+) -> set[tuple[int, int]]:
+    """Those of the (content type, id) pairs `user` may see now, one query per kind (what the
+    public may see first, through `public` when given)."""
+    wanted = set(subjects)
+    if public is None:
+        return _visible(user, wanted)
+    ok = public.of(wanted)
+    rest = wanted - ok
+    return ok | (_visible(user, rest) if rest else set())
+
+
+def _visible(user: Any, subjects: set[tuple[int, int]]) -> set[tuple[int, int]]:
     by_type: dict[int, set[int]] = defaultdict(set)
     for type_id, pk in subjects:
         by_type[type_id].add(pk)
@@ -134,6 +169,7 @@ def follow_news(
     upto: int,
     since: datetime.datetime,
     limit: int | None = None,
+    public: PublicSubjects | None = None,
 ) -> list[News]:
     """What `user` is told, through their follows, of the entries numbered in (after, upto]
     and created since `since`: one item per event, newest first, each checked as the module
@@ -179,7 +215,7 @@ def follow_news(
             ).values_list("activity_id", flat=True)
         )
     items = [n for n in found.values() if n.activity_id not in told_directly]
-    seen = visible_subjects(user, {n.subject for n in items if n.subject is not None})
+    seen = visible_subjects(user, {n.subject for n in items if n.subject is not None}, public)
     return sorted(
         (n for n in items if n.subject is None or n.subject in seen),
         key=lambda n: (-n.seq, -n.activity_id),

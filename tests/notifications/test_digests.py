@@ -265,3 +265,26 @@ def test_the_digest_speaks_the_readers_language(clock):
     drain()
     assert digests_send(now=paris(2026, 12, 2, 8, 0)).sent == 1
     assert "2 new" in mail.outbox[0].subject
+
+
+def test_one_run_tells_a_private_sheet_to_its_member_and_not_to_an_outsider(clock):
+    from workspace.models import Workspace
+
+    from ..factories import WorkspaceFactory, member
+
+    workspace = WorkspaceFactory(visibility=Workspace.Visibility.PRIVATE)
+    hidden = SheetFactory(workspace=workspace, title="Fiche de l'espace")
+    public = SheetFactory(title="Fiche de tous")
+    insider, outsider = member(workspace), UserFactory()
+    for person in (insider, outsider):
+        Recipient.objects.get_or_create(user=person)
+        follow(person, "sheet", hidden.pk)
+        follow(person, "sheet", public.pk)
+    clock.now = paris(2026, 12, 1, 9, 0)
+    happen(hidden)
+    happen(public)
+    assert digests_send(now=paris(2026, 12, 2, 7, 40)).sent == 2
+    by_person = {m.to[0]: m.body for m in mail.outbox}
+    assert "Fiche de l'espace" in by_person[insider.email]
+    assert "Fiche de l'espace" not in by_person[outsider.email]
+    assert "Fiche de tous" in by_person[outsider.email]
