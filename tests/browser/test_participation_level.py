@@ -33,3 +33,30 @@ def test_a_visitor_reads_the_promised_level_and_filters_the_list_by_it(ui):
     expect(cards.get_by_role("link", name="Vélorue du quai des Bateliers")).to_have_count(0)
     expect(cards.first).to_contain_text("participation : Co-construire")
     check_page(ui, "sheet-list-by-level")
+
+
+def test_an_editor_lowers_the_level_only_with_a_public_note(ui):
+    """The demo's vélorue has passed its consultation: lowering "concerter" to "consulter" is
+    refused without a note (the form says why, at the field), then done with one, which the
+    sheet's history shows to everyone."""
+    page = ui.as_user("service@demo.fabrique.test")
+    page.goto("/fiches/velorue-quai-des-bateliers/")
+    page.get_by_role("link", name="Modifier", exact=True).click()
+    levels = page.get_by_role("group", name="Niveau de participation promis")
+    expect(levels.get_by_role("radio", name="Concerter")).to_be_checked()
+    check_page(ui, "sheet-edit-participation", page)
+
+    levels.get_by_role("radio", name="Consulter").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert")).to_contain_text("pour abaisser le niveau")
+    check_page(ui, "sheet-edit-participation-refused", page)
+
+    note = "Le principe est voté : seuls les détails restent ouverts à vos avis."
+    page.get_by_label("Note publique sur le changement de niveau").fill(note)
+    page.get_by_role("button", name="Enregistrer").click()
+    promise = page.get_by_role("region", name="Participation promise : Consulter")
+    expect(promise).to_be_visible()
+    history = page.get_by_role("region", name="Historique")
+    expect(history).to_contain_text("a changé le niveau de participation promis")
+    expect(history).to_contain_text("Concerter → Consulter")
+    expect(history).to_contain_text(note)
