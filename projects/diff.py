@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .markdown import render_markdown
-from .models import SheetVersion
+from .models import ParticipationLevel, SheetVersion
 from .sections import SECTIONS
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
@@ -573,6 +573,31 @@ def version_field_values(version: SheetVersion, names: dict[str, str] | None = N
             "words",
             False,
             ", ".join(names.get(t, t) for t in themes),
+        ),
+    ]
+    # A version from before the promise existed was written under the migration's "consult".
+    level = meta.get("participation_level") or ParticipationLevel.CONSULT
+    rows += [
+        (
+            "participation_level",
+            gettext_lazy("Niveau de participation promis"),
+            "words",
+            False,
+            str(ParticipationLevel(level).label) if level in ParticipationLevel.values else level,
+        ),
+        (
+            "participation_decided",
+            gettext_lazy("Ce qui est décidé et par qui"),
+            "words",
+            False,
+            str(meta.get("participation_decided") or ""),
+        ),
+        (
+            "participation_changeable",
+            gettext_lazy("Ce que les participant·es peuvent changer"),
+            "words",
+            False,
+            str(meta.get("participation_changeable") or ""),
         ),
     ]
     return rows

@@ -400,3 +400,19 @@ def test_the_list_page_filters_by_level_and_ignores_an_unknown_one(make_workspac
     assert unknown.status_code == 200
     html = unknown.content.decode()
     assert "Décider ensemble" in html and "Informer seulement" in html
+
+
+def test_the_version_diff_shows_a_change_of_promise(make_workspace):
+    from projects.selectors import sheet_version_diff
+
+    sheet, actors = _sheet(make_workspace, level="consult")
+    # Version 1 as written before the promise existed: no participation keys in its meta.
+    meta = {k: v for k, v in sheet.current_version.meta.items() if "participation" not in k}
+    SheetVersion.objects.filter(pk=sheet.current_version_id).update(meta=meta)
+    sheet = sheet_update(
+        actor=actors["editor"], sheet=sheet, base_version=1, participation_level="co_decide"
+    )
+    _old, _new, fields = sheet_version_diff(sheet=sheet, from_number=1, to_number=2)
+    assert [(f.code, f.old, f.new) for f in fields] == [
+        ("participation_level", "Consulter", "Co-décider")
+    ]
