@@ -47,7 +47,15 @@ def test_sheet_pages_constant_as_versions_grow(make_workspace, path, who):
     assert large == small
 
 
-@pytest.mark.parametrize("path", ["/fiches/", "/api/v1/sheets/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fiches/",
+        "/api/v1/sheets/",
+        "/fiches/?participation_level=consult",
+        "/api/v1/sheets/?participation_level=consult",
+    ],
+)
 def test_lists_constant_as_sheets_grow(make_workspace, path, django_assert_max_num_queries):
     workspace, actors = make_workspace()
     for i in range(3):
