@@ -416,3 +416,33 @@ def test_the_version_diff_shows_a_change_of_promise(make_workspace):
     assert [(f.code, f.old, f.new) for f in fields] == [
         ("participation_level", "Consulter", "Co-décider")
     ]
+
+
+@pytest.mark.parametrize(
+    "overrides, status",
+    [
+        ({"participation_level": "vote"}, 200),
+        ({"participation_level": "inform", "participation_note": "x" * 5000}, 200),
+        ({"participation_level": "inform", "participation_note": "nul\x00"}, 400),
+        ({"participation_decided": "x" * 2001}, 200),
+    ],
+    ids=["unknown", "huge-note", "nul-note", "huge-text"],
+)
+def test_hostile_input_through_the_form_is_refused_never_a_500(make_workspace, overrides, status):
+    sheet, actors = _sheet(make_workspace, level="co_construct")
+    client = Client()
+    client.force_login(actors["editor"])
+    data = {
+        "title": sheet.current_version.title,
+        "summary": sheet.current_version.summary,
+        "is_public": "on",
+        "base_version": 1,
+        **overrides,
+    }
+    response = client.post(f"/fiches/{sheet.pk}/modifier/", data)
+    assert response.status_code == status
+    if status == 200:
+        assert 'class="error-summary"' in response.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.participation_level == "co_construct"
+    assert SheetVersion.objects.filter(sheet=sheet).count() == 1
