@@ -287,6 +287,13 @@ RULES: dict[str, Rule] = {
         ESSENTIAL, noun=ngettext_lazy("passage en évaluation", "%(n)d passages", "n")
     ),
     "sheet.archive": Rule(ESSENTIAL, noun=ngettext_lazy("archivage", "%(n)d archivages", "n")),
+    # The promised level changed (lowered once the consultation started: with a public note).
+    "sheet.participation_changed": Rule(
+        ESSENTIAL,
+        noun=ngettext_lazy(
+            "niveau de participation modifié", "%(n)d changements du niveau de participation", "n"
+        ),
+    ),
     "sheet.abandon": Rule(ESSENTIAL, noun=ngettext_lazy("abandon", "%(n)d abandons", "n")),
     "sheet.step_back": Rule(
         ESSENTIAL, noun=ngettext_lazy("retour à l'étape précédente", "%(n)d retours", "n")
