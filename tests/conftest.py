@@ -25,6 +25,18 @@ def _empty_cache_after_transactional_tests(request, django_db_blocker):
             cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (French): a request in English activates English
+    for the thread that served it, and a service's message read after it would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
