@@ -126,11 +126,6 @@ def _settings(user_ids: list[int]) -> dict[int, tuple[str, bool, bool]]:
     return out
 
 
-def _public(subject: Any) -> bool:
-    policy = POLICIES.get(type(subject))
-    return policy is None or policy.check(AnonymousUser(), subject)
-
-
 def _row(
     activity: Activity,
     rule: Any,
@@ -216,7 +211,6 @@ def _entries(activity: Activity, rule: Any, topic: Topic) -> int:
         "seq": seq,
         "rank": LEVEL_RANK[Level(rule.level)],
         "actor_id": None if rule.to_actor else activity.actor_id,
-        "public": _public(subject) if subject is not None else True,
         "verb": activity.verb,
         "group_key": topic.group_key,
         "group_label": topic.group_label[:255],

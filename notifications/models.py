@@ -224,7 +224,6 @@ class Notification(models.Model):
         PENDING = "pending", _("à envoyer")
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec")
-        DIGEST = "digest", _("dans un récapitulatif")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -255,9 +254,6 @@ class Notification(models.Model):
     mail = models.CharField(max_length=8, choices=Mail.choices, default=Mail.NONE)
     mail_attempts = models.PositiveSmallIntegerField(default=0)
     mail_next_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey(
-        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
-    )
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -270,7 +266,6 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created", "-id"], name="notification_newest_idx"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["mail", "mail_next_at"], name="notification_mail_idx"),
-            models.Index(fields=["recipient", "kind", "digest"], name="notification_digest_idx"),
         ]
 
     def __str__(self) -> str:
@@ -302,9 +297,6 @@ class Entry(models.Model):
     # The lowest level that hears it (LEVEL_RANK).
     rank = models.PositiveSmallIntegerField()
     actor_id = models.PositiveBigIntegerField(null=True, blank=True)
-    # Whether the public could see the subject at the event (if not, each reader is checked
-    # through the policy; either way the subject is checked again when it is shown or mailed).
-    public = models.BooleanField(default=True)
     verb = models.CharField(max_length=64)
     group_key = models.CharField(max_length=40)
     group_label = models.CharField(max_length=255)
