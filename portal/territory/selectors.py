@@ -144,8 +144,11 @@ def open_consultations(
 def upcoming_consultations(
     *, user: User | AnonymousUser, scope: Scope, today: datetime.date | None = None
 ) -> QuerySet[ProjectSheet]:
-    """Visible sheets whose consultation is announced for a later day (the start date set while
-    the sheet is being prepared, or in consultation but not started), soonest first."""
+    """Visible sheets whose consultation is still to come, soonest first: those announced for a
+    later day (the start date set while the sheet is being prepared, or in consultation but not
+    started), then the sheets being prepared without a date yet ("date à préciser") — a
+    consultation being prepared in one's quartier is news even before its calendar is set. A
+    sheet being prepared whose announced day has passed is still to come: it has not opened."""
     today_iso = (today or timezone.localdate()).isoformat()
     return (
         ProjectSheet.objects.filter(
@@ -155,8 +158,8 @@ def upcoming_consultations(
         )
         .select_related("workspace", "territory__parent")
         .annotate(opens_on=_section_date("calendar_start"), closes_on=_section_date("calendar_end"))
-        .filter(opens_on__gt=today_iso)
-        .order_by(F("opens_on").asc(), "title", "pk")
+        .filter(Q(stage=Stage.INITIATIVE) | Q(opens_on__gt=today_iso))
+        .order_by(F("opens_on").asc(nulls_last=True), "title", "pk")
     )
 
 

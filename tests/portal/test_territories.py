@@ -60,6 +60,8 @@ def world():
         workspace=public,
         placed_sections={"calendar_start": day(60)},
     )
+    # Being prepared, no date yet: still to come, after the dated ones.
+    SheetFactory(title="Idée sans date à Neudorf", territory=neudorf, workspace=public)
     consultation("Déjà close à Neudorf", end=day(-1), territory=neudorf, workspace=public)
     result("Bilan de Neudorf", territory=neudorf, workspace=public)
     result("Bilan de Schiltigheim", territory=schilick, workspace=public)
@@ -119,14 +121,16 @@ def test_a_quartier_page_lists_its_own_its_commune_and_the_metropole_labelled(cl
     assert "<h1>Neudorf</h1>" in html
     opened = section(html, "ouvertes")
     assert in_order(opened, ["Parc de Neudorf", "Tram de Strasbourg", "Rue du Jura", "Plan climat"])
-    for absent in ("Krutenau", "Schiltigheim", "Déjà close", "Annoncée", "Préparée"):
+    for absent in ("Krutenau", "Schiltigheim", "Déjà close", "Annoncée", "Préparée", "Idée"):
         assert absent not in opened
     assert "Toute la commune : Strasbourg" in opened and "Toute l'Eurométropole" in opened
     # The labels sit on the rows they describe.
     tram = opened[opened.index("Tram de Strasbourg") :]
     assert tram.index("Toute la commune") < tram.index("Rue du Jura")
     upcoming = section(html, "a-venir")
-    assert in_order(upcoming, ["Annoncée à Neudorf", "Préparée à Neudorf"])
+    assert in_order(upcoming, ["Annoncée à Neudorf", "Préparée à Neudorf", "Idée sans date"])
+    undated = upcoming[upcoming.index("Idée sans date") :]
+    assert "date à préciser" in undated[: undated.index("</li>")]
     assert "Bilan de Neudorf" in section(html, "resultats")
     assert "Bilan de Schiltigheim" not in html
     assert "Débat du Neudorf" in section(html, "debats")
