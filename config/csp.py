@@ -32,14 +32,24 @@ def policy_header(policy: dict[str, list[str]]) -> str:
     return "; ".join(" ".join([directive, *sources]) for directive, sources in policy.items())
 
 
+def site_policy() -> dict[str, list[str]]:
+    return getattr(settings, "FABRIQUE_CONTENT_SECURITY_POLICY", None) or DEFAULT_POLICY
+
+
+def framable_policy(origins: list[str]) -> str:
+    """The site's policy with `frame-ancestors` opened to `origins` (checked at start-up by
+    config.embed.widget_origins), for the widget's answers only; no origin keeps 'none'."""
+    policy = dict(site_policy())
+    policy["frame-ancestors"] = list(origins) or ["'none'"]
+    return policy_header(policy)
+
+
 class SecurityHeadersMiddleware:
     """Adds the headers unless the view set its own (a download's sandbox policy stays)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.csp = policy_header(
-            getattr(settings, "FABRIQUE_CONTENT_SECURITY_POLICY", None) or DEFAULT_POLICY
-        )
+        self.csp = policy_header(site_policy())
         self.permissions = getattr(
             settings, "FABRIQUE_PERMISSIONS_POLICY", DEFAULT_PERMISSIONS_POLICY
         )

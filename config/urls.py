@@ -34,6 +34,8 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("espaces/", include("workspace.urls")),
     path("fiches/", include("projects.urls")),
+    # The communes' widget and its webmaster page (territoires/integrer/, before a commune's).
+    path("", include("portal.widget.urls")),
     # Pages that gather several apps (the sheet page lives at fiches/<id>/).
     path("", include("portal.urls")),
     path("documents/", include("documents.urls")),

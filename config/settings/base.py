@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.embed import widget_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -83,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that error pages and responses made by other middleware carry it too.
     "config.csp.SecurityHeadersMiddleware",
+    # Nothing under /widget/ sets a cookie: it is read inside the communes' pages.
+    "config.embed.WidgetCookielessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Text answers gzipped (static files come pre-compressed from WhiteNoise, above); then an
@@ -490,6 +494,9 @@ LOGGING = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The only sites that may frame the communes' widget (/widget/…: `frame-ancestors`), as origins
+# "https://www.commune.fr", comma-separated; checked here (config/embed.py). None: nowhere.
+FABRIQUE_WIDGET_ORIGINS = widget_origins(env_list("FABRIQUE_WIDGET_ORIGINS"))
 # Django's default, said here because production relies on it (config/csp.py adds the CSP).
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

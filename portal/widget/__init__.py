@@ -1,0 +1,1 @@
+"""The widget the communes' websites frame, its webmaster page, and the JSON feed."""
