@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import legal, views
+from .archives import views as archives
 from .territory import views as territory
 
 app_name = "portal"
@@ -10,6 +11,9 @@ urlpatterns = [
     # two never claim the same address; fixed paths under fiches/ have two segments or more.
     path("fiches/<id:pk>/", views.sheet_page, name="sheet"),
     path("fiches/<slug:slug>/", views.sheet_page, name="sheet_slug"),
+    path("archives/", archives.archives, name="archives"),
+    path("donnees/fiches.csv", archives.sheets_csv, name="open_data_csv"),
+    path("donnees/fiches.json", archives.sheets_json, name="open_data_json"),
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
     path("cookies/", legal.cookies, name="cookies"),

@@ -22,6 +22,9 @@ class Stage(models.TextChoices):
 # The forward path (the workflow app's step_back goes one place back along it).
 STAGE_ORDER = [Stage.INITIATIVE, Stage.CONSULTATION, Stage.REALISATION, Stage.EVALUATION]
 ACTIVE_STAGES = STAGE_ORDER
+# Where a sheet ends (archived after its evaluation, or abandoned): out of the default "en cours"
+# lists, listed by the archives (and `GET /api/v1/sheets/?archived=true`).
+ENDED_STAGES = [Stage.ARCHIVED, Stage.ABANDONED]
 
 
 class ParticipationLevel(models.TextChoices):

@@ -15,7 +15,7 @@ from territories.models import Territory
 from workspace.models import Workspace
 
 from .diff import FieldDiff, version_diff
-from .models import FramingNote, ProjectSheet, SheetVersion, Stage
+from .models import ACTIVE_STAGES, ENDED_STAGES, FramingNote, ProjectSheet, SheetVersion, Stage
 from .permissions import SHEET_POLICY, can_view_sheet
 
 if TYPE_CHECKING:
@@ -49,11 +49,19 @@ def sheet_list_filter(
     theme: str | None = None,
     q: str | None = None,
     participation_level: str | None = None,
+    archived: bool | None = None,
 ) -> QuerySet[ProjectSheet]:
     """The list filters shared by pages and API (slugs for workspace, territory and theme; the
-    promised participation level by its value, checked by the caller)."""
+    promised participation level by its value, checked by the caller).
+
+    `archived`: True keeps the ended sheets (archived and abandoned), False the ones under way,
+    None every stage (the default lists pass `ended_default(...)`)."""
     if workspace:
         qs = qs.filter(workspace__slug=workspace)
+    if archived:
+        qs = qs.filter(stage__in=ENDED_STAGES)
+    elif archived is False:
+        qs = qs.filter(stage__in=ACTIVE_STAGES)
     if stage:
         qs = qs.filter(stage=stage)
     if participation_level:
@@ -67,6 +75,14 @@ def sheet_list_filter(
         qs = qs.filter(Q(title__icontains=q) | Q(current_version__summary__icontains=q))
     # Slugs are unique, so the theme join matches at most one row per sheet: no DISTINCT.
     return qs
+
+
+def ended_default(archived: bool | None, stage: str | None) -> bool | None:
+    """The "en cours" rule of the public lists: without `archived`, the sheets under way only,
+    unless a stage is named (asking for the archived stage lists the archived sheets)."""
+    if archived is None and not stage:
+        return False
+    return archived
 
 
 def sheet_list_for_workspace(
@@ -260,6 +276,7 @@ __all__ = [
     "framing_note_current",
     "framing_note_get_visible",
     "framing_note_list_visible",
+    "ended_default",
     "sheet_get_visible",
     "sheet_list_filter",
     "sheet_list_for_member",

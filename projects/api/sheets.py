@@ -16,6 +16,7 @@ from workspace.selectors import workspace_queryset
 from ..models import ParticipationLevel, ProjectSheet, Stage
 from ..permissions import SHEET_POLICY
 from ..selectors import (
+    ended_default,
     sheet_get_visible,
     sheet_list_filter,
     sheet_list_visible,
@@ -31,6 +32,17 @@ from .serializers import (
     SheetUpdateSerializer,
     SheetWriteSerializer,
 )
+
+ARCHIVED_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _archived_param(value: str | None) -> bool | None:
+    """`?archived=`: true or false (1 or 0); absent or empty is the default; anything else 400."""
+    if value is None or value == "":
+        return None
+    if value.lower() not in ARCHIVED_VALUES:
+        raise ValidationError({"archived": [_("Valeur attendue : true ou false.")]})
+    return ARCHIVED_VALUES[value.lower()]
 
 
 def sheet_detail_response(request, sheet: ProjectSheet, status_code: int = 200) -> Response:
@@ -59,6 +71,12 @@ class SheetAPIView(PolicyAPIView):
         OpenApiParameter("theme", str),
         OpenApiParameter("q", str),
         OpenApiParameter("participation_level", str, enum=ParticipationLevel.values),
+        OpenApiParameter(
+            "archived",
+            bool,
+            description="true: the archived and abandoned sheets only; false: the sheets under "
+            "way only. Without it, the sheets under way (unless `stage` names a stage).",
+        ),
     ]
 )
 class SheetList(generics.ListAPIView):
@@ -77,10 +95,12 @@ class SheetList(generics.ListAPIView):
                 }
             )
         qs = sheet_list_visible(user=self.request.user).order_by("-updated", "-pk")
+        stage = params.get("stage")
         return sheet_list_filter(
             qs,
+            archived=ended_default(_archived_param(params.get("archived")), stage),
             workspace=params.get("workspace"),
-            stage=params.get("stage"),
+            stage=stage,
             territory=params.get("territory"),
             theme=params.get("theme"),
             q=(params.get("q") or "").strip() or None,

@@ -24,6 +24,7 @@ from ..errors import SheetConflict
 from ..forms import SheetForm, sheet_initial
 from ..models import ParticipationLevel, ProjectSheet, Stage
 from ..selectors import (
+    ended_default,
     sheet_get_visible,
     sheet_list_filter,
     sheet_list_for_workspace,
@@ -36,12 +37,15 @@ PAGE_SIZE = 20
 T = TypeVar("T")
 
 
-def _list_context(request, qs) -> dict:
+def _list_context(request, qs, *, under_way: bool = False) -> dict:
+    """The list's filters and page; `under_way` (the public list) leaves the ended sheets to the
+    archives unless a stage is asked for."""
     keys = ("stage", "territory", "theme", "q", "participation_level")
     filters = {k: request.GET.get(k, "").strip() for k in keys}
     if filters["participation_level"] not in ParticipationLevel.values:
         filters["participation_level"] = ""  # an unknown level is ignored: the whole list
-    qs = sheet_list_filter(qs, **{k: v or None for k, v in filters.items()})
+    archived = ended_default(None, filters["stage"]) if under_way else None
+    qs = sheet_list_filter(qs, archived=archived, **{k: v or None for k, v in filters.items()})
     page = Paginator(qs.order_by("-updated", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page_obj": page,
@@ -55,7 +59,8 @@ def _list_context(request, qs) -> dict:
 
 
 def list(request):  # noqa: A001 - the URL name the base template links to
-    context = _list_context(request, sheet_list_visible(user=request.user))
+    context = _list_context(request, sheet_list_visible(user=request.user), under_way=True)
+    context["under_way"] = True
     return render(request, "projects/list.html", context)
 
 
