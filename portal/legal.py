@@ -31,6 +31,7 @@ SITE_MAP: list[tuple[Any, list[tuple[str, Any]]]] = [
             ("workspace:list", _("Espaces")),
             ("officials:directory", _("Élu·es")),
             ("search:search", _("Recherche")),
+            ("portal:guide", _("Comprendre la participation")),
         ],
     ),
     (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, views
+from . import guide, legal, views
 from .archives import views as archives
 from .territory import views as territory
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("archives/", archives.archives, name="archives"),
     path("donnees/fiches.csv", archives.sheets_csv, name="open_data_csv"),
     path("donnees/fiches.json", archives.sheets_json, name="open_data_json"),
+    path("comprendre/", guide.index, name="guide"),
+    path("comprendre/niveaux/", guide.levels, name="guide_levels"),
+    path("comprendre/deroulement/", guide.stages, name="guide_stages"),
+    path("comprendre/jugement-majoritaire/", guide.judgment, name="guide_judgment"),
+    path("comprendre/moderation/", guide.moderation, name="guide_moderation"),
+    path("comprendre/interpeller-un-elu/", guide.requests, name="guide_requests"),
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
     path("cookies/", legal.cookies, name="cookies"),

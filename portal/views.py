@@ -23,6 +23,7 @@ from projects.selectors import framing_note_list_visible, sheet_queryset, sheet_
 from workflow.checklist import ITEMS_BY_CODE
 from workflow.selectors import sheet_ending
 
+from .guide import level_guide_url
 from .home import home_context
 from .territory.memory import remembered_territory
 from .territory.views import territory_url
@@ -200,7 +201,10 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         "superseded_notes": published[1:],
         "draft_notes": [n for n in notes if n.status == FramingNote.Status.DRAFT],
         "levels": participation_levels(),
-        "participation": sheet_participation(sheet),
+        "participation": {
+            **sheet_participation(sheet),
+            "guide_url": level_guide_url(sheet.participation_level),
+        },
         "documents": documents,
         "timeline": _timeline(sheet, documents),
         "can_edit": SHEET_POLICY.check(request.user, sheet, "change"),
