@@ -23,6 +23,7 @@ from projects.selectors import framing_note_list_visible, sheet_queryset, sheet_
 from workflow.checklist import ITEMS_BY_CODE
 from workflow.selectors import sheet_ending
 
+from .archives.outcome import participation_outcome
 from .guide import level_guide_url
 from .home import home_context
 from .territory.memory import remembered_territory
@@ -216,6 +217,7 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         and SHEET_POLICY.check(request.user, sheet, "add_debate"),
         **_amendments(request.user, sheet),
         "official_answers": list(sheet_public_answers(sheet=sheet)[:SHEET_DEBATES]),
+        "outcome": participation_outcome(request.user, sheet),
     }
     response = render(request, "portal/sheet.html", context)
     # The id address serves the page too (no redirect: one round trip, and every link already
