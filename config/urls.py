@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("officials.api_urls")),
     path("", include("search.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("evaluation.api_urls")),
     path("", include("portal.territory.api_urls")),
 ]
 
@@ -46,6 +47,7 @@ urlpatterns = [
     path("elus/", include("officials.urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("notifications.urls")),
+    path("fiches/", include("evaluation.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script from ?script=, not inline: the CSP forbids inline.

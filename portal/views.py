@@ -12,6 +12,7 @@ from debates.permissions import ACTIVE_STAGES
 from debates.selectors import debate_list_visible
 from documents.permissions import can_add_document
 from documents.selectors import document_list_visible
+from evaluation.views import evaluation_card
 from events.selectors import activity_label, activity_list_for_target, activity_list_for_targets
 from interface.views import policy_object
 from officials.selectors import sheet_public_answers
@@ -217,6 +218,7 @@ def sheet_page(request, pk: int | None = None, slug: str | None = None):
         and SHEET_POLICY.check(request.user, sheet, "add_debate"),
         **_amendments(request.user, sheet),
         "official_answers": list(sheet_public_answers(sheet=sheet)[:SHEET_DEBATES]),
+        "evaluation": evaluation_card(request.user, sheet),
         "outcome": participation_outcome(request.user, sheet),
     }
     response = render(request, "portal/sheet.html", context)

@@ -27,6 +27,7 @@ FLOORS = [
     "officials",
     "search",
     "notifications",
+    "evaluation",
     "portal",
 ]
 RANK = {name: rank for rank, name in enumerate(FLOORS)}

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "officials",
     "search",
     "notifications",
+    # Each consultation's evaluation: indicators, the promise kept, the questionnaire.
+    "evaluation",
     # The top floor: composes the apps above (demo data, pages gathering several apps).
     "portal",
 ]

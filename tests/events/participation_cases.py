@@ -532,7 +532,23 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["territory.quartier_updated"])
 
+    def case_answer_submit(w):
+        from evaluation import services as evaluation_services
+        from evaluation.questionnaire import QUESTION_CODES
+        from projects.models import ProjectSheet
+
+        prepare(lambda: ProjectSheet.objects.filter(pk=w.sheet.pk).update(stage="evaluation"))
+        w.sheet.refresh_from_db()
+        evaluation_services.answer_submit(
+            actor=w.owner,
+            sheet=w.sheet,
+            role="resident",
+            scores=dict.fromkeys(QUESTION_CODES, 3),
+        )
+        return Expect(["evaluation.answered"])
+
     return {
+        "evaluation.answer_submit": [case_answer_submit],
         "territories.quartier_create": [case_quartier_create],
         "territories.quartier_update": [case_quartier_update],
         "officials.official_photo_set": [case_official_photo_set],

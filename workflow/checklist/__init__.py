@@ -10,7 +10,15 @@ completeness for many sheets at once) and `summary` what the API and the gates r
 """
 
 from .conditions import ISO_DATE, SUMMARY_MIN_LENGTH
-from .registry import ATTESTED, COMPUTED, ITEMS, ITEMS_BY_CODE, ChecklistItem, items_for_stage
+from .registry import (
+    ATTESTED,
+    COMPUTED,
+    ITEMS,
+    ITEMS_BY_CODE,
+    ChecklistItem,
+    checklist_condition_register,
+    items_for_stage,
+)
 from .sql import (
     checklist_annotate,
     checklist_state,
@@ -36,6 +44,7 @@ __all__ = [
     "ChecklistItem",
     "StageGate",
     "checklist_annotate",
+    "checklist_condition_register",
     "checklist_missing",
     "checklist_state",
     "checklist_states",

@@ -47,12 +47,32 @@ class ChecklistItem:
     def can_be_attested(self) -> bool:
         return self.kind == ATTESTED or self.attestable
 
+    @property
+    def computed_now(self) -> bool:
+        """Computed by its own condition or by one an upper app registered."""
+        return self.kind == COMPUTED or self.code in _REGISTERED
+
     def satisfied_q(self) -> Q:
         attested = Q(attested_exists(self.code))
+        registered = _REGISTERED.get(self.code)
         if self.kind == ATTESTED:
-            return attested
+            return attested if registered is None else registered() | attested
         assert self.condition is not None
-        return self.condition() | attested if self.attestable else self.condition()
+        own = self.condition() if registered is None else self.condition() | registered()
+        return own | attested if self.attestable else own
+
+
+# Conditions upper apps add to items (see checklist_condition_register).
+_REGISTERED: dict[str, Callable[[], Q]] = {}
+
+
+def checklist_condition_register(code: str, condition: Callable[[], Q]) -> None:
+    """An upper app (evaluation) makes an item met by a condition of its own, relative to
+    ProjectSheet, besides the item's own condition and any staff attestation. Called from the
+    app's `ready()`, before the checklist's SQL is first compiled (workflow.checklist.sql)."""
+    if code not in {item.code for item in ITEMS}:
+        raise KeyError(code)
+    _REGISTERED[code] = condition
 
 
 # --- the registry ---

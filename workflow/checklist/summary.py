@@ -34,7 +34,7 @@ def checklist_summary(
             {
                 "code": item.code,
                 "label": str(item.label),
-                "kind": item.kind,
+                "kind": "computed" if item.computed_now else item.kind,
                 "required": item.required,
                 "satisfied": state[item.code],
             }
