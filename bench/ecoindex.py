@@ -4,8 +4,11 @@ A throw-away site (SQLite and files in a temporary directory, the demo data, DEB
 files collected and pre-compressed as in production) is served by gunicorn; each page is loaded
 cold (browser cache disabled) in a fresh browser context, signed in through the login form when
 the page needs an account. Measured as EcoIndex does: DOM elements, HTTP requests, bytes
-received (headers and compressed bodies, from Chromium's network events). The score and grade
-come from bench/ecoindex_score.py.
+received (headers and compressed bodies, from Chromium's network events) and decoded (the
+bodies once decompressed). The score and grade come from portal/footprint/ecoindex.py, the
+formula the /impact/ page uses too. The figures are written to data/ecoindex.json (with the
+date, the commit and the machine), which the /impact/ page reads: CI runs this, and the
+committed file is the last measurement committed (`--no-store` leaves it alone).
 
 Fails (exit 1) when a key page is below grade A or weighs more than its baseline + 20 %
 (bench/ecoindex_baseline.json, `--update-baseline` rewrites it). The API docs page is the one
@@ -13,6 +16,7 @@ exception to the grade: Swagger UI, a JavaScript application of about a megabyte
 developers, not a page of the site; it is measured and held to its own baseline all the same.
 
     .venv/bin/python bench/ecoindex.py [--append docs/benchmarks.md] [--update-baseline]
+        [--no-store]
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import argparse
 import atexit
 import json
 import os
+import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -51,10 +57,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench.ecoindex_score import PageMeasure  # noqa: E402
 from bench.live import free_port, machine, start_server, stop_server  # noqa: E402
+from portal.footprint.ecoindex import PageMeasure  # noqa: E402
 
 BASELINE = ROOT / "bench" / "ecoindex_baseline.json"
+STORED = ROOT / "data" / "ecoindex.json"
+VIEWPORT = {"width": 1366, "height": 900}
 CHROMIUM = os.environ.get("FABRIQUE_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "fabrique-demo"
 GROWTH_LIMIT = 1.20
@@ -117,6 +125,7 @@ def key_pages() -> list[KeyPage]:
         KeyPage("official-inbox", "/elus/boite/", "elue@demo.fabrique.test"),
         KeyPage("charter", "/moderation/charte/"),
         KeyPage("register", "/moderation/registre/"),
+        KeyPage("impact", "/impact/"),
         KeyPage("login", "/comptes/connexion/"),
         KeyPage("signup", "/comptes/inscription/"),
         KeyPage("api-docs", "/api/docs/", ready=".swagger-ui .opblock"),
@@ -141,9 +150,7 @@ def sign_in(page, email: str) -> None:
 
 def measure(browser, base_url: str, key: KeyPage) -> PageMeasure:
     """One cold load of `key` in a fresh context; bytes as Chromium received them."""
-    context = browser.new_context(
-        base_url=base_url, locale="fr-FR", viewport={"width": 1366, "height": 900}
-    )
+    context = browser.new_context(base_url=base_url, locale="fr-FR", viewport=VIEWPORT)
     try:
         page = context.new_page()
         if key.user:
@@ -153,12 +160,18 @@ def measure(browser, base_url: str, key: KeyPage) -> PageMeasure:
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         requests: set[str] = set()
         received: dict[str, int] = {}
+        decoded: dict[str, int] = {}
+
+        def data(event: dict) -> None:
+            request_id = event["requestId"]
+            decoded[request_id] = decoded.get(request_id, 0) + int(event["dataLength"])
 
         def sent(event: dict) -> None:
             if not event["request"]["url"].startswith("data:"):
                 requests.add(event["requestId"])
 
         cdp.on("Network.requestWillBeSent", sent)
+        cdp.on("Network.dataReceived", data)
         cdp.on(
             "Network.loadingFinished",
             lambda e: received.__setitem__(e["requestId"], int(e["encodedDataLength"])),
@@ -170,7 +183,8 @@ def measure(browser, base_url: str, key: KeyPage) -> PageMeasure:
             page.wait_for_load_state("networkidle")
         dom = page.evaluate("document.getElementsByTagName('*').length")
         transferred = sum(received.get(request_id, 0) for request_id in requests)
-        return PageMeasure(dom=dom, requests=len(requests), transferred=transferred)
+        body = sum(decoded.get(request_id, 0) for request_id in requests)
+        return PageMeasure(dom=dom, requests=len(requests), transferred=transferred, decoded=body)
     finally:
         context.close()
 
@@ -211,15 +225,16 @@ def verdicts(results: dict[str, PageMeasure], baseline: dict) -> list[str]:
 
 def table(pages: list[KeyPage], results: dict[str, PageMeasure]) -> list[str]:
     rows = [
-        "| page | path | DOM elements | requests | transferred (kB) | EcoIndex | grade |",
-        "| --- | --- | ---: | ---: | ---: | ---: | :---: |",
+        "| page | path | DOM elements | requests | transferred (kB) | decoded (kB) | EcoIndex "
+        "| grade |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | :---: |",
     ]
     for key in pages:
         m = results[key.name]
         who = f" (signed in: {key.user.split('@')[0]})" if key.user else ""
         rows.append(
             f"| {key.name}{who} | `{key.path}` | {m.dom} | {m.requests} | "
-            f"{m.size_kb:.1f} | {m.score:.1f} | {m.grade} |"
+            f"{m.size_kb:.1f} | {m.decoded_kb:.1f} | {m.score:.1f} | {m.grade} |"
         )
     return rows
 
@@ -240,16 +255,78 @@ def report(pages: list[KeyPage], results: dict[str, PageMeasure]) -> str:
     return "\n".join(lines)
 
 
+def _commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head
+
+
+def _modified() -> bool:
+    """Whether the measured tree differs from its commit (CI's clean checkout: no)."""
+    try:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return any(line[3:] != "data/ecoindex.json" for line in status.splitlines())
+
+
+def public_machine() -> str:
+    """The machine without its host name (the page that shows it is public)."""
+    cpu = machine().split("CPU: ", 1)[-1]
+    return f"{platform.system()} {platform.machine()}, {cpu}"
+
+
+def store(pages: list[KeyPage], results: dict[str, PageMeasure]) -> None:
+    """The figures for /impact/ (portal/footprint/measures.py reads them)."""
+    data = {
+        "measured_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "commit": _commit(),
+        "modified": _modified(),
+        "machine": public_machine(),
+        "conditions": (
+            f"Chromium headless, {VIEWPORT['width']} × {VIEWPORT['height']}, cache disabled, "
+            "gunicorn (DEBUG off, gzip), demo data."
+        ),
+        "pages": [
+            {
+                "name": key.name,
+                "path": key.path,
+                "signed_in": bool(key.user),
+                "dom": results[key.name].dom,
+                "requests": results[key.name].requests,
+                "transferred": results[key.name].transferred,
+                "decoded": results[key.name].decoded,
+            }
+            for key in pages
+        ],
+    }
+    STORED.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    print(f"figures written to {STORED.relative_to(ROOT)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", type=Path, help="append the figures to this Markdown file")
     parser.add_argument("--update-baseline", action="store_true")
+    parser.add_argument("--no-store", action="store_true", help="leave data/ecoindex.json alone")
     args = parser.parse_args()
 
     pages = prepare_site()
     results = measure_all(pages)
     text = report(pages, results)
     print(text)
+    if not args.no_store:
+        store(pages, results)
     if args.update_baseline:
         data = {name: {"dom": m.dom, "requests": m.requests, "transferred": m.transferred}
                 for name, m in results.items()}  # fmt: skip

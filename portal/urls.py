@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import guide, legal, views
 from .archives import views as archives
+from .footprint import views as footprint
 from .territory import views as territory
 
 app_name = "portal"
@@ -26,6 +27,8 @@ urlpatterns = [
     path("accessibilite/", legal.accessibility, name="accessibility"),
     path("contact/", legal.contact, name="contact"),
     path("plan-du-site/", legal.site_map, name="site_map"),
+    path("impact/", footprint.impact, name="impact"),
+    path("carbon.txt", footprint.carbon_txt, name="carbon_txt"),
     path("comptes/profil/mes-donnees/", legal.my_data, name="my_data"),
     # Fixed paths under territoires/ first: no commune is called "choisir" or "gestion".
     path("territoires/", territory.index, name="territories"),

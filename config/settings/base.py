@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that error pages and responses made by other middleware carry it too.
     "config.csp.SecurityHeadersMiddleware",
+    # Bytes of every body that leaves, static files and gzipped pages included, per day and
+    # nothing else (portal/footprint/counter.py): outside WhiteNoise and gzip.
+    "portal.footprint.counter.ServedBytesMiddleware",
     # Nothing under /widget/ sets a cookie: it is read inside the communes' pages.
     "config.embed.WidgetCookielessMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -103,6 +106,9 @@ MIDDLEWARE = [
     # the language is known, before CSRF, authentication and messages, which such a copy skips.
     "interface.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The footer's page weight, written into the rendered page before Common sets its
+    # Content-Length and the page cache keeps it (portal/footprint/weight.py).
+    "portal.footprint.weight.PageWeightMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -430,6 +436,23 @@ FABRIQUE_PUBLICATION_DIRECTOR = env(
 )
 FABRIQUE_HOST_NAME = env("FABRIQUE_HOST_NAME", "[Hébergeur à renseigner]")
 FABRIQUE_HOST_ADDRESS = env("FABRIQUE_HOST_ADDRESS", "[Adresse de l'hébergeur à renseigner]")
+# The host's footprint, for /impact/ and /carbon.txt (portal/footprint): empty is shown as
+# "non renseigné". The domain and service type (carbontxt.org's slugs: shared-hosting, vps,
+# cdn…) name the host as an upstream service in carbon.txt.
+FABRIQUE_HOST_DOMAIN = env("FABRIQUE_HOST_DOMAIN")
+FABRIQUE_HOST_SERVICE_TYPE = env("FABRIQUE_HOST_SERVICE_TYPE")
+FABRIQUE_HOST_LOCATION = env("FABRIQUE_HOST_LOCATION")
+FABRIQUE_HOST_ENERGY = env("FABRIQUE_HOST_ENERGY")
+# From bytes to grams: Sustainable Web Design model v3 (0.81 kWh per GB transferred, every
+# segment together) and the world's average grid intensity it uses (442 gCO2e per kWh).
+FABRIQUE_FOOTPRINT_KWH_PER_GB = float(env("FABRIQUE_FOOTPRINT_KWH_PER_GB", "0.81"))
+FABRIQUE_FOOTPRINT_GCO2E_PER_KWH = float(env("FABRIQUE_FOOTPRINT_GCO2E_PER_KWH", "442"))
+# The key pages' EcoIndex figures as `make ecoindex` last measured them (tracked file).
+FABRIQUE_ECOINDEX_FILE = Path(
+    env("FABRIQUE_ECOINDEX_FILE", str(BASE_DIR / "data" / "ecoindex.json"))
+)
+# Each process writes the bytes it served to the day's row at most this often (seconds).
+FABRIQUE_SERVED_BYTES_FLUSH_SECONDS: int | None = env_int("FABRIQUE_SERVED_BYTES_FLUSH_SECONDS", 60)
 FABRIQUE_CONTACT_EMAIL = env("FABRIQUE_CONTACT_EMAIL", "contact@example.invalid")
 FABRIQUE_API_TOKEN_TTL_HOURS = env_int("FABRIQUE_API_TOKEN_TTL_HOURS", 720)
 FABRIQUE_API_TOKENS_PER_USER = env_int("FABRIQUE_API_TOKENS_PER_USER", 10)

@@ -50,6 +50,8 @@ if not env("HAYSTACK_ELASTICSEARCH_URL") and not env("HAYSTACK_OPENSEARCH_URL"):
     }
 # Factories write rows without events: the page cache is on only in the tests that study it.
 FABRIQUE_PAGE_CACHE_SECONDS = 0
+# Bytes served are counted but written only when a test flushes them (no write mid-test).
+FABRIQUE_SERVED_BYTES_FLUSH_SECONDS = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
