@@ -143,11 +143,11 @@ def test_only_public_content_whoever_asks(world):
         for url in (
             widget("strasbourg-neudorf"),
             widget("strasbourg"),
-            sheet_widget("rue-du-jura"),
+            sheet_widget(world["jura"].slug),
         ):
             response = client.get(url)
             text = response.content.decode()
-            assert response.status_code in (200, 404), (who, url)
+            assert response.status_code == 200, (who, url)
             for secret in secrets:
                 assert secret not in text, (who, url, secret)
         # Even the private sheet's own member gets the public's answer: not found.
@@ -411,5 +411,11 @@ def test_the_webmasters_page(world):
                 f"/flux/territoires/{slug}.json" in html
                 and f"/flux/territoires/{slug}.atom" in html
             )
+    # The territory page leads there, and announces the JSON feed.
+    page = Client().get(reverse("portal:quartier", args=["strasbourg", "strasbourg-neudorf"]))
+    text = page.content.decode()
+    assert f"{reverse('widget:help')}?territoire=strasbourg-neudorf#code" in text
+    assert 'type="application/feed+json"' in text
+    assert reverse("widget:feed_territory", args=["strasbourg-neudorf"]) in text
     # An unknown choice falls back to Strasbourg, never an error.
     assert Client().get(reverse("widget:help") + "?territoire=%3Cx%3E").status_code == 200
