@@ -9,6 +9,7 @@ from accounts import demo as accounts_demo
 from amendments import demo as amendments_demo
 from debates import demo as debates_demo
 from documents import demo as documents_demo
+from evaluation import demo as evaluation_demo
 from moderation import demo as moderation_demo
 from notifications import demo as notifications_demo
 from officials import demo as officials_demo
@@ -32,6 +33,8 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("amendments", amendments_demo.seed),
     ("officials", officials_demo.seed),
     ("notifications", notifications_demo.seed),
+    # A debate on the sheet in evaluation and five answers to its questionnaire.
+    ("evaluation", evaluation_demo.seed),
 ]
 
 
