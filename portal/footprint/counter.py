@@ -2,7 +2,7 @@
 
 `ServedBytesMiddleware` sits outside the gzip and static-file middleware, so it sees what
 leaves the application: the compressed body of a page, the length of a static file WhiteNoise
-streams. It adds the body's length to a counter of its process (in memory, under a lock) and,
+streams (a body of unknown length is counted as its chunks go out). It adds the body's length to a counter of its process (in memory, under a lock) and,
 when `FABRIQUE_SERVED_BYTES_FLUSH_SECONDS` have passed since the last write, adds the counts to
 the day's row in one UPDATE (portal/footprint/services.py). Nothing else is kept: no address,
 no path, no account, no time finer than the day. Headers are not counted; a process that is
@@ -16,7 +16,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from django.conf import settings
@@ -96,6 +96,26 @@ class ServedBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
+        if (
+            response.streaming
+            and not response.has_header("Content-Length")
+            and request.method != "HEAD"
+            and not getattr(response, "is_async", False)
+        ):
+            # A body of unknown length (an open-data export in chunks): counted as it is sent.
+            response.streaming_content = _counted(response.streaming_content)  # type: ignore[attr-defined]
+            return response
         if count(timezone.localdate(), body_length(request, response)):
             flush()
         return response
+
+
+def _counted(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    sent = 0
+    try:
+        for chunk in chunks:
+            sent += len(chunk)
+            yield chunk
+    finally:
+        if count(timezone.localdate(), sent):
+            flush()

@@ -205,6 +205,20 @@ def test_a_streamed_static_file_counts_its_declared_length(rf):
     assert counter.body_length(rf.get("/"), response) == 0
 
 
+def test_a_body_of_unknown_length_is_counted_as_it_is_sent(rf, fresh_counter):
+    from django.http import StreamingHttpResponse
+
+    from portal.footprint.counter import ServedBytesMiddleware
+
+    middleware = ServedBytesMiddleware(
+        lambda request: StreamingHttpResponse(iter([b"a" * 300, b"b" * 700]))
+    )
+    response = middleware(rf.get("/donnees/fiches.csv"))
+    assert counter.pending() == {}  # nothing sent yet
+    assert b"".join(response.streaming_content) == b"a" * 300 + b"b" * 700
+    assert counter.pending()[timezone.localdate()] == (1000, 1)
+
+
 # ---------------------------------------------------------------- the footer's weight
 
 
@@ -231,6 +245,12 @@ def test_the_figure_counts_its_own_characters():
     # 9,504 bytes around the marker (no static file): with "10", 9,506 → rounds to 10.
     assert with_weight(content) == b"<p>" + b"x" * 9_497 + b"10</p>"
     assert with_weight(b"<p>no marker</p>") is None
+    # Past 1,000 kB the figure is grouped as the language writes numbers.
+    heavy = with_weight(b"x" * 1_234_000 + MARKER.encode())
+    assert heavy is not None and heavy[1_234_000:].decode().replace("\xa0", " ") in (
+        "1 234",
+        "1\u202f234",
+    )
 
 
 def test_a_kept_page_carries_the_same_figure_gzipped_or_not(settings):
