@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from projects.models import ParticipationLevel
+
 from .services import RESULT_TYPES, search_query
 
 
@@ -21,6 +23,13 @@ class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     type = serializers.ChoiceField(choices=RESULT_TYPES, required=False, allow_blank=True)
     stage = serializers.SlugField(required=False, allow_blank=True)
+    participation_level = serializers.ChoiceField(
+        choices=ParticipationLevel.values,
+        required=False,
+        allow_blank=True,
+        help_text="The promised participation level of the sheet (of a note's, document's, "
+        "debate's or amendment's sheet).",
+    )
     territory = serializers.SlugField(required=False, allow_blank=True)
     theme = serializers.SlugField(required=False, allow_blank=True)
     workspace = serializers.SlugField(required=False, allow_blank=True)
@@ -95,6 +104,7 @@ class SearchView(APIView):
             q=data.get("q", ""),
             type=data.get("type") or None,
             stage=data.get("stage") or None,
+            participation_level=data.get("participation_level") or None,
             territory=data.get("territory") or None,
             theme=data.get("theme") or None,
             workspace=data.get("workspace") or None,

@@ -124,6 +124,8 @@ class FabriqueIndex(indexes.SearchIndex):
     # Filters (slugs are exact terms).
     workspace = indexes.CharField(indexed=False, stored=False)
     stage = indexes.CharField(indexed=False, null=True, stored=False)
+    # The promised participation level of the sheet (projects.ParticipationLevel's values).
+    participation_level = indexes.CharField(indexed=False, null=True, stored=False)
     territory = indexes.CharField(indexed=False, null=True, stored=False)
     themes = indexes.MultiValueField(null=True, stored=False)
 
@@ -273,9 +275,10 @@ def _sheet_filters(sheet: ProjectSheet | None, entry: Any) -> dict[str, Any]:
     """The filters an entry copies from its sheet; its themes as the indexing queryset read
     them onto `entry` (`_with_theme_slugs`)."""
     if sheet is None:
-        return {"stage": None, "territory": None, "themes": []}
+        return {"stage": None, "participation_level": None, "territory": None, "themes": []}
     return {
         "stage": sheet.stage,
+        "participation_level": sheet.participation_level,
         "territory": sheet.territory.slug if sheet.territory_id else None,
         "themes": _index_themes(entry, sheet),
     }
@@ -340,6 +343,7 @@ def _prefixed(relation: str, columns: Iterable[str]) -> tuple[str, ...]:
 VERSION_TEXT_COLUMNS = ("title", "summary", "body", "sections")
 SHEET_FILTER_COLUMNS = (
     "stage",
+    "participation_level",
     "is_public",
     "workspace__slug",
     "workspace__visibility",
@@ -561,6 +565,8 @@ def _sheet_filters_q(filters: dict[str, str | None] | None, prefix: str = "") ->
     condition = Q()
     if filters.get("stage"):
         condition &= Q(**{f"{prefix}stage": filters["stage"]})
+    if filters.get("participation_level"):
+        condition &= Q(**{f"{prefix}participation_level": filters["participation_level"]})
     if filters.get("territory"):
         condition &= Q(**{f"{prefix}territory__slug": filters["territory"]})
     if filters.get("theme"):
@@ -613,7 +619,7 @@ class DocumentIndex(FabriqueIndex, indexes.Indexable):
                 "sheet_id",
                 "workspace__visibility",
                 "current_revision__original_name",
-                *_prefixed("sheet", ("stage", "territory__slug")),
+                *_prefixed("sheet", ("stage", "participation_level", "territory__slug")),
             )
             .annotate(**_sheet_theme_slugs())
             .order_by("pk")
@@ -710,6 +716,7 @@ DEBATE_COLUMNS = (
     "created",
     "updated",
     "sheet__stage",
+    "sheet__participation_level",
     "sheet__is_public",
     "sheet__workspace__visibility",
     "workspace__slug",
@@ -742,6 +749,7 @@ class DebateIndex(FabriqueIndex, indexes.Indexable):
         data.update(
             {
                 "stage": obj.sheet.stage if obj.sheet_id else None,
+                "participation_level": obj.sheet.participation_level if obj.sheet_id else None,
                 "territory": obj.territory.slug if obj.territory_id else None,
                 "themes": _index_themes(obj, obj),
             }
@@ -765,6 +773,8 @@ class DebateIndex(FabriqueIndex, indexes.Indexable):
         condition = Q()
         if filters.get("stage"):
             condition &= Q(sheet__stage=filters["stage"])
+        if filters.get("participation_level"):
+            condition &= Q(sheet__participation_level=filters["participation_level"])
         if filters.get("territory"):
             condition &= Q(territory__slug=filters["territory"])
         if filters.get("theme"):

@@ -194,6 +194,7 @@ def search_query(
     territory: str | None = None,
     theme: str | None = None,
     workspace: str | None = None,
+    participation_level: str | None = None,
     page: int = 1,
     per_page: int = PAGE_SIZE,
 ) -> SearchPage:
@@ -222,6 +223,8 @@ def search_query(
         sqs = sqs.filter(result_type=type)
     if stage:
         sqs = sqs.filter(stage=stage)
+    if participation_level:
+        sqs = sqs.filter(participation_level=participation_level)
     if territory:
         sqs = sqs.filter(territory=territory)
     if theme:
@@ -237,7 +240,13 @@ def search_query(
     # entry copies its sheet's stage, territory and themes, and a document's sheet may be one
     # the user cannot see (its stage must not be learnt by filtering on it), or the entry may
     # be older than the last change.
-    filters = {"stage": stage, "territory": territory, "theme": theme, "workspace": workspace}
+    filters = {
+        "stage": stage,
+        "participation_level": participation_level,
+        "territory": territory,
+        "theme": theme,
+        "workspace": workspace,
+    }
     type_of = {
         _ct(search_index.get_model()): name for name, search_index in indexes_by_type.items()
     }

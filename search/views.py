@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from interface.views import attempt
-from projects.models import Stage
+from projects.models import ParticipationLevel, Stage
 from territories.models import Territory, Theme
 from workspace.selectors import workspace_list_visible
 
@@ -19,12 +19,14 @@ TYPE_LABELS = {
     "debate": _("Débats"),
     "amendment": _("Amendements"),
 }
-FILTERS = ("type", "stage", "territory", "theme", "workspace")
+FILTERS = ("type", "stage", "participation_level", "territory", "theme", "workspace")
 
 
 def search(request):
     q = request.GET.get("q", "").strip()[:500]
     filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    if filters["participation_level"] not in ParticipationLevel.values:
+        filters["participation_level"] = ""  # an unknown level is ignored, as on the sheet list
     page, error = None, None
     if q:
         # A refused query (an unknown type…) is said above the form, not as a message.
@@ -51,6 +53,7 @@ def search(request):
         "query_string": query_string,
         "type_labels": TYPE_LABELS,
         "stages": Stage.choices,
+        "levels": ParticipationLevel.choices,
         "territories": Territory.objects.order_by("name").only("slug", "name"),
         "themes": Theme.objects.order_by("name").only("slug", "name"),
         "workspaces": workspace_list_visible(user=request.user)
