@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import guide, legal, views
+from . import guide, legal, printables, views
 from .archives import views as archives
 from .footprint import views as footprint
 from .territory import views as territory
@@ -12,6 +12,8 @@ urlpatterns = [
     # two never claim the same address; fixed paths under fiches/ have two segments or more.
     path("fiches/<id:pk>/", views.sheet_page, name="sheet"),
     path("fiches/<slug:slug>/", views.sheet_page, name="sheet_slug"),
+    path("fiches/<slug:slug>/affiche.pdf", printables.poster, name="sheet_poster"),
+    path("f/<id:pk>/", printables.sheet_short, name="sheet_short"),
     path("archives/", archives.archives, name="archives"),
     path("donnees/fiches.csv", archives.sheets_csv, name="open_data_csv"),
     path("donnees/fiches.json", archives.sheets_json, name="open_data_json"),
