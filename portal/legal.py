@@ -28,6 +28,7 @@ SITE_MAP: list[tuple[Any, list[tuple[str, Any]]]] = [
         [
             ("home", _("Accueil")),
             ("projects:list", _("Projets")),
+            ("portal:archives", _("Archives des projets")),
             ("workspace:list", _("Espaces")),
             ("officials:directory", _("Élu·es")),
             ("search:search", _("Recherche")),

@@ -162,5 +162,10 @@ def test_an_archived_sheet_keeps_its_address(client, world):
 
 
 def test_the_archives_page_in_english(client, world):
-    response = client.get("/archives/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    html = client.get("/archives/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Project archives</h1>" in html
+    assert "Year archived or abandoned" in html and "Open data" in html
+
+
+def test_the_site_map_links_to_the_archives(client, db):
+    assert 'href="/archives/"' in client.get("/plan-du-site/").content.decode()
