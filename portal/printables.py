@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -34,8 +34,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from events.generation import data_generation
 from projects.markdown import markdown_to_text
-from projects.models import ProjectSheet
+from projects.models import FramingNote, ProjectSheet
 from projects.participation import sheet_participation
 from projects.permissions import SHEET_POLICY
 from projects.selectors import sheet_queryset
@@ -129,6 +130,39 @@ def sheet_short(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(sheet.get_absolute_url())
 
 
+def _pdf_response(
+    request: HttpRequest,
+    kind: str,
+    stamp: tuple[Any, ...],
+    template: str,
+    make_context: Any,
+    filename: str,
+) -> HttpResponse:
+    """The PDF of `template`, kept in the cache under `stamp` (what its content depends on) and
+    the language, host and scheme it is printed for; `make_context()` only on a miss."""
+    material = "|".join(
+        str(part) for part in (*stamp, get_language() or "fr", request.get_host(), request.scheme)
+    )
+    key = f"print:{kind}:" + hashlib.sha256(material.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(template, make_context())
+        cache.set(key, pdf, CACHE_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _sheet_stamp(sheet: ProjectSheet) -> tuple[Any, ...]:
+    return (
+        sheet.pk,
+        sheet.updated.isoformat(),
+        sheet.workspace.updated.isoformat() if sheet.workspace_id else "",
+        sheet.territory_id or "",
+    )
+
+
 @require_GET
 def poster(request: HttpRequest, slug: str) -> HttpResponse:
     """The sheet's poster as a PDF, A4 (default) or A3 (`?format=a3`)."""
@@ -140,41 +174,45 @@ def poster(request: HttpRequest, slug: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     sheet = _public_sheet(slug)
-    host = request.get_host()
-    language = get_language() or "fr"
-    stamp = "|".join(
-        str(part)
-        for part in (
-            sheet.pk,
-            sheet.updated.isoformat(),
-            sheet.workspace.updated.isoformat() if sheet.workspace_id else "",
-            sheet.territory_id or "",
-            size,
-            language,
-            host,
-            request.scheme,
-        )
+    return _pdf_response(
+        request,
+        "poster",
+        (*_sheet_stamp(sheet), size),
+        "portal/print/poster",
+        lambda: {**_sheet_context(request, sheet), "size": size},
+        f"affiche-{sheet.slug}-{size.lower()}.pdf",
     )
-    key = "poster:" + hashlib.sha256(stamp.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_pdf("portal/print/poster", _poster_context(request, sheet, size))
-        cache.set(key, pdf, CACHE_SECONDS)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"affiche-{sheet.slug}-{size.lower()}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
-def _poster_context(request: HttpRequest, sheet: ProjectSheet, size: str) -> dict[str, Any]:
+@require_GET
+def booklet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The sheet's booklet: A5 pages (an A4 sheet folded in two, printed in the printer's
+    booklet mode) with the project, the officials' framing, the questions asked, the dates and
+    places, what participants can change and what becomes of contributions."""
+    sheet = _public_sheet(slug)
+    framing = (
+        FramingNote.objects.filter(sheet=sheet, status=FramingNote.Status.PUBLISHED)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    stamp = (*_sheet_stamp(sheet), framing.pk if framing else "")
+    return _pdf_response(
+        request,
+        "booklet",
+        stamp,
+        "portal/print/booklet",
+        lambda: _booklet_context(request, sheet, framing),
+        f"livret-{sheet.slug}.pdf",
+    )
+
+
+def _sheet_context(request: HttpRequest, sheet: ProjectSheet) -> dict[str, Any]:
     version = sheet.current_version
     sections = version.sections if version else {}
     short = request.build_absolute_uri(short_path(sheet))
     readable = short.split("://", 1)[-1].rstrip("/")
     return {
         "sheet": sheet,
-        "size": size,
         "title": version.title if version else sheet.title,
         "summary": _excerpt(version.summary if version else "", SUMMARY_CHARS),
         "places": _excerpt(sections.get("modalities_places", ""), PLACES_CHARS),
@@ -188,6 +226,77 @@ def _poster_context(request: HttpRequest, sheet: ProjectSheet, size: str) -> dic
         "workspace": sheet.workspace,
         "made": timezone.localdate(),
     }
+
+
+# A booklet's section is a page or two at most: longer texts end with a pointer to the sheet.
+BOOKLET_SECTION_CHARS = 2_500
+
+
+def _booklet_context(
+    request: HttpRequest, sheet: ProjectSheet, framing: FramingNote | None
+) -> dict[str, Any]:
+    version = sheet.current_version
+    sections = version.sections if version else {}
+
+    def text(value: Any) -> str:
+        return _excerpt(value if isinstance(value, str) else "", BOOKLET_SECTION_CHARS)
+
+    return {
+        **_sheet_context(request, sheet),
+        "summary": text(version.summary if version else ""),
+        "context": text(sections.get("context")),
+        "objectives": text(sections.get("objectives")),
+        "questions": text(sections.get("questions")),
+        "places": text(sections.get("modalities_places")),
+        "framing": framing,
+        "intent": text(framing.political_intent) if framing else "",
+        "constraints": text(
+            " ".join(filter(None, [framing.legal_constraints, framing.budget_constraints]))
+        )
+        if framing
+        else "",
+        "use_of_contributions": text(framing.use_of_contributions) if framing else "",
+    }
+
+
+@require_GET
+def newsletter(request: HttpRequest, commune: str, quartier: str | None = None) -> HttpResponse:
+    """A territory's printable newsletter (A4): its open consultations, those announced and its
+    recent results — with its commune's and the Eurométropole's, labelled — as the public sees
+    them, and a QR code to the territory's page."""
+    from .territory.selectors import territory_get, territory_overview
+    from .territory.views import territory_url
+
+    if quartier is None:
+        territory = territory_get(slug=commune, kinds=("commune",))
+    else:
+        territory = territory_get(slug=quartier, kinds=("quartier",))
+        if territory.parent is None or territory.parent.slug != commune:
+            raise Http404("No such quartier.")
+
+    def make_context() -> dict[str, Any]:
+        overview = territory_overview(user=AnonymousUser(), territory=territory)
+        for key in ("open_consultations", "upcoming"):
+            for row in overview[key]:
+                row.opens_day = _date(getattr(row, "opens_on", None))
+                row.closes_day = _date(getattr(row, "closes_on", None))
+        page = request.build_absolute_uri(territory_url(territory))
+        return {
+            **overview,
+            "host": request.get_host(),
+            "qr": qr_data_uri(page),
+            "page_url": page.split("://", 1)[-1].rstrip("/"),
+            "made": timezone.localdate(),
+        }
+
+    return _pdf_response(
+        request,
+        "newsletter",
+        (territory.pk, data_generation(), timezone.localdate().isoformat()),
+        "portal/print/newsletter",
+        make_context,
+        f"journal-{territory.slug}.pdf",
+    )
 
 
 def _date(value: Any):

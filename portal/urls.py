@@ -13,6 +13,7 @@ urlpatterns = [
     path("fiches/<id:pk>/", views.sheet_page, name="sheet"),
     path("fiches/<slug:slug>/", views.sheet_page, name="sheet_slug"),
     path("fiches/<slug:slug>/affiche.pdf", printables.poster, name="sheet_poster"),
+    path("fiches/<slug:slug>/livret.pdf", printables.booklet, name="sheet_booklet"),
     path("f/<id:pk>/", printables.sheet_short, name="sheet_short"),
     path("archives/", archives.archives, name="archives"),
     path("donnees/fiches.csv", archives.sheets_csv, name="open_data_csv"),
@@ -42,5 +43,13 @@ urlpatterns = [
         name="quartier_edit",
     ),
     path("territoires/<slug:commune>/", territory.commune, name="commune"),
+    path(
+        "territoires/<slug:commune>/journal.pdf", printables.newsletter, name="commune_newsletter"
+    ),
+    path(
+        "territoires/<slug:commune>/<slug:quartier>/journal.pdf",
+        printables.newsletter,
+        name="quartier_newsletter",
+    ),
     path("territoires/<slug:commune>/<slug:quartier>/", territory.quartier, name="quartier"),
 ]

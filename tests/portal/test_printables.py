@@ -191,3 +191,96 @@ def test_a_public_sheets_page_offers_its_poster_and_a_members_only_one_does_not(
     hidden = SheetFactory(workspace=private, slug="projet-prive-affiche")
     client.force_login(member)
     assert "affiche.pdf" not in client.get(hidden.get_absolute_url()).content.decode()
+
+
+A5 = (420, 595)
+
+
+def test_the_booklet_is_a5_pages_with_the_framing_the_questions_and_what_becomes_of_them(
+    client, sheet
+):
+    from tests.factories import FramingNoteFactory
+
+    FramingNoteFactory(
+        sheet=sheet,
+        political_intent="Libérer le parvis de la gare des vélos garés en désordre.",
+        use_of_contributions="Chaque proposition sera étudiée et recevra une réponse motivée.",
+    )
+    # A section a thousand times too long for paper ends on a pointer to the sheet.
+    from projects.models import SheetVersion
+
+    version = sheet.current_version
+    SheetVersion.objects.filter(pk=version.pk).update(
+        sections={**version.sections, "questions": "Où placer les arceaux ? " * 2000}
+    )
+    response = client.get(f"/fiches/{sheet.slug}/livret.pdf")
+    assert response.status_code == 200
+    doc = pypdfium2.PdfDocument(response.content)
+    assert all(tuple(round(v) for v in page.get_size()) == A5 for page in doc)
+    assert 2 <= len(doc) <= 8  # bounded whatever the texts
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in doc)
+    for words in (
+        "Stationnement vélos à la gare centrale",
+        "Libérer le parvis de la gare",
+        "Où placer les arceaux ?",
+        "Chaque proposition sera étudiée",
+        "Ce que vous pouvez changer",
+        "Niveau de participation promis : Concerter",
+    ):
+        assert words in text, words
+    assert text.count("Où placer les arceaux") < 200
+    cover = [r.text for r in zxingcpp.read_barcodes(doc[0].render(scale=2).to_pil())]
+    assert cover == [f"http://testserver/f/{sheet.pk}/"]
+    assert pdfium.FPDFCatalog_IsTagged(doc.raw)
+    assert client.get("/fiches/nulle-part/livret.pdf").status_code == 404
+
+
+def test_the_neighbourhood_newsletter_lists_what_the_public_may_see_there(client):
+    from accounts.models import PlatformRole
+    from territories.models import Territory
+    from territories.services import quartier_create
+    from tests.factories import UserFactory
+    from tests.portal.test_home import consultation
+
+    strasbourg = Territory.objects.get(slug="strasbourg")
+    staff = UserFactory(platform_role=PlatformRole.STAFF)
+    neudorf = quartier_create(actor=staff, name="Neudorf", commune=strasbourg)
+    private = WorkspaceFactory(visibility="private")
+    consultation("Parc du Neudorf", end="2099-01-31", territory=neudorf)
+    consultation("Tram de Strasbourg", end="2099-02-28", territory=strasbourg)
+    consultation("Secret du Neudorf", end="2099-01-15", territory=neudorf, workspace=private)
+    response = client.get(f"/territoires/strasbourg/{neudorf.slug}/journal.pdf")
+    assert response.status_code == 200
+    doc = pypdfium2.PdfDocument(response.content)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in doc)
+    assert "Parc du Neudorf" in text and "jusqu'au 31 janvier 2099" in text
+    assert "Toute la commune : Strasbourg" in text and "Tram de Strasbourg" in text
+    assert "Secret" not in text
+    codes = [r.text for r in zxingcpp.read_barcodes(doc[0].render(scale=2).to_pil())]
+    assert codes == [f"http://testserver/territoires/strasbourg/{neudorf.slug}/"]
+    assert client.get("/territoires/strasbourg/journal.pdf").status_code == 200
+    assert client.get(f"/territoires/schiltigheim/{neudorf.slug}/journal.pdf").status_code == 404
+    assert client.get("/territoires/nulle-part/journal.pdf").status_code == 404
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_the_booklet_and_the_newsletter_in_english(client, sheet):
+    booklet = client.get(f"/fiches/{sheet.slug}/livret.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    doc = pypdfium2.PdfDocument(booklet.content)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in doc)
+    assert "What will become of your contributions" in text
+    assert "Ce que deviendront" not in text
+    newsletter = client.get("/territoires/strasbourg/journal.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    doc = pypdfium2.PdfDocument(newsletter.content)
+    assert "Open consultations: have your say" in doc[0].get_textpage().get_text_range()
+
+
+def test_the_territory_page_offers_its_newsletter_and_the_sheet_page_its_booklet(client, sheet):
+    assert (
+        'href="/territoires/strasbourg/journal.pdf"'
+        in client.get("/territoires/strasbourg/").content.decode()
+    )
+    assert (
+        f'href="/fiches/{sheet.slug}/livret.pdf"'
+        in client.get(sheet.get_absolute_url()).content.decode()
+    )
