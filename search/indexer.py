@@ -278,6 +278,20 @@ def _schema_unchanged(backend) -> bool:
     return sorted(stored.names()) == sorted(backend.schema.names())
 
 
+def index_schema_stale(using: str = "default") -> bool:
+    """The embedded index on disk was built with other fields than the code declares (an
+    upgrade added one): the engine cannot open it, and only a rebuild recreates it. Asked by the
+    worker's sweep and by a search the engine failed, never on the way of a search that works
+    (one open of the index's metadata)."""
+    if not index_path(using) or not index_present(using):
+        return False
+    try:
+        return not _schema_unchanged(connections[using].get_backend())
+    except Exception:
+        logger.exception("could not compare the search index's schema")
+        return False
+
+
 def _mark_rebuilding(path: str) -> None:
     os.makedirs(path, exist_ok=True)
     with open(os.path.join(path, REBUILD_MARKER), "w"):
@@ -393,16 +407,17 @@ def index_rebuild(*, batch_size: int = 500, using: str = "default", wait: float 
 
 
 def index_repair(*, using: str = "default") -> str:
-    """Rebuild the index if it is missing, then apply the outbox: the worker's catch-up.
+    """Rebuild the index if it is missing or was built with other fields than the code's (after
+    an upgrade), then apply the outbox: the worker's catch-up.
 
     Never waits: when someone else writes the index, they (or the next sweep) do the work.
     """
-    if not index_present(using):
+    if not index_present(using) or index_schema_stale(using):
         holder = holder_id()
         if not lease_acquire(holder):
             return "busy"
         try:
-            if not index_present(using):
+            if not index_present(using) or index_schema_stale(using):
                 _rebuild_locked(holder, using=using)
         finally:
             lease_release(holder)
@@ -420,6 +435,7 @@ __all__ = [
     "DrainReport",
     "index_rebuild",
     "index_rebuild_request",
+    "index_schema_stale",
     "index_repair",
     "index_state",
     "lease_acquire",

@@ -21,7 +21,7 @@ from projects.models import Stage
 from workspace.permissions import can_view_workspace, workspace_roles, workspace_roles_forget
 
 from .analysis import analyze, highlight
-from .indexer import index_rebuild_request, index_state
+from .indexer import index_rebuild_request, index_schema_stale, index_state
 from .prepared import search_viewer, search_viewer_forget
 
 if TYPE_CHECKING:
@@ -295,6 +295,8 @@ def search_query(
     except Exception:
         logger.exception("search index unreadable; answering without results")
         result.index_state = "unavailable"
+        if index_schema_stale():
+            index_rebuild_request()  # an upgrade changed the indexed fields: the worker rebuilds
         return result
     if result.index_state == "ok":
         # A rebuild may have started while the engine answered: say so with these results.
