@@ -122,3 +122,34 @@ def test_the_outcome_in_english(client):
     response = client.get(f"/fiches/{sheet.slug}/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert "What participation led to" in html and "Archived project" in html
+
+
+def test_the_outcome_keeps_constant_queries_as_it_grows(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sheet, merged, _rejected = full_story()
+    ProjectSheet.objects.filter(pk=sheet.pk).update(stage=Stage.ARCHIVED)
+    client.get(f"/fiches/{sheet.slug}/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/fiches/{sheet.slug}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    asker = UserFactory()
+    for n in range(8):
+        more = Amendment.objects.create(
+            sheet=sheet,
+            round=merged.round,
+            field="summary",
+            base_version=merged.base_version,
+            text=f"Texte {n}",
+        )
+        Amendment.objects.filter(pk=more.pk).update(
+            state="accepted", merged_version_id=merged.base_version_id
+        )
+        closed = debate(sheet=sheet, author=merged.author or asker, title=f"Débat {n}")
+        Debate.objects.filter(pk=closed.pk).update(state="closed", synthesis=SYNTHESIS)
+    assert count() == small
