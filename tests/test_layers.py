@@ -25,6 +25,7 @@ FLOORS = [
     "moderation",
     "amendments",
     "officials",
+    "meetings",
     "search",
     "notifications",
     "evaluation",

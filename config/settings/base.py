@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "moderation",
     "amendments",
     "officials",
+    # Public meetings and neighbourhood workshops, their registrations and restitutions.
+    "meetings",
     "search",
     "notifications",
     # Each consultation's evaluation: indicators, the promise kept, the questionnaire.

@@ -33,6 +33,8 @@ PARTICIPATION_NO_EVENT = {
     "notifications.recipient_email_enable": "the reader's own bookkeeping",
     "notifications.unsubscribe_apply": "the reader's own bookkeeping (signed link)",
     "notifications.notifications_purge": "erases old notifications (GDPR): nothing to record",
+    "meetings.registration_token": "a pure function",
+    "meetings.meetings_purge": "erases registrants' names and e-mails (GDPR): nothing to record",
 }
 
 
@@ -547,7 +549,136 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["evaluation.answered"])
 
+    # --- meetings ---
+    def _meeting(w, **fields):
+        from tests.meetings.factories import meeting
+
+        return meeting(sheet=w.sheet, actor=w.owner, **fields)
+
+    def _prepared(w, **fields):
+        box = {}
+        prepare(lambda: box.setdefault("m", _meeting(w, **fields)))
+        return box["m"]
+
+    def _registered(w, m, **kwargs):
+        from meetings.services import registration_create
+
+        box = {}
+        prepare(lambda: box.setdefault("r", registration_create(meeting=m, **kwargs)))
+        return box["r"]
+
+    def case_meeting_create(w):
+        _meeting(w)
+        return Expect(["meeting.scheduled"])
+
+    def case_meeting_update(w):
+        from meetings.services import meeting_update
+
+        meeting_update(actor=w.owner, meeting=_prepared(w), place="Maison de quartier")
+        return Expect(["meeting.updated"])
+
+    def case_meeting_cancel(w):
+        from meetings.services import meeting_cancel
+
+        meeting_cancel(actor=w.owner, meeting=_prepared(w))
+        return Expect(["meeting.cancelled"])
+
+    def case_registration_create(w):
+        from meetings.services import registration_create
+
+        registration_create(actor=w.reader, meeting=_prepared(w))
+        return Expect(["meeting.registration_created"])
+
+    def case_registration_confirm(w):
+        from meetings.services import CONFIRM_SALT, registration_confirm, registration_token
+
+        r = _registered(w, _prepared(w), actor=None, name="Ana", email="ana@example.org")
+        registration_confirm(token=registration_token(r, CONFIRM_SALT))
+        return Expect(["meeting.registration_confirmed"])
+
+    def case_registration_cancel(w):
+        from meetings.services import registration_cancel
+
+        m = _prepared(w, capacity=1)
+        r = _registered(w, m, actor=w.reader)
+        _registered(w, m, actor=w.outsider)
+        registration_cancel(actor=w.reader, registration=r)
+        return Expect(["meeting.registration_cancelled", "meeting.waiting_list_promoted"])
+
+    def case_registration_cancel_by_token(w):
+        from meetings.services import (
+            CANCEL_SALT,
+            registration_cancel_by_token,
+            registration_token,
+        )
+
+        r = _registered(w, _prepared(w), actor=None, name="Ana", email="ana@example.org")
+        registration_cancel_by_token(token=registration_token(r, CANCEL_SALT))
+        return Expect(["meeting.registration_cancelled"])
+
+    def case_registrations_expire(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from meetings.models import Registration
+        from meetings.services import registrations_expire
+
+        m = _prepared(w, capacity=1)
+        r = _registered(w, m, actor=None, name="Ana", email="ana@example.org")
+        _registered(w, m, actor=w.reader)
+        old = timezone.now() - datetime.timedelta(hours=49)
+        prepare(lambda: Registration.objects.filter(pk=r.pk).update(created=old))
+        registrations_expire()
+        return Expect(["meeting.waiting_list_promoted"])
+
+    def case_meetings_remind(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from meetings.services import meetings_remind
+
+        m = _prepared(w)
+        _registered(w, m, actor=w.reader)
+        meetings_remind(now=m.starts - datetime.timedelta(days=1))
+        assert timezone.now() < m.starts
+        return Expect(["meeting.reminded"])
+
+    def case_meeting_restitution_publish(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from meetings.models import Meeting
+        from meetings.services import meeting_restitution_publish
+
+        m = _prepared(w)
+        past = timezone.now() - datetime.timedelta(days=1)
+        prepare(
+            lambda: Meeting.objects.filter(pk=m.pk).update(
+                starts=past, ends=past + datetime.timedelta(hours=2)
+            )
+        )
+        meeting_restitution_publish(
+            actor=w.owner,
+            meeting=Meeting.objects.get(pk=m.pk),
+            minutes="Nous avons parlé du parc.",
+            attendance=12,
+        )
+        return Expect(["meeting.restitution_published"])
+
     return {
+        "meetings.meeting_create": [case_meeting_create],
+        "meetings.meeting_update": [case_meeting_update],
+        "meetings.meeting_cancel": [case_meeting_cancel],
+        "meetings.registration_create": [case_registration_create],
+        "meetings.registration_confirm": [case_registration_confirm],
+        "meetings.registration_cancel": [case_registration_cancel],
+        "meetings.registration_cancel_by_token": [case_registration_cancel_by_token],
+        "meetings.registrations_expire": [case_registrations_expire],
+        "meetings.meetings_remind": [case_meetings_remind],
+        "meetings.meeting_restitution_publish": [case_meeting_restitution_publish],
         "evaluation.answer_submit": [case_answer_submit],
         "territories.quartier_create": [case_quartier_create],
         "territories.quartier_update": [case_quartier_update],

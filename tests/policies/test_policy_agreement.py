@@ -89,6 +89,7 @@ def _world(seed: int) -> list[User | None]:
     _amendments(rng, workspaces, people, officials, superuser)
     _workflow(rng, workspaces, staff, superuser, gone_staff=UserFactory(platform_role="staff"))
     _officials(rng, people, officials, staff, moderator)
+    _meetings(rng, people, superuser)
     _notifications(rng, people + officials)
     User.objects.filter(pk=gone.pk).update(is_active=False)
     # Fresh objects: no role cache from the building above.
@@ -197,6 +198,25 @@ def _officials(rng: random.Random, people, officials, staff, moderator) -> None:
                 request_publication_decide(
                     actor=moderator, request=request, approve=rng.random() < 0.7
                 )
+
+
+def _meetings(rng: random.Random, people, organiser) -> None:
+    """Meetings of sheets in every workspace (and of a territory), with registrations of
+    people signed in or not."""
+    from meetings.permissions import MEETING_POLICY
+    from meetings.services import registration_create
+    from territories.models import Territory
+    from tests.meetings.factories import meeting
+
+    places = [{"sheet": s} for s in rng.sample(list(ProjectSheet.objects.all()), 4)]
+    places.append({"territory": Territory.objects.filter(kind="commune").first()})
+    for index, where in enumerate(places):
+        m = meeting(actor=organiser, capacity=rng.choice([None, 1, 2]), **where)
+        for person in people:
+            if MEETING_POLICY.check(person, m) and rng.random() < 0.6:
+                registration_create(actor=person, meeting=m)
+        if MEETING_POLICY.check(None, m):
+            registration_create(actor=None, meeting=m, name="Ana", email=f"ana{index}@x.org")
 
 
 def _workflow(rng: random.Random, workspaces, staff, superuser, gone_staff) -> None:

@@ -120,9 +120,13 @@ def site(make_workspace, settings, tmp_path):
         "commune": "strasbourg",
         "quartier": "strasbourg-neudorf",
     }
+    from tests.meetings.factories import meeting
+
+    a_meeting = meeting(sheet=sheet, actor=actors["staff"], capacity=10)
     return {
         "sheet": sheet,
         "document": document,
+        "meeting": a_meeting,
         "values": values,
         "users": {
             "anonymous": None,
@@ -150,6 +154,8 @@ def site_urls(site) -> list[str]:
         kwargs = dict(site["values"])
         is_document = "document" in name or name.startswith("documents:")
         kwargs["pk"] = (site["document"] if is_document else site["sheet"]).pk
+        if name.startswith(("meetings:", "meeting-")):
+            kwargs["pk"] = site["meeting"].pk
         try:
             urls.append(reverse(name, kwargs={p: kwargs[p] for p in params}))
         except (NoReverseMatch, KeyError) as error:  # a new route with an unknown parameter

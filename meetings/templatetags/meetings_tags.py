@@ -1,0 +1,42 @@
+"""`{% meetings_of_sheet sheet %}`, `{% meetings_of_territory territory %}`,
+`{% meetings_next %}`: the lists other pages show, read through the selectors (who asks decides
+what is seen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..selectors import meeting_list_visible
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_sheet_meetings.html", takes_context=True)
+def meetings_of_sheet(context: dict[str, Any], sheet: Any) -> dict[str, Any]:
+    user = context["request"].user
+    now = timezone.now()
+    meetings = list(meeting_list_visible(user=user, sheet=sheet.pk, now=now))
+    return {
+        "upcoming": [m for m in meetings if m.ends > now and m.state != "held"],
+        "past": [m for m in meetings if m.ends <= now or m.state == "held"][::-1],
+        "empty_upcoming": _("Aucune réunion prévue."),
+        "empty_past": _("Aucune réunion passée."),
+    }
+
+
+@register.inclusion_tag("meetings/_list.html", takes_context=True)
+def meetings_of_territory(context: dict[str, Any], territory: Any, limit: int = 10) -> dict:
+    user = context["request"].user
+    meetings = meeting_list_visible(user=user, territory=territory, upcoming=True)[:limit]
+    return {"meetings": list(meetings), "empty": _("Aucune réunion prévue sur ce territoire.")}
+
+
+@register.inclusion_tag("meetings/_list.html", takes_context=True)
+def meetings_next(context: dict[str, Any], limit: int = 5) -> dict:
+    user = context["request"].user
+    meetings = meeting_list_visible(user=user, upcoming=True)[:limit]
+    return {"meetings": list(meetings), "empty": _("Aucune réunion prévue.")}

@@ -1,0 +1,203 @@
+"""Pages of meetings: the meeting (details, accessibility, calendar, registration working
+without script), the confirmation and cancellation links, the organisers' list and its CSV, and
+the restitution form."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from documents.permissions import DOCUMENT_POLICY
+from interface.views import attempt
+
+from .forms import RegistrationForm, RestitutionForm
+from .models import Meeting, Registration
+from .permissions import can_organise
+from .selectors import (
+    meeting_get_visible,
+    registrants_for_organiser,
+    registration_of,
+    seats_taken,
+)
+from .services import (
+    meeting_restitution_publish,
+    registration_cancel,
+    registration_cancel_by_token,
+    registration_confirm,
+    registration_create,
+)
+
+TOKEN_MAX = 400
+
+
+def _registered_message(registration: Registration) -> str:
+    if registration.confirmed_at is None:
+        return _(
+            "Presque fini : un lien de confirmation vient de vous être envoyé par courriel ; "
+            "sans confirmation sous 48 heures, la place est libérée."
+        )
+    if registration.state == Registration.State.WAITING:
+        return _("La réunion est complète : vous êtes sur la liste d'attente.")
+    return _("Vous êtes inscrit·e.")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_visible(user=request.user, pk=pk)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if request.user.is_authenticated or form.is_valid():
+            values = form.cleaned_data if not request.user.is_authenticated else {}
+            done = attempt(
+                request,
+                lambda: registration_create(
+                    actor=request.user,
+                    meeting=meeting,
+                    name=values.get("name", ""),
+                    email=values.get("email", ""),
+                ),
+                form=form,
+            )
+            if done.ok and done.value is not None:
+                messages.success(request, _registered_message(done.value))
+                return redirect(meeting)
+            status = done.status
+    documents = list(meeting.documents.all()) if meeting.restitution_published_at else []
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "seats": seats_taken(meeting),
+        "mine": registration_of(user=request.user, meeting=meeting),
+        "organiser": can_organise(request.user, meeting),
+        "documents": [d for d in documents if DOCUMENT_POLICY.check(request.user, d)],
+        "open": meeting.state == Meeting.State.SCHEDULED and not meeting.is_past,
+    }
+    return render(request, "meetings/meeting.html", context, status=status)
+
+
+@require_POST
+def my_registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_visible(user=request.user, pk=pk)
+    mine = registration_of(user=request.user, meeting=meeting)
+    if mine is None:
+        messages.error(request, _("Vous n'êtes pas inscrit·e à cette réunion."))
+        return redirect(meeting)
+    if attempt(request, lambda: registration_cancel(actor=request.user, registration=mine)).ok:
+        messages.success(request, _("Votre inscription est annulée."))
+    return redirect(meeting)
+
+
+def _token_page(request: HttpRequest, token: str, *, action: str) -> HttpResponse:
+    context = {"action": action, "token": token, "done": None, "error": None}
+    status = 200
+    if len(token) > TOKEN_MAX:
+        context["error"] = _("Ce lien n'est pas valide.")
+        return render(request, "meetings/token.html", context, status=400)
+    if request.method == "POST":
+        call = registration_confirm if action == "confirm" else registration_cancel_by_token
+        done = attempt(request, lambda: call(token=token), quiet=True)
+        if done.ok:
+            context["done"] = done.value
+        else:
+            context["error"] = done.error.message if done.error else ""
+            status = 400
+    return render(request, "meetings/token.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A GET shows a button: a link scanner opening the e-mail confirms nothing."""
+    return _token_page(request, token, action="confirm")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    return _token_page(request, token, action="cancel")
+
+
+def _organiser_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = meeting_get_visible(user=request.user, pk=pk)
+    if not can_organise(request.user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def registrants(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _organiser_meeting(request, pk)
+    rows = registrants_for_organiser(user=request.user, meeting=meeting)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="inscrits-{meeting.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([_("nom"), _("adresse"), _("état"), _("confirmée"), _("date")])
+        for row in rows:
+            writer.writerow(
+                [
+                    _csv_safe(row.name),
+                    _csv_safe(row.email),
+                    row.get_state_display(),
+                    _("oui") if row.confirmed_at else _("non"),
+                    row.created.isoformat(),
+                ]
+            )
+        return response
+    return render(
+        request,
+        "meetings/registrants.html",
+        {"meeting": meeting, "rows": rows, "seats": seats_taken(meeting)},
+    )
+
+
+def _csv_safe(value: str) -> str:
+    """A cell a spreadsheet would run as a formula starts with a quote instead."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def restitution(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _organiser_meeting(request, pk)
+    documents = (
+        DOCUMENT_POLICY.visible(request.user).filter(sheet_id=meeting.sheet_id)
+        if meeting.sheet_id
+        else DOCUMENT_POLICY.visible(request.user).none()
+    )
+    initial = {
+        "minutes": meeting.minutes,
+        "attendance": meeting.attendance,
+        "presentation": meeting.presentation,
+        "documents": list(meeting.documents.all()),
+    }
+    form = RestitutionForm(
+        request.POST if request.method == "POST" else None, initial=initial, documents=documents
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = form.cleaned_data
+            done = attempt(
+                request,
+                lambda: meeting_restitution_publish(
+                    actor=request.user,
+                    meeting=meeting,
+                    minutes=values["minutes"],
+                    attendance=values["attendance"],
+                    presentation=values["presentation"],
+                    documents=values["documents"],
+                ),
+                form=form,
+            )
+            if done.ok:
+                messages.success(request, _("La restitution est publiée."))
+                return redirect(meeting)
+            status = done.status
+    context = {"meeting": meeting, "form": form}
+    return render(request, "meetings/restitution.html", context, status=status)
