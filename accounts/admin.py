@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from .admin_site import ReadOnlyAdmin, admin_batch
 from .forms import UserPasswordSetForm, admin_actor
-from .models import PlatformRole, User
-from .permissions import PRIVILEGED_ROLES, can_manage_user
+from .models import MediatorGrant, PlatformRole, User
+from .permissions import PRIVILEGED_ROLES, can_manage_mediators, can_manage_user
 from .services import (
     AccountError,
     user_create,
@@ -24,6 +24,7 @@ from .services import (
     user_set_platform_role,
     user_update_profile,
 )
+from .services.mediation import MediationError, mediator_grant, mediator_revoke
 
 PROFILE_FIELDS = ("display_name", "commune", "bio", "mandate", "response_delay_days")
 
@@ -179,3 +180,51 @@ if apps.is_installed("rest_framework.authtoken"):
             list_display = ("user", "created")
             fields = ("user", "created")
             readonly_fields = ("user", "created")
+
+
+@admin.register(MediatorGrant)
+class MediatorGrantAdmin(admin.ModelAdmin):
+    """The mediator trail: staff grant here or on /comptes/mediation/ (through the service);
+    withdrawing is an action, and no row is ever edited or deleted."""
+
+    list_display = ["user", "granted_by", "granted_at", "revoked_by", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__display_name"]
+    fields = ["user"]
+    raw_id_fields = ["user"]
+    actions = ["revoke_grants"]
+
+    def has_module_permission(self, request) -> bool:
+        return can_manage_mediators(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_manage_mediators(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return can_manage_mediators(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and can_manage_mediators(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            created = mediator_grant(actor=request.user, user=form.cleaned_data["user"])
+        except MediationError as error:
+            raise PermissionDenied(error.message) from error
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    @admin.action(description=gettext_lazy("Retirer le rôle de médiation"), permissions=["change"])
+    def revoke_grants(self, request, queryset):
+        admin_batch(
+            self,
+            request,
+            queryset.filter(revoked_at__isnull=True),
+            lambda grant: mediator_revoke(actor=request.user, user=grant.user),
+            errors=MediationError,
+            done=_("Rôles de médiation retirés."),
+        )

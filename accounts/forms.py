@@ -260,3 +260,20 @@ class ResendConfirmationForm(forms.Form):
         label=_("Adresse électronique"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class MediatorGrantForm(forms.Form):
+    """Staff name the account to make a mediator by its address."""
+
+    email = forms.EmailField(
+        label=_("Adresse électronique du compte"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None or user.is_deleted:
+            raise forms.ValidationError(_("Aucun compte actif n'a cette adresse."))
+        return user

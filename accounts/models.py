@@ -184,3 +184,50 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} × {self.count}"
+
+
+class MediatorGrant(models.Model):
+    """A platform-level "médiateur·rice" capability, granted and withdrawn by staff: a mediator
+    records ballots and contributions on behalf of people without an account. Rows are never
+    deleted, so the trail says who granted and who withdrew, and when; at most one is current."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("médiateur·rice"), on_delete=models.CASCADE, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("accordé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("accordé le"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("retiré par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rôle de médiation")
+        verbose_name_plural = _("rôles de médiation")
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="mediatorgrant_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_at is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeGuard
 
-from .models import PlatformRole
+from .models import MediatorGrant, PlatformRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,3 +42,22 @@ def can_set_platform_role(actor: User | AnonymousUser, user: User, role: str) ->
     if not can_manage_user(actor, user):
         return False
     return bool(actor.is_superuser or role not in PRIVILEGED_ROLES)
+
+
+def can_manage_mediators(actor: User | AnonymousUser | None) -> bool:
+    """Staff (and superusers) grant and withdraw the mediator capability."""
+    return _active(actor) and actor.is_platform_staff
+
+
+def is_mediator(user: User | AnonymousUser | None) -> bool:
+    """May record ballots and contributions on behalf of people without an account: staff
+    themselves, or an account holding a current mediator grant."""
+    if not _active(user):
+        return False
+    if user.is_platform_staff:
+        return True
+    cached = user.__dict__.get("_is_mediator")
+    if cached is None:
+        cached = MediatorGrant.objects.filter(user=user, revoked_at__isnull=True).exists()
+        user.__dict__["_is_mediator"] = cached
+    return cached

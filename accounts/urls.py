@@ -19,6 +19,7 @@ urlpatterns = [
     path("profil/adresse/<str:token>/", views.email_confirm, name="email_confirm"),
     path("profil/supprimer/", views.account_delete, name="delete"),
     path("elus/", views.officials, name="officials"),
+    path("mediation/", views.mediators, name="mediators"),
     path(
         "mot-de-passe/",
         auth_views.PasswordResetView.as_view(

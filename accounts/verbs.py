@@ -14,4 +14,6 @@ verbs_register(
     Verb("user.email_changed", _("a changé l'adresse électronique")),
     Verb("user.profile_updated", _("a modifié le profil")),
     Verb("user.account_deleted", _("a supprimé son compte")),
+    Verb("user.mediator_granted", _("a accordé le rôle de médiation")),
+    Verb("user.mediator_revoked", _("a retiré le rôle de médiation")),
 )

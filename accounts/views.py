@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
@@ -17,12 +18,15 @@ from .forms import (
     AccountDeleteForm,
     EmailChangeForm,
     LoginForm,
+    MediatorGrantForm,
     OwnPasswordForm,
     ProfileForm,
     ResendConfirmationForm,
     SignupForm,
 )
 from .models import User
+from .permissions import can_manage_mediators
+from .selectors import mediator_grant_list
 from .services import (
     AccountError,
     user_confirm_email,
@@ -33,6 +37,7 @@ from .services import (
     user_update_profile,
 )
 from .services.confirmation import user_resend_confirmation
+from .services.mediation import MediationError, mediator_grant, mediator_revoke
 
 
 def _next_path(request) -> str:
@@ -88,6 +93,54 @@ def profile(request):
         messages.success(request, _("Profil enregistré."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mediators(request):
+    """Staff tools: who may record ballots and contributions for people without an account;
+    grant by address, withdraw, and the trail of earlier grants."""
+    if not can_manage_mediators(request.user):
+        raise PermissionDenied
+    form = MediatorGrantForm(request.POST if "grant" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                target = User.objects.filter(pk=_int_or_none(request.POST.get("revoke"))).first()
+                if target is None:
+                    raise MediationError(_("Ce compte n'a pas le rôle de médiation."))
+                mediator_revoke(actor=request.user, user=target)
+                messages.success(
+                    request, _("Rôle de médiation retiré à %(name)s.") % {"name": target}
+                )
+                return redirect("accounts:mediators")
+            if form.is_valid():
+                target = form.cleaned_data["email"]
+                mediator_grant(actor=request.user, user=target)
+                messages.success(
+                    request, _("Rôle de médiation accordé à %(name)s.") % {"name": target}
+                )
+                return redirect("accounts:mediators")
+        except MediationError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "accounts/mediators.html",
+        {
+            "form": form,
+            "current": mediator_grant_list(current=True),
+            "history": mediator_grant_list(current=False)[:50],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 def officials(request):

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import PlatformRole
+from accounts.services import mediation as mediator_services
 from documents import services as documents_services
 from documents.demo import tiny_pdf
 from documents.models import Document
@@ -233,6 +234,17 @@ def case_user_confirm_email_change(w: World) -> Expect:
 def case_user_delete_account(w: World) -> Expect:
     accounts_services.user_delete_account(actor=w.reader, user=w.reader, password=PASSWORD)
     return Expect(["membership.removed", "user.account_deleted"])
+
+
+def case_mediator_grant(w: World) -> Expect:
+    mediator_services.mediator_grant(actor=w.staff, user=w.outsider)
+    return Expect(["user.mediator_granted"])
+
+
+def case_mediator_revoke(w: World) -> Expect:
+    prepare(lambda: mediator_services.mediator_grant(actor=w.staff, user=w.outsider))
+    mediator_services.mediator_revoke(actor=w.staff, user=w.outsider)
+    return Expect(["user.mediator_revoked"])
 
 
 def case_user_create(w: World) -> Expect:
@@ -526,6 +538,8 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
     "accounts.user_create": [case_user_create],
     "accounts.user_confirm_email_change": [case_user_confirm_email_change],
     "accounts.user_delete_account": [case_user_delete_account],
+    "accounts.mediator_grant": [case_mediator_grant],
+    "accounts.mediator_revoke": [case_mediator_revoke],
     "workspace.workspace_create": [case_workspace_create],
     "workspace.workspace_set_institution": [case_workspace_set_institution],
     "workspace.workspace_update": [
