@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments bench-officials bench-notifications clean
+.PHONY: install node-install lock run dev serve worker migrate seed test test-browser ecoindex lint check bench bench-upload bench-sheets bench-board bench-search bench-dos bench-pages bench-debates bench-amendments bench-officials bench-notifications bench-territory clean
 
 # Runtime packages, then the development tools, each exactly as locked and checked against the
 # hashes of PyPI's files. A production deployment installs requirements.lock alone.
@@ -151,6 +151,13 @@ bench-amendments: install
 OFFICIAL_REQUESTS ?= 20000
 bench-officials: install
 	$(PY) bench/officials_bench.py --requests $(OFFICIAL_REQUESTS) --n 40 --append docs/benchmarks.md
+
+# Territorial portal benchmark (issue 17, item 9): TERRITORY_SHEETS sheets across the 33 communes
+# and ten quartiers (bulk-built, in process): a commune's page, a quartier's page, the territory
+# API and the communes' widget against the login form; queries counted again at +20 % sheets.
+TERRITORY_SHEETS ?= 10000
+bench-territory: install
+	$(PY) bench/territory_bench.py --sheets $(TERRITORY_SHEETS) --n 40 --append docs/benchmarks.md
 
 # Notifications benchmark (issue 16, item 8): NOTIFY_USERS people, NOTIFY_SUBSCRIPTIONS follows,
 # NOTIFY_EVENTS events in a day (bulk-built, in process): event_record with and without the
