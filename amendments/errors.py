@@ -32,3 +32,13 @@ class AmendmentMergeConflict(ConflictError, AmendmentError):
 
     def __init__(self, message: str, *, conflicts: list[dict]) -> None:
         super().__init__(message, conflicts=conflicts)
+
+
+class PaperBallotMismatch(ConflictError, AmendmentError):
+    """A second entry of a paper ballot disagrees with the first: `differences` names the
+    candidates (and fields) that differ; nothing was stored."""
+
+    code = "paper_ballot_mismatch"
+
+    def __init__(self, message: str, *, differences: list[str]) -> None:
+        super().__init__(message, differences=differences)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
@@ -229,3 +230,53 @@ class RoundResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}:{self.candidate} #{self.rank}"
+
+
+class PaperBallotEntry(models.Model):
+    """One mediator's typing of a paper ballot. A paper ballot counts once two entries by two
+    different mediators agree (same identifier, grades, place and day): the second entry then
+    makes a Ballot without an account (`ballot`, set on both), which the tally counts like any
+    other. A disagreeing entry is refused and never stored, so a ballot has at most one entry
+    waiting; both entries of a counted ballot are kept for the audit."""
+
+    round = models.ForeignKey(
+        AmendmentRound, on_delete=models.CASCADE, related_name="paper_entries"
+    )
+    identifier = models.CharField(_("numéro du bulletin"), max_length=40)
+    place = models.CharField(_("lieu du vote"), max_length=200)
+    voted_on = models.DateField(_("date du vote"))
+    voter_label = models.CharField(_("pseudonyme ou initiales"), max_length=40)
+    grades = models.JSONField(_("mentions"))
+    declared_no_online_ballot = models.BooleanField(
+        _("la personne déclare ne pas voter en ligne sur ce tour"), default=False
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisi par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    ballot = models.ForeignKey(
+        Ballot,
+        verbose_name=_("bulletin compté"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="paper_entries",
+    )
+
+    class Meta:
+        verbose_name = _("saisie de bulletin papier")
+        verbose_name_plural = _("saisies de bulletins papier")
+        ordering = ["round", "identifier", "entered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "identifier", "entered_by"], name="paper_entry_once_per_mediator"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "identifier"], name="paper_entry_ident_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} ({self.place})"

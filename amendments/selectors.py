@@ -4,12 +4,21 @@ who asks)."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import STATUS_QUO, Amendment, AmendmentRound, Ballot, BallotGrade, RoundResult
+from .models import (
+    STATUS_QUO,
+    Amendment,
+    AmendmentRound,
+    Ballot,
+    BallotGrade,
+    PaperBallotEntry,
+    RoundResult,
+)
 from .permissions import AMENDMENT_POLICY, ROUND_POLICY
 
 if TYPE_CHECKING:
@@ -128,3 +137,19 @@ def round_results(round_: AmendmentRound) -> QuerySet[RoundResult]:
 
 def round_judges(round_: AmendmentRound) -> int:
     return Ballot.objects.filter(round=round_).count()
+
+
+def paper_ballot_counts_by_place(*, round_: AmendmentRound) -> list[tuple[str, int]]:
+    """Counted paper ballots per place (the first entry's spelling), most first."""
+    seen: set[int] = set()
+    counts: Counter[str] = Counter()
+    rows = (
+        PaperBallotEntry.objects.filter(round=round_, ballot__isnull=False)
+        .order_by("pk")
+        .values_list("ballot_id", "place")
+    )
+    for ballot_id, place in rows:
+        if ballot_id not in seen:
+            seen.add(ballot_id)
+            counts[place] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_mediator
 from events.services import event_record
 from machines import machine_run
 from projects.models import ProjectSheet, SheetVersion, Stage
@@ -26,6 +27,7 @@ from .errors import (
     AmendmentMergeConflict,
     AmendmentNotFound,
     BallotIncomplete,
+    PaperBallotMismatch,
 )
 from .machine import AMENDMENT_STATES, ROUND_STATES
 from .majority import compare, rank
@@ -37,6 +39,7 @@ from .models import (
     Ballot,
     BallotGrade,
     Grade,
+    PaperBallotEntry,
     RoundResult,
 )
 from .permissions import AMENDMENT_POLICY, ROUND_POLICY
@@ -383,6 +386,27 @@ def amendment_reject(*, actor: User, amendment: Amendment, motivation: str) -> A
 # --- ballots ---
 
 
+def _grades_clean(round_: AmendmentRound, grades: Any) -> dict[str, int]:
+    """A complete ballot: a grade from 0 to 6 for every candidate of the round, and only them."""
+    if not isinstance(grades, dict):
+        raise _field_error("grades", _("Les mentions sont attendues par candidat."))
+    expected = {c["id"] for c in round_candidates(round_)}
+    given = {str(k) for k in grades}
+    missing, unknown = sorted(expected - given), sorted(given - expected)
+    if missing or unknown:
+        raise BallotIncomplete(
+            _("Un bulletin donne une mention à chaque candidat, et seulement à eux."),
+            missing=missing,
+            unknown=unknown[:20],
+        )
+    clean: dict[str, int] = {}
+    for key, value in grades.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+            raise _field_error("grades", _("Une mention va de 0 (à rejeter) à 6 (excellent)."))
+        clean[str(key)] = value
+    return clean
+
+
 @transaction.atomic
 def ballot_cast(*, actor: User, round_: AmendmentRound, grades: dict[str, Any]) -> Ballot:
     """Grade every candidate of the round (complete or refused), during the judgment; cast
@@ -400,22 +424,7 @@ def ballot_cast(*, actor: User, round_: AmendmentRound, grades: dict[str, Any]) 
     )
     if round_phase(round_) != AmendmentRound.State.JUDGMENT:
         raise AmendmentConflict(_("Le jugement n'est pas ouvert sur ce tour."))
-    if not isinstance(grades, dict):
-        raise _field_error("grades", _("Les mentions sont attendues par candidat."))
-    expected = {c["id"] for c in round_candidates(round_)}
-    given = {str(k) for k in grades}
-    missing, unknown = sorted(expected - given), sorted(given - expected)
-    if missing or unknown:
-        raise BallotIncomplete(
-            _("Un bulletin donne une mention à chaque candidat, et seulement à eux."),
-            missing=missing,
-            unknown=unknown[:20],
-        )
-    clean: dict[str, int] = {}
-    for key, value in grades.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
-            raise _field_error("grades", _("Une mention va de 0 (à rejeter) à 6 (excellent)."))
-        clean[str(key)] = value
+    clean = _grades_clean(round_, grades)
     # The account's row orders two ballots of one person sent at once.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).values("pk").first()
     ballot, created = Ballot.objects.get_or_create(round=round_, voter=actor)
@@ -557,3 +566,147 @@ def _rebase_pending(*, sheet: ProjectSheet, field: str, exclude: int) -> None:
             workspace=sheet.workspace,
             data={"version": version.number},
         )
+
+
+# --- paper ballots (double entry by mediators) ---
+
+PAPER_IDENTIFIER_MAX = 40
+
+
+def _paper_identifier(value: Any) -> str:
+    """ "B-012", "b 012" and " b-012 " are the same paper: case and spaces do not count."""
+    text = "".join(str(value or "").split()).upper()
+    if not text or len(text) > PAPER_IDENTIFIER_MAX:
+        raise _field_error(
+            "identifier", _("Le numéro écrit sur le bulletin est requis (40 caractères au plus).")
+        )
+    return text
+
+
+def _paper_text(name: str, value: Any, limit: int, message: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text or len(text) > limit:
+        raise _field_error(name, message)
+    return text
+
+
+@transaction.atomic
+def paper_ballot_enter(
+    *,
+    actor: User,
+    round_: AmendmentRound,
+    identifier: str,
+    place: str,
+    voted_on: datetime.date,
+    voter_label: str,
+    grades: dict[str, Any],
+    declared_no_online_ballot: bool,
+) -> PaperBallotEntry:
+    """A mediator types a paper ballot, during the judgment. The first entry of an identifier
+    waits; a second one by another mediator that agrees (grades, place, day) counts the ballot
+    once; one that disagrees is refused with the differences and changes nothing. The same
+    mediator twice, or an identifier already counted, is refused."""
+    if not ROUND_POLICY.check(actor, round_):
+        raise AmendmentNotFound(_("Tour introuvable."))
+    if not is_mediator(actor):
+        raise AmendmentForbidden(_("Seul·es les médiateur·rices saisissent des bulletins papier."))
+    round_ = (
+        AmendmentRound.objects.select_for_update(no_key=True)
+        .select_related("sheet__workspace")
+        .get(pk=round_.pk)
+    )
+    if round_phase(round_) != AmendmentRound.State.JUDGMENT:
+        raise AmendmentConflict(_("Le jugement n'est pas ouvert sur ce tour."))
+    if declared_no_online_ballot is not True:
+        raise _field_error(
+            "declared_no_online_ballot",
+            _("La personne doit déclarer ne pas voter en ligne sur ce tour."),
+        )
+    ident = _paper_identifier(identifier)
+    place = _paper_text("place", place, 200, _("Le lieu du vote est requis."))
+    label = _paper_text(
+        "voter_label", voter_label, 40, _("Un pseudonyme ou des initiales sont requis.")
+    )
+    if not isinstance(voted_on, datetime.date) or isinstance(voted_on, datetime.datetime):
+        raise _field_error("voted_on", _("La date du vote est requise."))
+    if voted_on > timezone.localdate() or voted_on < timezone.localdate(round_.created):
+        raise _field_error("voted_on", _("La date du vote doit tomber pendant le tour."))
+    clean = _grades_clean(round_, grades)
+    others = list(
+        PaperBallotEntry.objects.select_for_update().filter(round=round_, identifier=ident)
+    )
+    if any(entry.ballot_id for entry in others):
+        raise AmendmentConflict(
+            _("Le bulletin n° %(id)s est déjà compté : un numéro ne sert qu'une fois.")
+            % {"id": ident}
+        )
+    if any(entry.entered_by_id == actor.pk for entry in others):
+        raise AmendmentConflict(
+            _(
+                "Vous avez déjà saisi le bulletin n° %(id)s : la seconde saisie revient à un·e "
+                "autre médiateur·rice."
+            )
+            % {"id": ident}
+        )
+    entry = PaperBallotEntry(
+        round=round_,
+        identifier=ident,
+        place=place,
+        voted_on=voted_on,
+        voter_label=label,
+        grades=clean,
+        declared_no_online_ballot=True,
+        entered_by=actor,
+    )
+    entry.full_clean(exclude=["ballot"])
+    first = others[0] if others else None
+    if first is not None:
+        differences = _paper_differences(first, entry)
+        if differences:
+            raise PaperBallotMismatch(
+                _(
+                    "Cette saisie ne concorde pas avec la première saisie du bulletin n° %(id)s "
+                    "(%(what)s) : rien n'est enregistré. Relisez le bulletin papier."
+                )
+                % {"id": ident, "what": ", ".join(differences)},
+                differences=differences,
+            )
+    entry.save()
+    if first is None:
+        event_record(
+            actor=actor,
+            verb="ballot.paper_entered",
+            target=round_,
+            workspace=round_.sheet.workspace,
+            data={"identifier": ident},
+        )
+        return entry
+    ballot = Ballot.objects.create(round=round_, voter=None)
+    BallotGrade.objects.bulk_create(
+        [BallotGrade(ballot=ballot, round=round_, candidate=k, grade=v) for k, v in clean.items()]
+    )
+    PaperBallotEntry.objects.filter(pk__in=[first.pk, entry.pk]).update(ballot=ballot)
+    entry.ballot = ballot
+    event_record(
+        actor=actor,
+        verb="ballot.paper_counted",
+        target=round_,
+        workspace=round_.sheet.workspace,
+        data={"identifier": ident, "place": place},
+    )
+    return entry
+
+
+def _paper_differences(first: PaperBallotEntry, second: PaperBallotEntry) -> list[str]:
+    """What differs between two entries of one paper: candidate ids, then place and day (the
+    pseudonym is not compared: two mediators may read a signature differently)."""
+    differences = [
+        candidate
+        for candidate in sorted(first.grades)
+        if first.grades.get(candidate) != second.grades.get(candidate)
+    ]
+    if first.place.casefold() != second.place.casefold():
+        differences.append(str(_("lieu")))
+    if first.voted_on != second.voted_on:
+        differences.append(str(_("date")))
+    return differences

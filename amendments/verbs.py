@@ -16,6 +16,9 @@ verbs_register(
     Verb("amendment_round.closing_soon", _("clôture bientôt")),
     # Who judged is nobody else's business: never listed.
     Verb("ballot.cast", private=True),
+    # A mediator's typing of a paper ballot, and the agreeing second entry that counts it.
+    Verb("ballot.paper_entered", private=True),
+    Verb("ballot.paper_counted", private=True),
 )
 machine_verbs_register(ROUND_STATES)
 machine_verbs_register(AMENDMENT_STATES)

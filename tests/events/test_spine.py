@@ -247,6 +247,63 @@ def case_mediator_revoke(w: World) -> Expect:
     return Expect(["user.mediator_revoked"])
 
 
+def _paper_round(w: World):
+    """A round of the world's sheet in its judgment, with one amendment (as preparation)."""
+    from amendments import services as amendments_services
+    from amendments.models import AmendmentRound
+
+    box: dict = {}
+
+    def steps() -> None:
+        ProjectSheet.objects.filter(pk=w.sheet.pk).update(stage="consultation")
+        w.sheet.refresh_from_db()
+        now = timezone.now()
+        box["round"] = amendments_services.round_open(
+            actor=w.staff,
+            sheet=w.sheet,
+            submission_ends=now + timedelta(days=2),
+            judgment_ends=now + timedelta(days=4),
+        )
+        box["amendment"] = amendments_services.amendment_submit(
+            actor=w.reader, sheet=w.sheet, field="summary", text="Autre.", base_version=1
+        )
+        AmendmentRound.objects.filter(pk=box["round"].pk).update(
+            submission_ends=now - timedelta(seconds=1)
+        )
+        box["round"].refresh_from_db()
+
+    prepare(steps)
+    return box["round"], box["amendment"]
+
+
+def _paper_entry(w: World, actor, round_, amendment) -> None:
+    from amendments import services as amendments_services
+
+    amendments_services.paper_ballot_enter(
+        actor=actor,
+        round_=round_,
+        identifier="P-1",
+        place="Mairie",
+        voted_on=timezone.localdate(),
+        voter_label="A. B.",
+        grades={"status_quo:summary": 2, str(amendment.pk): 5},
+        declared_no_online_ballot=True,
+    )
+
+
+def case_paper_ballot_first_entry(w: World) -> Expect:
+    round_, amendment = _paper_round(w)
+    _paper_entry(w, w.staff, round_, amendment)
+    return Expect(["ballot.paper_entered"])
+
+
+def case_paper_ballot_agreeing_entry(w: World) -> Expect:
+    round_, amendment = _paper_round(w)
+    prepare(lambda: _paper_entry(w, w.staff, round_, amendment))
+    _paper_entry(w, w.superuser, round_, amendment)
+    return Expect(["ballot.paper_counted"])
+
+
 def case_user_create(w: World) -> Expect:
     accounts_services.user_create(
         actor=w.superuser, email="cree@example.org", display_name="Créé", password=PASSWORD
@@ -583,6 +640,10 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
 }
 CASES.update(participation_cases.cases(prepare, sheet_row))
 NO_EVENT.update(participation_cases.PARTICIPATION_NO_EVENT)
+CASES["amendments.paper_ballot_enter"] = [
+    case_paper_ballot_first_entry,
+    case_paper_ballot_agreeing_entry,
+]
 
 
 def test_every_service_is_in_the_table():
