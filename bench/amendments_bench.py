@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.inprocess import percentile, setup  # noqa: E402
+from bench.inprocess import percentile, setup, timed_get  # noqa: E402
 
 setup("amendments")
 
@@ -126,14 +126,6 @@ def build(ballots: int, extra_voters: int) -> dict:
         "fresh_voters": voters[ballots : ballots + extra_voters],
         "agent": agent,
     }
-
-
-def timed_get(client: Client, path: str) -> float:
-    start = time.perf_counter()
-    response = client.get(path)
-    elapsed = time.perf_counter() - start
-    assert response.status_code == 200, (path, response.status_code)
-    return elapsed
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +38,24 @@ def setup(name: str) -> Path:
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed_get(client: Any, path: str) -> float:
+    """Seconds for one GET of `path` through the test client; anything but 200 stops the run."""
+    import time
+
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed
+
+
+def queries_of(client: Any, path: str) -> int:
+    """The SQL queries one GET of `path` makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        timed_get(client, path)
+    return len(queries)

@@ -29,14 +29,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.inprocess import percentile, setup  # noqa: E402
+from bench.inprocess import percentile, queries_of, setup, timed_get  # noqa: E402
 
 setup("territory")
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.live import machine  # noqa: E402
@@ -170,20 +169,6 @@ def add_sheets(data: dict, count: int) -> None:
             batch_size=500,
         )
     data["made"] = start + count
-
-
-def timed_get(client: Client, path: str) -> float:
-    start = time.perf_counter()
-    response = client.get(path)
-    elapsed = time.perf_counter() - start
-    assert response.status_code == 200, (path, response.status_code)
-    return elapsed
-
-
-def queries_of(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        timed_get(client, path)
-    return len(queries)
 
 
 def main() -> None:
