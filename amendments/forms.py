@@ -128,3 +128,45 @@ class RejectForm(forms.Form):
         help_text=_("Publiée avec l'amendement : son auteur et les votant·es la liront."),
         error_messages={"required": _("Un rejet se motive publiquement : écrivez la motivation.")},
     )
+
+
+class PaperBallotForm(BallotForm):
+    """A mediator's typing of one paper ballot: the paper's number, where and when the person
+    voted, a pseudonym or initials, the declaration, then a grade per candidate."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grades = dict(self.fields)
+        self.fields.clear()
+        self.fields["identifier"] = forms.CharField(
+            label=_("Numéro écrit sur le bulletin"),
+            max_length=40,
+            help_text=_("Par exemple B-012. Deux médiateur·rices saisissent chaque bulletin."),
+        )
+        self.fields["place"] = forms.CharField(
+            label=_("Lieu du vote"),
+            max_length=200,
+            help_text=_("Par exemple : mairie annexe, médiathèque, réunion publique."),
+        )
+        self.fields["voted_on"] = forms.DateField(
+            label=_("Date du vote"),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+        self.fields["voter_label"] = forms.CharField(
+            label=_("Pseudonyme ou initiales de la personne"),
+            max_length=40,
+            help_text=_("Rien de plus : ni nom complet, ni adresse."),
+        )
+        self.fields["declared_no_online_ballot"] = forms.BooleanField(
+            label=_(
+                "La personne déclare ne pas avoir de bulletin en ligne sur ce tour et ne pas "
+                "en déposer un."
+            ),
+            error_messages={"required": _("Cette déclaration est requise.")},
+        )
+        self.fields.update(grades)
+
+    def grades(self) -> dict[str, int]:
+        return {
+            candidate: self.cleaned_data[name] for name, candidate in self.candidate_fields.items()
+        }

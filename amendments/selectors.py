@@ -153,3 +153,13 @@ def paper_ballot_counts_by_place(*, round_: AmendmentRound) -> list[tuple[str, i
             seen.add(ballot_id)
             counts[place] += 1
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def paper_ballots_waiting(*, round_: AmendmentRound) -> QuerySet[PaperBallotEntry]:
+    """Paper ballots typed once, waiting for a second mediator: number, place, who and when,
+    never the grades (the second typing must be read from the paper, not copied)."""
+    return (
+        PaperBallotEntry.objects.filter(round=round_, ballot__isnull=True)
+        .select_related("entered_by")
+        .order_by("identifier", "pk")
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("fiches/<id:pk>/proposer/", views.amendment_propose_view, name="propose"),
     path("tours/<id:pk>/", views.round_detail, name="round"),
     path("tours/<id:pk>/bulletin/", views.ballot, name="ballot"),
+    path("tours/<id:pk>/bulletins-papier/", views.paper_ballot, name="paper_ballot"),
     path(
         "tours/<id:pk>/clore-le-depot/",
         views.round_close_submissions_view,

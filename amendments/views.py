@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import is_mediator
 from interface.confirm import Confirmation, confirmation_page, confirmed
 from interface.views import attempt, confirmed_form_call, policy_object, posted, service_call
 from projects.diff import reading_diff
@@ -29,11 +31,20 @@ from projects.models import ProjectSheet, Stage
 from projects.permissions import SHEET_POLICY
 from projects.sections import FIELDS as SECTION_FIELDS
 
-from .forms import AmendmentForm, BallotForm, RejectForm, RoundOpenForm, candidate_label
+from .forms import (
+    AmendmentForm,
+    BallotForm,
+    PaperBallotForm,
+    RejectForm,
+    RoundOpenForm,
+    candidate_label,
+)
 from .models import Amendment, AmendmentRound, Grade
 from .permissions import AMENDMENT_POLICY, ROUND_POLICY
 from .selectors import (
     ballot_of,
+    paper_ballot_counts_by_place,
+    paper_ballots_waiting,
     round_candidates,
     round_judges,
     round_open_for_sheet,
@@ -49,6 +60,7 @@ from .services import (
     amendment_withdraw,
     ballot_cast,
     field_text,
+    paper_ballot_enter,
     round_close,
     round_close_submissions,
     round_open,
@@ -218,6 +230,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quorum_met": judges >= round_.quorum,
             "grades": Grade.choices,
             "may_steer": phase != CLOSED and ROUND_POLICY.check(request.user, round_, "steer"),
+            "may_enter_paper": phase == JUDGMENT and is_mediator(request.user),
+            "paper_places": paper_ballot_counts_by_place(round_=round_),
         },
     )
 
@@ -298,6 +312,67 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "already": bool(current),
         },
         status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mediator types a paper ballot (the second typing, by someone else, counts it)."""
+    round_ = _round(request, pk)
+    if not is_mediator(request.user):
+        raise PermissionDenied
+    phase = round_phase(round_)
+    candidates = _candidate_texts(round_) if phase == AmendmentRound.State.JUDGMENT else []
+    form = PaperBallotForm(
+        posted(request),
+        candidates=[{k: c[k] for k in ("id", "field", "amendment")} for c in candidates],
+        field_labels=amendable_fields(round_.sheet),
+        initial={"voted_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST" and phase == AmendmentRound.State.JUDGMENT:
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            entry, status = service_call(
+                request,
+                form,
+                lambda: paper_ballot_enter(
+                    actor=request.user,
+                    round_=round_,
+                    identifier=data["identifier"],
+                    place=data["place"],
+                    voted_on=data["voted_on"],
+                    voter_label=data["voter_label"],
+                    grades=form.grades(),
+                    declared_no_online_ballot=data["declared_no_online_ballot"],
+                ),
+            )
+            if entry is not None:
+                if entry.ballot_id:
+                    text = _("Bulletin n° %(id)s : les deux saisies concordent, il est compté.")
+                else:
+                    text = _(
+                        "Bulletin n° %(id)s : première saisie enregistrée. Il sera compté quand "
+                        "un·e autre médiateur·rice l'aura saisi à son tour à l'identique."
+                    )
+                messages.success(request, text % {"id": entry.identifier})
+                return redirect("amendments:paper_ballot", pk=round_.pk)
+    return render(
+        request,
+        "amendments/paper_ballot.html",
+        {
+            "round": round_,
+            "sheet": round_.sheet,
+            "phase": phase,
+            "phase_label": AmendmentRound.State(phase).label,
+            "candidates": candidates,
+            "form": form,
+            "waiting": paper_ballots_waiting(round_=round_),
+            "places": paper_ballot_counts_by_place(round_=round_),
+        },
+        status=status,
     )
 
 
