@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -213,7 +214,13 @@ class MeetingIcal(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={(200, "text/calendar"): OpenApiResponse(description="VCALENDAR")})
+    @extend_schema(
+        responses={
+            (200, "text/calendar"): OpenApiResponse(
+                response=OpenApiTypes.STR, description="A VCALENDAR with one VEVENT."
+            )
+        }
+    )
     def get(self, request, pk: int):
         meeting = meeting_get_visible(user=request.user, pk=pk)
         host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "fabrique"

@@ -36,6 +36,7 @@ def meeting_list_visible(
     user: Any,
     sheet: int | None = None,
     territory: Territory | None = None,
+    territory_ids: list[int] | None = None,
     upcoming: bool = False,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Meeting]:
@@ -43,8 +44,10 @@ def meeting_list_visible(
     qs = MEETING_POLICY.visible(user).select_related("sheet", "territory")
     if sheet is not None:
         qs = qs.filter(sheet_id=sheet)
-    if territory is not None:
-        ids = territory_with_descendants(territory)
+    if territory is not None or territory_ids is not None:
+        ids = territory_ids if territory_ids is not None else []
+        if territory is not None:
+            ids = territory_with_descendants(territory)
         qs = qs.filter(Q(territory_id__in=ids) | Q(sheet__territory_id__in=ids))
     if upcoming:
         qs = qs.filter(ends__gt=now).exclude(state=Meeting.State.CANCELLED)

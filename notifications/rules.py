@@ -5,8 +5,9 @@ none: followers are not told) and who is concerned directly (always told at once
 below know nothing of this: they record their events, this module reads them.
 
 Levels: essentiel (stages, consultations opening and closing soon, results, official answers,
-debate syntheses), standard (+ new amendments, debates, framing notes, decisions on amendments,
-new documents), tout (+ every comment and every edit).
+debate syntheses, cancelled meetings), standard (+ new amendments, debates, framing notes,
+decisions on amendments, new documents, meetings announced and their restitutions), tout
+(+ every comment and every edit).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext_lazy
 from amendments.models import Amendment, AmendmentRound
 from debates.models import Comment, Debate
 from documents.models import Document
+from meetings.models import Meeting
 from moderation.models import ModerationCase, Report
 from officials.models import OfficialProfile, Request
 from projects.models import ProjectSheet
@@ -159,6 +161,15 @@ def topic_of(target: Model, tree: TerritoryTree) -> Topic | None:
                 url="",
                 keys={(TargetType.WORKSPACE.value, workspace.pk): ""},
             )
+        topic.url = target.get_absolute_url()
+        return topic
+    if isinstance(target, Meeting):
+        if target.sheet_id is not None:
+            topic = _sheet_topic(target.sheet, tree, subject=target)
+        else:
+            topic = Topic(subject=target, group_key="", group_label="", url="")
+            topic.keys.update(tree.keys(target.territory_id))
+        topic.group_key, topic.group_label = f"meeting:{target.pk}", target.title
         topic.url = target.get_absolute_url()
         return topic
     if isinstance(target, Request):
@@ -321,6 +332,10 @@ RULES: dict[str, Rule] = {
     "debate.close": Rule(
         ESSENTIAL, noun=ngettext_lazy("synthèse du débat", "%(n)d synthèses", "n")
     ),
+    # A meeting called off: those who planned to come must hear of it.
+    "meeting.cancelled": Rule(
+        ESSENTIAL, noun=ngettext_lazy("réunion annulée", "%(n)d réunions annulées", "n")
+    ),
     "official_request.published": Rule(
         ESSENTIAL,
         direct=_to_sender,
@@ -366,6 +381,14 @@ RULES: dict[str, Rule] = {
         STANDARD,
         noun=ngettext_lazy("%(n)d note de cadrage", "%(n)d notes de cadrage", "n"),
     ),
+    "meeting.scheduled": Rule(
+        STANDARD,
+        noun=ngettext_lazy("%(n)d réunion annoncée", "%(n)d réunions annoncées", "n"),
+    ),
+    "meeting.restitution_published": Rule(
+        STANDARD,
+        noun=ngettext_lazy("%(n)d restitution de réunion", "%(n)d restitutions de réunions", "n"),
+    ),
     "document.uploaded": Rule(
         STANDARD, noun=ngettext_lazy("%(n)d nouveau document", "%(n)d nouveaux documents", "n")
     ),
@@ -380,6 +403,9 @@ RULES: dict[str, Rule] = {
     ),
     "sheet.restored": Rule(
         ALL, noun=ngettext_lazy("%(n)d version rétablie", "%(n)d versions rétablies", "n")
+    ),
+    "meeting.updated": Rule(
+        ALL, noun=ngettext_lazy("%(n)d réunion modifiée", "%(n)d réunions modifiées", "n")
     ),
     "document.revision_added": Rule(
         ALL,

@@ -506,6 +506,7 @@ SPECTACULAR_SETTINGS = {
         "CommentStateEnum": "debates.models.Comment.State",
         "ModerationCaseStateEnum": "moderation.models.ModerationCase.State",
         "AmendmentStateEnum": "amendments.models.Amendment.State",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
     },
 }
 

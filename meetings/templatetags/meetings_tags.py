@@ -29,9 +29,16 @@ def meetings_of_sheet(context: dict[str, Any], sheet: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("meetings/_list.html", takes_context=True)
-def meetings_of_territory(context: dict[str, Any], territory: Any, limit: int = 10) -> dict:
+def meetings_of_territory(
+    context: dict[str, Any], territory: Any, ids: list[int] | None = None, limit: int = 10
+) -> dict:
+    """The territory's meetings and those of everything below it (`ids`, when the page already
+    knows them: a commune and its quartiers)."""
     user = context["request"].user
-    meetings = meeting_list_visible(user=user, territory=territory, upcoming=True)[:limit]
+    if ids is not None:
+        meetings = meeting_list_visible(user=user, territory_ids=ids, upcoming=True)[:limit]
+    else:
+        meetings = meeting_list_visible(user=user, territory=territory, upcoming=True)[:limit]
     return {"meetings": list(meetings), "empty": _("Aucune réunion prévue sur ce territoire.")}
 
 

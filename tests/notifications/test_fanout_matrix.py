@@ -67,6 +67,10 @@ def _target(world, verb: str):
         return comment_create(actor=UserFactory(), debate=debate, body="Un avis.")
     if prefix == "document":
         return DocumentFactory(sheet=sheet)
+    if prefix == "meeting":
+        from tests.meetings.factories import meeting
+
+        return meeting(sheet=sheet, actor=UserFactory(is_superuser=True, is_staff=True))
     return None
 
 

@@ -261,10 +261,10 @@ def _populate(n: int) -> tuple:
     return user
 
 
-# anonymous: consultations, results, communes; a signed-in visitor adds the session, the user,
-# their workspaces and sheets, and the header's count of unread moderation notices; an official
-# the sheets to frame; staff the stalled count.
-ROLE_QUERIES = {"anonymous": 3, "citizen": 8, "official": 9, "staff": 9}
+# anonymous: consultations, results, communes, the next meetings; a signed-in visitor adds the
+# session, the user, their workspaces and sheets, and the header's count of unread moderation
+# notices; an official the sheets to frame; staff the stalled count.
+ROLE_QUERIES = {"anonymous": 4, "citizen": 9, "official": 10, "staff": 10}
 
 
 @pytest.mark.parametrize("n", [1, 6])
