@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -150,6 +150,13 @@ class ModerationNoticeSerializer(serializers.Serializer):
     appealable_until = serializers.DateTimeField(allow_null=True)
 
 
+class AssistedSerializer(serializers.Serializer):
+    pseudonym = serializers.CharField(source="assisted_label")
+    place = serializers.CharField(source="assisted_place")
+    date = serializers.DateField(source="assisted_on")
+    note = serializers.CharField(source="assisted_note")
+
+
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField(
@@ -159,6 +166,10 @@ class CommentSerializer(serializers.ModelSerializer):
     moderation = serializers.SerializerMethodField()
     reinstated = serializers.DateTimeField(source="reinstated_at", allow_null=True, read_only=True)
     debate = serializers.IntegerField(source="debate_id", read_only=True)
+    assisted = serializers.SerializerMethodField(
+        help_text="Recorded by a mediator for a person without an account: their pseudonym or "
+        "initials, the place and date of collection, and the marking shown with it; else null."
+    )
 
     class Meta:
         model = Comment
@@ -174,6 +185,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "state",
             "moderation",
             "reinstated",
+            "assisted",
         ]
         read_only_fields = fields
 
@@ -181,6 +193,12 @@ class CommentSerializer(serializers.ModelSerializer):
         if obj.state == Comment.State.DELETED or obj.author is None:
             return None
         return AuthorSerializer(obj.author).data
+
+    @extend_schema_field(AssistedSerializer(allow_null=True))
+    def get_assisted(self, obj: Comment) -> dict[str, Any] | None:
+        if not obj.is_assisted or obj.state == Comment.State.DELETED:
+            return None
+        return AssistedSerializer(obj).data
 
     def get_body(self, obj: Comment) -> str | None:
         return obj.public_body

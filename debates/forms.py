@@ -117,3 +117,35 @@ class CloseForm(forms.Form):
             "50 caractères). Elle est publiée en tête du débat."
         ),
     )
+
+
+class AssistedCommentForm(CommentForm):
+    """A mediator records the message of a person without an account."""
+
+    pseudonym = forms.CharField(
+        label=_("Pseudonyme ou initiales de la personne"),
+        max_length=40,
+        help_text=_("Rien de plus : ni nom complet, ni adresse."),
+    )
+    place = forms.CharField(
+        label=_("Lieu du recueil"),
+        max_length=200,
+        help_text=_("Par exemple : mairie annexe, médiathèque, réunion publique."),
+    )
+    collected_on = forms.DateField(
+        label=_("Date du recueil"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "La personne accepte que son message soit publié sous ce pseudonyme, avec la "
+            "mention « recueilli par un·e médiateur·rice »."
+        ),
+        error_messages={"required": _("Le consentement de la personne est requis.")},
+    )
+    field_order = ["pseudonym", "place", "collected_on", "body", "stance", "consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = _("Son message")
+        self.fields["stance"].label = _("Sa position (facultatif)")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_mediator
 from events.services import event_record
 from machines import machine_run
 from projects.models import ProjectSheet
@@ -216,10 +217,24 @@ def comment_create(
             )
         if parent.state != Comment.State.VISIBLE:
             raise CommentConflict(_("Ce message n'est plus visible : on ne peut pas y répondre."))
+    return _comment_save(actor=actor, debate=debate, body=body, stance=stance, parent=parent)
+
+
+def _comment_save(
+    *,
+    actor: User,
+    debate: Debate,
+    body: str,
+    stance: str,
+    parent: Comment | None,
+    assisted: dict | None = None,
+) -> Comment:
     locked = Debate.objects.select_for_update().get(pk=debate.pk)
     _refuse_unless_open(locked)
     _throttle(actor)
-    comment = Comment(debate=locked, author=actor, parent=parent, body=body, stance=stance)
+    comment = Comment(
+        debate=locked, author=actor, parent=parent, body=body, stance=stance, **(assisted or {})
+    )
     comment.full_clean()
     comment.save()
     event_record(
@@ -227,9 +242,57 @@ def comment_create(
         verb="comment.created",
         target=comment,
         workspace=locked.workspace,
-        data={"debate": locked.pk, "parent": parent.pk if parent else None},
+        data={
+            "debate": locked.pk,
+            "parent": parent.pk if parent else None,
+            **({"assisted": True} if assisted else {}),
+        },
     )
     return comment
+
+
+@transaction.atomic
+def comment_create_assisted(
+    *,
+    actor: User,
+    debate: Debate,
+    body: str,
+    stance: str | None = "",
+    pseudonym: str,
+    place: str,
+    collected_on: datetime.date,
+    consent: bool,
+) -> Comment:
+    """A mediator records the message of a person without an account, with their consent:
+    signed with their pseudonym or initials and marked « recueilli par un·e médiateur·rice à
+    <lieu> le <date> »; the mediator's account answers for it (moderation, throttle)."""
+    if not DEBATE_POLICY.check(actor, debate):
+        raise DebateNotFound(_("Débat introuvable."))
+    if not is_mediator(actor):
+        raise CommentForbidden(_("Seul·es les médiateur·rices recueillent des messages."))
+    if consent is not True:
+        raise _field_error("consent", _("La personne doit accepter que son message soit publié."))
+    label = " ".join(str(pseudonym or "").split())
+    if not label or len(label) > 40:
+        raise _field_error("pseudonym", _("Un pseudonyme ou des initiales sont requis."))
+    where = " ".join(str(place or "").split())
+    if not where or len(where) > 200:
+        raise _field_error("place", _("Le lieu du recueil est requis."))
+    if (
+        not isinstance(collected_on, datetime.date)
+        or isinstance(collected_on, datetime.datetime)
+        or collected_on > timezone.localdate()
+        or collected_on < timezone.localdate() - datetime.timedelta(days=366)
+    ):
+        raise _field_error("collected_on", _("La date du recueil est requise (l'année écoulée)."))
+    return _comment_save(
+        actor=actor,
+        debate=debate,
+        body=_clean_body(body),
+        stance=_clean_stance(stance),
+        parent=None,
+        assisted={"assisted_label": label, "assisted_place": where, "assisted_on": collected_on},
+    )
 
 
 def _locked_own_comment(actor: User, comment: Comment, action: str) -> Comment:

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import is_mediator
 from interface.confirm import Confirmation, confirmation_page, confirmed
 from interface.views import attempt, confirmed_form_call, policy_object, posted, service_call
 from projects.models import ProjectSheet
@@ -28,7 +30,7 @@ from territories.models import Territory, Theme
 from workspace.models import Workspace
 from workspace.permissions import WORKSPACE_POLICY
 
-from .forms import CloseForm, CommentForm, DebateForm, territory_options
+from .forms import AssistedCommentForm, CloseForm, CommentForm, DebateForm, territory_options
 from .models import Comment, Debate
 from .permissions import COMMENT_POLICY, DEBATE_POLICY
 from .selectors import (
@@ -40,7 +42,14 @@ from .selectors import (
     debate_list_visible,
     stance_counts,
 )
-from .services import comment_create, comment_delete, comment_update, debate_close, debate_create
+from .services import (
+    comment_create,
+    comment_create_assisted,
+    comment_delete,
+    comment_update,
+    debate_close,
+    debate_create,
+)
 
 LIST_PAGE_SIZE = 20
 FILTERS = ("territory", "theme", "state")
@@ -173,6 +182,7 @@ def _detail(
         "stances": stance_counts(debate),
         "accepts_comments": takes,
         "can_comment": takes and DEBATE_POLICY.check(user, debate, "comment"),
+        "can_record": takes and is_mediator(user),
         "can_close": debate.state == Debate.State.OPEN
         and DEBATE_POLICY.check(user, debate, "close"),
         "form": form or CommentForm(),
@@ -298,6 +308,46 @@ def comment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     if done.ok:
         messages.success(request, _("Message supprimé."))
     return HttpResponseRedirect(comment.debate.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_assisted(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mediator records, with consent, the message of a person without an account."""
+    debate = policy_object(
+        request,
+        DEBATE_POLICY,
+        "view",
+        queryset=Debate.objects.select_related("sheet__workspace", "workspace", "territory"),
+        pk=pk,
+    )
+    if not is_mediator(request.user):
+        raise PermissionDenied
+    form = AssistedCommentForm(posted(request), initial={"collected_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            done, status = service_call(
+                request,
+                form,
+                lambda: comment_create_assisted(
+                    actor=request.user,
+                    debate=debate,
+                    body=data["body"],
+                    stance=data["stance"],
+                    pseudonym=data["pseudonym"],
+                    place=data["place"],
+                    collected_on=data["collected_on"],
+                    consent=data["consent"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("Message recueilli et publié."))
+                return HttpResponseRedirect(comment_url(done))
+    context = {"form": form, "debate": debate, "back": debate.get_absolute_url()}
+    return render(request, "debates/comment_assisted.html", context, status=status)
 
 
 @login_required

@@ -163,7 +163,10 @@ def _describe(activity: Activity, obj: Model) -> tuple[str, str, str, int | None
     debate = obj.debate if isinstance(obj, Comment) else obj
     territory = debate.sheet.territory_id if debate.sheet_id is not None else debate.territory_id
     if isinstance(obj, Comment):
-        return debate.title, obj.get_absolute_url(), obj.public_body or "", territory
+        text = obj.public_body or ""
+        if text and obj.is_assisted:  # the marking goes wherever the message goes
+            text = f"{obj.assisted_label} ({obj.assisted_note}) — {text}"
+        return debate.title, obj.get_absolute_url(), text, territory
     text = debate.synthesis if activity.verb == "debate.close" else debate.body
     return debate.title, debate.get_absolute_url(), text, territory
 

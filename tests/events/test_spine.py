@@ -304,6 +304,23 @@ def case_paper_ballot_agreeing_entry(w: World) -> Expect:
     return Expect(["ballot.paper_counted"])
 
 
+def case_comment_create_assisted(w: World) -> Expect:
+    from debates import services as debates_services
+
+    box: dict = {}
+    prepare(lambda: box.setdefault("debate", participation_cases._debate(w)))
+    debates_services.comment_create_assisted(
+        actor=w.staff,
+        debate=box["debate"],
+        body="Un avis recueilli.",
+        pseudonym="R. K.",
+        place="Mairie",
+        collected_on=timezone.localdate(),
+        consent=True,
+    )
+    return Expect(["comment.created"])
+
+
 def case_user_create(w: World) -> Expect:
     accounts_services.user_create(
         actor=w.superuser, email="cree@example.org", display_name="Créé", password=PASSWORD
@@ -640,6 +657,7 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
 }
 CASES.update(participation_cases.cases(prepare, sheet_row))
 NO_EVENT.update(participation_cases.PARTICIPATION_NO_EVENT)
+CASES["debates.comment_create_assisted"] = [case_comment_create_assisted]
 CASES["amendments.paper_ballot_enter"] = [
     case_paper_ballot_first_entry,
     case_paper_ballot_agreeing_entry,
