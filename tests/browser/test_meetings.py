@@ -1,0 +1,58 @@
+"""Registering to a neighbourhood workshop in a browser, without an account, at phone and
+desktop width (axe-core, no sideways scroll, no script): the meeting page with its venue's
+accessibility and the calendar file, the form, the e-mail's confirmation link, then the seat
+counted on the page; the cancellation link frees it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .steps import mail_link
+from .test_territories import check
+from .ui import UI
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def workshop(site):
+    """Made before Playwright starts (the database is reached from the main thread)."""
+    from territories.models import Territory
+    from tests.meetings.factories import meeting
+
+    return meeting(
+        territory=Territory.objects.get(slug="strasbourg"),
+        kind="workshop",
+        title="Atelier : le square de la gare",
+        capacity=12,
+        step_free=True,
+        hearing_loop=True,
+        accessibility_notes="Entrée par la cour, rampe à gauche.",
+    )
+
+
+def test_register_to_a_workshop_with_a_name_and_an_email(workshop, ui: UI):
+    page = ui.page
+    page.goto(f"/reunions/{workshop.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(workshop.title)
+    expect(page.get_by_text("Accès de plain-pied")).to_be_visible()
+    expect(page.get_by_role("link", name="Ajouter à mon agenda (fichier .ics)")).to_be_visible()
+    expect(page.get_by_text("0 inscrit·es / 12 places")).to_be_visible()
+    check(ui, "meeting", page)
+    page.get_by_label("Votre nom").fill("Camille")
+    page.get_by_label("Votre adresse électronique").fill("camille@example.org")
+    page.get_by_role("button", name="M'inscrire").click()
+    expect(page.get_by_text("Presque fini")).to_be_visible()
+    check(ui, "meeting-registered", page)
+    page.goto(mail_link("camille@example.org", r"/reunions/confirmer/[^/\s]+/"))
+    check(ui, "meeting-confirm", page)
+    page.get_by_role("button", name="Confirmer mon inscription").click()
+    expect(page.get_by_text("Inscription confirmée. À bientôt !")).to_be_visible()
+    page.get_by_role("link", name=workshop.title).click()
+    expect(page.get_by_text("1 inscrit·es / 12 places")).to_be_visible()
+    page.goto(mail_link("camille@example.org", r"/reunions/annuler/[^/\s]+/"))
+    page.get_by_role("button", name="Annuler mon inscription").click()
+    expect(page.get_by_text("Votre inscription est annulée.")).to_be_visible()
+    check(ui, "meeting-cancelled", page)
