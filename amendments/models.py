@@ -258,6 +258,17 @@ class PaperBallotEntry(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    # A waiting entry its author (or staff) found misread is withdrawn, not deleted: the paper
+    # can then be typed afresh, and the trail keeps what was typed.
+    withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retirée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     ballot = models.ForeignKey(
         Ballot,
         verbose_name=_("bulletin compté"),
@@ -273,7 +284,9 @@ class PaperBallotEntry(models.Model):
         ordering = ["round", "identifier", "entered_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "identifier", "entered_by"], name="paper_entry_once_per_mediator"
+                fields=["round", "identifier", "entered_by"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="paper_entry_once_per_mediator",
             ),
         ]
         indexes = [models.Index(fields=["round", "identifier"], name="paper_entry_ident_idx")]

@@ -159,7 +159,9 @@ def paper_ballots_waiting(*, round_: AmendmentRound) -> QuerySet[PaperBallotEntr
     """Paper ballots typed once, waiting for a second mediator: number, place, who and when,
     never the grades (the second typing must be read from the paper, not copied)."""
     return (
-        PaperBallotEntry.objects.filter(round=round_, ballot__isnull=True)
+        PaperBallotEntry.objects.filter(
+            round=round_, ballot__isnull=True, withdrawn_at__isnull=True
+        )
         .select_related("entered_by")
         .order_by("identifier", "pk")
     )

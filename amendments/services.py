@@ -633,7 +633,9 @@ def paper_ballot_enter(
         raise _field_error("voted_on", _("La date du vote doit tomber pendant le tour."))
     clean = _grades_clean(round_, grades)
     others = list(
-        PaperBallotEntry.objects.select_for_update().filter(round=round_, identifier=ident)
+        PaperBallotEntry.objects.select_for_update().filter(
+            round=round_, identifier=ident, withdrawn_at__isnull=True
+        )
     )
     if any(entry.ballot_id for entry in others):
         raise AmendmentConflict(
@@ -710,3 +712,33 @@ def _paper_differences(first: PaperBallotEntry, second: PaperBallotEntry) -> lis
     if first.voted_on != second.voted_on:
         differences.append(str(_("date")))
     return differences
+
+
+@transaction.atomic
+def paper_ballot_entry_withdraw(*, actor: User, entry: PaperBallotEntry) -> PaperBallotEntry:
+    """Withdraw a waiting entry found misread (by its mediator, or staff), so that the paper
+    can be typed afresh by two mediators. A counted ballot is never withdrawn."""
+    locked = (
+        PaperBallotEntry.objects.select_for_update()
+        .select_related("round__sheet__workspace")
+        .get(pk=entry.pk)
+    )
+    if not ROUND_POLICY.check(actor, locked.round) or not is_mediator(actor):
+        raise AmendmentNotFound(_("Saisie introuvable."))
+    if locked.entered_by_id != actor.pk and not actor.is_platform_staff:
+        raise AmendmentForbidden(_("Seul·e l'auteur·rice de la saisie ou un agent la retire."))
+    if locked.ballot_id is not None or locked.withdrawn_at is not None:
+        raise AmendmentConflict(_("Cette saisie est déjà comptée ou retirée."))
+    if round_phase(locked.round) != AmendmentRound.State.JUDGMENT:
+        raise AmendmentConflict(_("Le jugement n'est pas ouvert sur ce tour."))
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = actor
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    event_record(
+        actor=actor,
+        verb="ballot.paper_withdrawn",
+        target=locked.round,
+        workspace=locked.round.sheet.workspace,
+        data={"identifier": locked.identifier},
+    )
+    return locked

@@ -19,6 +19,7 @@ verbs_register(
     # A mediator's typing of a paper ballot, and the agreeing second entry that counts it.
     Verb("ballot.paper_entered", private=True),
     Verb("ballot.paper_counted", private=True),
+    Verb("ballot.paper_withdrawn", private=True),
 )
 machine_verbs_register(ROUND_STATES)
 machine_verbs_register(AMENDMENT_STATES)

@@ -61,6 +61,7 @@ from .services import (
     ballot_cast,
     field_text,
     paper_ballot_enter,
+    paper_ballot_entry_withdraw,
     round_close,
     round_close_submissions,
     round_open,
@@ -331,6 +332,23 @@ def paper_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"voted_on": timezone.localdate()},
     )
     status = 200
+    if request.method == "POST" and "withdraw" in request.POST:
+        entry = (
+            paper_ballots_waiting(round_=round_)
+            .filter(pk=_positive_int(request.POST.get("withdraw")))
+            .first()
+        )
+        if entry is None:
+            messages.error(request, _("Saisie introuvable."))
+        elif attempt(
+            request, lambda: paper_ballot_entry_withdraw(actor=request.user, entry=entry)
+        ).ok:
+            messages.success(
+                request,
+                _("Saisie du bulletin n° %(id)s retirée : il peut être saisi à nouveau.")
+                % {"id": entry.identifier},
+            )
+        return redirect("amendments:paper_ballot", pk=round_.pk)
     if request.method == "POST" and phase == AmendmentRound.State.JUDGMENT:
         status = 400
         if form.is_valid():
@@ -374,6 +392,14 @@ def paper_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _positive_int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 # --- steering a round: opening it, closing a window early ---

@@ -191,3 +191,27 @@ def test_counts_per_place(judged):
         ("Mairie annexe", 2),
         ("Médiathèque", 1),
     ]
+
+
+def test_a_misread_first_entry_is_withdrawn_and_the_paper_typed_afresh(judged):
+    """GIVEN a first entry misread (a disagreement refuses every correct second entry) WHEN its
+    mediator withdraws it THEN two fresh agreeing entries count the paper, and the withdrawn
+    entry stays in the trail without counting."""
+    from amendments.services import paper_ballot_entry_withdraw
+
+    round_, a = judged
+    first, other = mediator(), mediator()
+    wrong = enter(round_, first, {SQ: 1, a: 5})
+    with pytest.raises(PaperBallotMismatch):
+        enter(round_, other, {SQ: 1, a: 6})
+    with pytest.raises(AmendmentForbidden):
+        paper_ballot_entry_withdraw(actor=other, entry=wrong)  # not theirs
+    paper_ballot_entry_withdraw(actor=first, entry=wrong)
+    with pytest.raises(AmendmentConflict):
+        paper_ballot_entry_withdraw(actor=first, entry=wrong)  # already withdrawn
+    enter(round_, first, {SQ: 1, a: 6})
+    counted = enter(round_, other, {SQ: 1, a: 6})
+    assert counted.ballot is not None and round_judges(round_) == 1
+    assert PaperBallotEntry.objects.filter(withdrawn_at__isnull=False).count() == 1
+    with pytest.raises(AmendmentConflict):
+        paper_ballot_entry_withdraw(actor=other, entry=counted)  # a counted ballot stays

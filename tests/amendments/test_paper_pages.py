@@ -118,3 +118,24 @@ def test_the_ballot_page_states_the_rule(client, judged):
     client.force_login(UserFactory())
     page = client.get(reverse("amendments:ballot", args=[round_.pk])).content.decode()
     assert "Une personne, un bulletin" in page
+
+
+def test_a_mediator_withdraws_their_waiting_entry_on_the_page(client, judged):
+    round_, amendment = judged
+    url = reverse("amendments:paper_ballot", args=[round_.pk])
+    client.force_login(mediator())
+    client.post(url, form(amendment))
+    entry = PaperBallotEntry.objects.get()
+    client.force_login(mediator())  # someone else's entry: no button, refused
+    assert f'name="withdraw" value="{entry.pk}"' not in client.get(url).content.decode()
+    client.post(url, {"withdraw": str(entry.pk)})
+    entry.refresh_from_db()
+    assert entry.withdrawn_at is None
+    client.force_login(entry.entered_by)
+    assert f'name="withdraw" value="{entry.pk}"' in client.get(url).content.decode()
+    for hostile in ("abc", "-3", "9" * 30):
+        assert client.post(url, {"withdraw": hostile}).status_code == 302
+    assert client.post(url, {"withdraw": str(entry.pk)}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.withdrawn_at is not None
+    assert "n° B-7, Médiathèque" not in client.get(url).content.decode()

@@ -321,6 +321,18 @@ def case_comment_create_assisted(w: World) -> Expect:
     return Expect(["comment.created"])
 
 
+def case_paper_ballot_entry_withdraw(w: World) -> Expect:
+    from amendments import services as amendments_services
+    from amendments.models import PaperBallotEntry
+
+    round_, amendment = _paper_round(w)
+    prepare(lambda: _paper_entry(w, w.staff, round_, amendment))
+    amendments_services.paper_ballot_entry_withdraw(
+        actor=w.staff, entry=PaperBallotEntry.objects.get(round=round_)
+    )
+    return Expect(["ballot.paper_withdrawn"])
+
+
 def case_user_create(w: World) -> Expect:
     accounts_services.user_create(
         actor=w.superuser, email="cree@example.org", display_name="Créé", password=PASSWORD
@@ -658,6 +670,7 @@ CASES: dict[str, list[Callable[[World], Expect]]] = {
 CASES.update(participation_cases.cases(prepare, sheet_row))
 NO_EVENT.update(participation_cases.PARTICIPATION_NO_EVENT)
 CASES["debates.comment_create_assisted"] = [case_comment_create_assisted]
+CASES["amendments.paper_ballot_entry_withdraw"] = [case_paper_ballot_entry_withdraw]
 CASES["amendments.paper_ballot_enter"] = [
     case_paper_ballot_first_entry,
     case_paper_ballot_agreeing_entry,
