@@ -155,3 +155,13 @@ def test_admin_grant_and_revoke_action(client, staff):
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.revoked_by == superuser and grant.revoked_at is not None
+
+
+def test_the_staff_profile_links_to_the_page(client, staff):
+    client.force_login(staff)
+    assert reverse("accounts:mediators") in client.get(reverse("accounts:profile")).content.decode()
+    client.force_login(UserFactory())
+    assert (
+        reverse("accounts:mediators")
+        not in client.get(reverse("accounts:profile")).content.decode()
+    )
