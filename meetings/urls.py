@@ -8,6 +8,7 @@ urlpatterns = [
     path("<id:pk>/", views.meeting_detail, name="detail"),
     path("<id:pk>/desinscription/", views.my_registration_cancel, name="unregister"),
     path("<id:pk>/inscrits/", views.registrants, name="registrants"),
+    path("<id:pk>/annulation/", views.meeting_cancel_view, name="meeting_cancel"),
     path("<id:pk>/restitution/", views.restitution, name="restitution"),
     path("confirmer/<str:token>/", views.confirm, name="confirm"),
     path("annuler/<str:token>/", views.cancel, name="cancel"),

@@ -26,6 +26,7 @@ from .selectors import (
     seats_taken,
 )
 from .services import (
+    meeting_cancel,
     meeting_restitution_publish,
     registration_cancel,
     registration_cancel_by_token,
@@ -154,6 +155,15 @@ def registrants(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/registrants.html",
         {"meeting": meeting, "rows": rows, "seats": seats_taken(meeting)},
     )
+
+
+@require_POST
+def meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser calls the meeting off: registrants are told by e-mail, followers hear."""
+    meeting = _organiser_meeting(request, pk)
+    if attempt(request, lambda: meeting_cancel(actor=request.user, meeting=meeting)).ok:
+        messages.success(request, _("La réunion est annulée ; les inscrit·es sont prévenu·es."))
+    return redirect(meeting)
 
 
 def _csv_safe(value: str) -> str:

@@ -113,3 +113,21 @@ def test_territory_pages_list_their_meetings_and_their_quartiers(client):
     assert in_quartier.title in commune_page and elsewhere.title not in commune_page
     home = client.get("/").content.decode()
     assert in_quartier.title in home
+
+
+def test_an_organiser_cancels_the_meeting_and_registrants_are_told(
+    sheet_world, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    sheet, actors, m = sheet_world
+    registration_create(actor=actors["reader"], meeting=m)
+    client.force_login(actors["outsider"])
+    assert client.post(f"/reunions/{m.pk}/annulation/").status_code == 403
+    client.force_login(actors["editor"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/reunions/{m.pk}/annulation/").status_code == 302
+    assert Meeting.objects.get(pk=m.pk).state == "cancelled"
+    assert [msg.to for msg in mail.outbox] == [[actors["reader"].email]]
+    assert "Cette réunion est annulée." in client.get(m.get_absolute_url()).content.decode()
