@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Meeting
 
@@ -10,6 +11,8 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ("title", "kind", "starts", "state", "sheet", "territory")
     list_filter = ("kind", "state")
     search_fields = ("title", "place")
+    # The online link is https only (the model's validator); Django 6 assumes it too.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
