@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,6 +28,7 @@ from .ical import meeting_ical
 from .models import DESCRIPTION_MAX, TITLE_MAX, Meeting, https_only
 from .selectors import meeting_get_visible, meeting_list_visible, seats_taken
 from .services import meeting_create, registration_create
+from .throttle import anonymous_registration_allowed
 
 
 class AccessibilitySerializer(serializers.Serializer):
@@ -200,6 +202,15 @@ class MeetingRegistrations(APIView):
             }
             if missing:
                 raise serializers.ValidationError(missing)
+            if not anonymous_registration_allowed(request):
+                return Response(
+                    {
+                        "detail": _(
+                            "Trop d'inscriptions depuis cette connexion : réessayez dans une heure."
+                        )
+                    },
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
         registration = registration_create(
             actor=request.user, meeting=meeting, name=values["name"], email=values["email"]
         )

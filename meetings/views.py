@@ -33,6 +33,7 @@ from .services import (
     registration_confirm,
     registration_create,
 )
+from .throttle import anonymous_registration_allowed
 
 TOKEN_MAX = 400
 
@@ -55,7 +56,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if request.user.is_authenticated or form.is_valid():
+        if (
+            not request.user.is_authenticated
+            and form.is_valid()
+            and not anonymous_registration_allowed(request)
+        ):
+            form.add_error(
+                None, _("Trop d'inscriptions depuis cette connexion : réessayez dans une heure.")
+            )
+            status = 429
+        if request.user.is_authenticated or (form.is_valid() and not form.errors):
             values = form.cleaned_data if not request.user.is_authenticated else {}
             done = attempt(
                 request,

@@ -288,3 +288,25 @@ def test_the_api_is_in_the_openapi_schema(tmp_path):
     assert "201" in paths["/api/v1/meetings/{id}/registrations/"]["post"]["responses"]
     ical = paths["/api/v1/meetings/{id}/ical/"]["get"]["responses"]["200"]
     assert "text/calendar" in ical["content"]
+
+
+@pytest.mark.django_db
+def test_one_client_cannot_fill_meetings_with_made_up_addresses(world, settings):
+    """A registration without an account holds a seat until confirmed: one client address gets
+    a few per hour, then a 429 (API) or the form's error (page), and nothing is created."""
+    settings.FABRIQUE_MEETING_REGISTRATIONS_PER_CLIENT_PER_HOUR = 3
+    url = f"/api/v1/meetings/{world['public'].pk}/registrations/"
+    anonymous = client_for(None)
+    for n in range(3):
+        body = {"name": f"P{n}", "email": f"p{n}@example.org"}
+        assert anonymous.post(url, body, format="json").status_code == 201
+    refused = anonymous.post(url, {"name": "X", "email": "x@example.org"}, format="json")
+    assert refused.status_code == 429
+    page = Client().post(
+        world["public"].get_absolute_url(), {"name": "Y", "email": "y@example.org"}
+    )
+    assert page.status_code == 429
+    assert "Trop d&#x27;inscriptions" in page.content.decode()
+    assert Registration.objects.count() == 3
+    # Signed-in people are not counted: their account is their one registration.
+    assert client_for(UserFactory()).post(url, {}, format="json").status_code == 201

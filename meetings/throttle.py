@@ -1,0 +1,21 @@
+"""How many registrations without an account one client may make: a name and an e-mail hold a
+seat until confirmed, so without a cap one visitor could fill a meeting with made-up addresses.
+Counted per client address (`accounts.throttling.client_ip`, which knows the trusted proxies),
+before the registration is made, over every meeting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from accounts.throttling import Limit, attempts_check, client_ip
+
+
+def anonymous_registration_allowed(request: HttpRequest) -> bool:
+    """Count one registration without an account from this client; False past the hour's cap
+    (`FABRIQUE_MEETING_REGISTRATIONS_PER_CLIENT_PER_HOUR`, 20 by default)."""
+    cap = int(getattr(settings, "FABRIQUE_MEETING_REGISTRATIONS_PER_CLIENT_PER_HOUR", 20))
+    limit = Limit("meeting-register", cap, timedelta(hours=1))
+    return attempts_check([(limit, client_ip(request))]) is None
