@@ -33,6 +33,16 @@ SITE_MAP: list[tuple[Any, list[tuple[str, Any]]]] = [
             ("officials:directory", _("Élu·es")),
             ("search:search", _("Recherche")),
             ("portal:guide", _("Comprendre la participation")),
+            ("portal:territories", _("Les communes et les quartiers")),
+        ],
+    ),
+    (
+        _("Pour les communes"),
+        [
+            ("widget:help", _("Afficher les concertations sur le site d'une commune")),
+            ("portal:open_data_json", _("Données ouvertes des fiches (JSON)")),
+            ("portal:open_data_csv", _("Données ouvertes des fiches (CSV)")),
+            ("portal:impact", _("Impact environnemental")),
         ],
     ),
     (
