@@ -26,6 +26,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +36,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from events.generation import data_generation
+from meetings.models import Meeting
+from meetings.selectors import meeting_list_visible
 from projects.markdown import markdown_to_text
 from projects.models import FramingNote, ProjectSheet
 from projects.participation import sheet_participation
@@ -155,12 +158,22 @@ def _pdf_response(
 
 
 def _sheet_stamp(sheet: ProjectSheet) -> tuple[Any, ...]:
+    """What a sheet's printed materials depend on: the sheet, its workspace and territory, its
+    meetings (their last change and number: one query) and the day (a meeting passes)."""
+    meetings = Meeting.objects.filter(sheet=sheet).aggregate(last=Max("updated"), n=Count("pk"))
     return (
         sheet.pk,
         sheet.updated.isoformat(),
         sheet.workspace.updated.isoformat() if sheet.workspace_id else "",
         sheet.territory_id or "",
+        meetings["last"].isoformat() if meetings["last"] else "",
+        meetings["n"],
+        timezone.localdate().isoformat(),
     )
+
+
+# The next public meetings a printed sheet announces (the rest are on the sheet online).
+MEETINGS_PRINTED = 3
 
 
 @require_GET
@@ -224,6 +237,11 @@ def _sheet_context(request: HttpRequest, sheet: ProjectSheet) -> dict[str, Any]:
         "short_url": readable,
         "territory": sheet.territory,
         "workspace": sheet.workspace,
+        "meetings": list(
+            meeting_list_visible(user=AnonymousUser(), sheet=sheet.pk, upcoming=True)[
+                :MEETINGS_PRINTED
+            ]
+        ),
         "made": timezone.localdate(),
     }
 
@@ -259,6 +277,9 @@ def _booklet_context(
     }
 
 
+NEWSLETTER_MEETINGS = 8
+
+
 @require_GET
 def newsletter(request: HttpRequest, commune: str, quartier: str | None = None) -> HttpResponse:
     """A territory's printable newsletter (A4): its open consultations, those announced and its
@@ -281,8 +302,10 @@ def newsletter(request: HttpRequest, commune: str, quartier: str | None = None) 
                 row.opens_day = _date(getattr(row, "opens_on", None))
                 row.closes_day = _date(getattr(row, "closes_on", None))
         page = request.build_absolute_uri(territory_url(territory))
+        meetings = meeting_list_visible(user=AnonymousUser(), territory=territory, upcoming=True)
         return {
             **overview,
+            "meetings": list(meetings[:NEWSLETTER_MEETINGS]),
             "host": request.get_host(),
             "qr": qr_data_uri(page),
             "page_url": page.split("://", 1)[-1].rstrip("/"),

@@ -284,3 +284,31 @@ def test_the_territory_page_offers_its_newsletter_and_the_sheet_page_its_booklet
         f'href="/fiches/{sheet.slug}/livret.pdf"'
         in client.get(sheet.get_absolute_url()).content.decode()
     )
+
+
+def test_printed_materials_announce_the_next_public_meetings(client, sheet):
+    """The poster and the booklet name the sheet's next meetings; a meeting added later prints
+    at once (the kept PDF depends on the sheet's meetings); a cancelled one is not printed; the
+    newsletter lists the territory's."""
+    from meetings.services import meeting_cancel
+    from tests.meetings.factories import meeting, staff
+
+    first = client.get(f"/fiches/{sheet.slug}/affiche.pdf").content
+    assert "Atelier du parvis" not in read(first)["text"]
+    workshop = meeting(sheet=sheet, kind="workshop", title="Atelier du parvis", days=5)
+    poster = read(client.get(f"/fiches/{sheet.slug}/affiche.pdf").content)["text"]
+    assert "Atelier de quartier : Atelier du parvis" in poster and "Salle des fêtes" in poster
+    booklet = pypdfium2.PdfDocument(client.get(f"/fiches/{sheet.slug}/livret.pdf").content)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in booklet)
+    assert "Atelier du parvis" in text
+    meeting_cancel(actor=staff(), meeting=workshop)
+    assert (
+        "Atelier du parvis"
+        not in read(client.get(f"/fiches/{sheet.slug}/affiche.pdf").content)["text"]
+    )
+    from territories.models import Territory
+
+    meeting(territory=Territory.objects.get(slug="strasbourg"), title="Réunion de la commune")
+    journal = pypdfium2.PdfDocument(client.get("/territoires/strasbourg/journal.pdf").content)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in journal)
+    assert "Réunions et ateliers à venir" in text and "Réunion de la commune" in text
