@@ -127,7 +127,8 @@ RULES: tuple[Rule, ...] = (
         "no_vote",
         ParticipationLevel.CO_DECIDE,
         _("aucun vote des participant·es"),
-        lambda ind: ind["voters"] > 0,
+        # Online ballots, and paper ballots typed twice by mediators: a vote either way.
+        lambda ind: ind["voters"] + ind.get("paper_ballots", 0) > 0,
         lambda: Q(Exists(ballots(OuterRef("pk")))),
     ),
 )

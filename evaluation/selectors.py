@@ -23,12 +23,13 @@ import statistics
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from amendments.models import Amendment, AmendmentRound, Ballot
 from debates.models import Comment, Debate
+from meetings.models import Meeting
 from officials.models import Request
 from projects.models import FramingNote, ProjectSheet, Stage
 from workflow.models import TransitionLog
@@ -135,18 +136,22 @@ def _by_commune(sheet: ProjectSheet) -> tuple[int, list[dict[str, Any]]]:
 
 
 def sheet_indicators(sheet: ProjectSheet) -> dict[str, Any]:
-    """Five queries whatever the number of comments, amendments, requests and participants."""
+    """Six queries whatever the number of comments, amendments, ballots, meetings, requests and
+    participants."""
     comments = _comment_figures(sheet)
     amendments = Amendment.objects.filter(sheet=sheet).aggregate(
         submitted=Count("pk", filter=~Q(state=Amendment.State.WITHDRAWN)),
         merged=Count("pk", filter=Q(state=Amendment.State.ACCEPTED)),
     )
-    voters = (
-        Ballot.objects.filter(round__sheet=sheet, voter__isnull=False)
-        .values("voter")
-        .distinct()
-        .count()
+    # Online voters (distinct accounts) and paper ballots (typed twice by mediators, counted
+    # without an account: amendments' paper ballots) in one query.
+    ballots = Ballot.objects.filter(round__sheet=sheet).aggregate(
+        voters=Count("voter", distinct=True), paper=Count("pk", filter=Q(voter__isnull=True))
     )
+    # Meetings and workshops whose restitution is published (`meetings`), with their attendance.
+    meetings = Meeting.objects.filter(
+        sheet=sheet, restitution_published_at__isnull=False
+    ).aggregate(held=Count("pk"), attendance=Sum("attendance"))
     participants, communes = _by_commune(sheet)
     contributions = comments["comments"] + amendments["submitted"]
     followed = amendments["merged"] + comments["changed"]
@@ -159,7 +164,10 @@ def sheet_indicators(sheet: ProjectSheet) -> dict[str, Any]:
         "comments_answered_by_change": comments["changed"],
         "amendments_submitted": amendments["submitted"],
         "amendments_merged": amendments["merged"],
-        "voters": voters,
+        "voters": ballots["voters"],
+        "paper_ballots": ballots["paper"],
+        "meetings_held": meetings["held"],
+        "meetings_attendance": meetings["attendance"] or 0,
         "contributions": contributions,
         "followed_by_change": followed,
         "followed_by_change_share": round(followed / contributions, 3) if contributions else None,

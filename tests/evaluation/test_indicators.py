@@ -150,3 +150,53 @@ def test_an_archive_that_went_through_evaluation_keeps_its_card_and_one_that_did
     consulting = SheetFactory(stage=Stage.CONSULTATION)
     assert checklist_state(consulting)["indicators"] is False
     assert ProjectSheet.objects.get(pk=archived.pk).stage == Stage.ARCHIVED
+
+
+def test_paper_ballots_and_reported_meetings_count(django_assert_max_num_queries):
+    """Paper ballots (counted without an account) are votes; meetings count once their
+    restitution is published, with the attendance it gives; a meeting without one does not."""
+    import datetime
+
+    from django.utils import timezone
+
+    from amendments.models import AmendmentRound, Ballot
+    from meetings.models import Meeting
+    from meetings.services import meeting_restitution_publish
+
+    from ..meetings.factories import meeting, staff
+
+    w = built()
+    round_ = AmendmentRound.objects.filter(sheet=w.sheet).first()
+    Ballot.objects.create(round=round_, voter=None)
+    Ballot.objects.create(round=round_, voter=None)
+    agent = staff()
+    held = [meeting(sheet=w.sheet, actor=agent), meeting(sheet=w.sheet, actor=agent)]
+    meeting(sheet=w.sheet, actor=agent, title="Pas encore tenue")
+    past = timezone.now() - datetime.timedelta(days=2)
+    Meeting.objects.filter(pk__in=[m.pk for m in held]).update(
+        starts=past, ends=past + datetime.timedelta(hours=2)
+    )
+    for m, people in zip(held, (12, 30), strict=True):
+        meeting_restitution_publish(
+            actor=agent,
+            meeting=Meeting.objects.get(pk=m.pk),
+            minutes="Compte rendu.",
+            attendance=people,
+        )
+    with django_assert_max_num_queries(6):
+        ind = sheet_indicators(w.sheet)
+    assert ind["voters"] == 1 and ind["paper_ballots"] == 2
+    assert ind["meetings_held"] == 2 and ind["meetings_attendance"] == 42
+
+
+def test_a_paper_ballot_alone_keeps_the_co_decide_promise():
+    base = {
+        "contributions": 1,
+        "comments_answered": 1,
+        "response_published": True,
+        "amendments_merged": 1,
+        "voters": 0,
+        "paper_ballots": 1,
+    }
+    assert delivered_level(base) == "co_decide"
+    assert delivered_level({**base, "paper_ballots": 0}) == "co_construct"
