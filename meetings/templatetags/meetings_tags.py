@@ -33,13 +33,18 @@ def meetings_of_territory(
     context: dict[str, Any], territory: Any, ids: list[int] | None = None, limit: int = 10
 ) -> dict:
     """The territory's meetings and those of everything below it (`ids`, when the page already
-    knows them: a commune and its quartiers)."""
+    knows them: a commune and its quartiers; a quartier, its commune and the Eurométropole),
+    each naming its own territory when it is not the page's."""
     user = context["request"].user
     if ids is not None:
-        meetings = meeting_list_visible(user=user, territory_ids=ids, upcoming=True)[:limit]
+        meetings = meeting_list_visible(user=user, territory_ids=ids, upcoming=True)
     else:
-        meetings = meeting_list_visible(user=user, territory=territory, upcoming=True)[:limit]
-    return {"meetings": list(meetings), "empty": _("Aucune réunion prévue sur ce territoire.")}
+        meetings = meeting_list_visible(user=user, territory=territory, upcoming=True)
+    rows = list(meetings.select_related("sheet__territory")[:limit])
+    for row in rows:
+        place = row.territory or (row.sheet.territory if row.sheet_id else None)
+        row.elsewhere = place if place is not None and place.pk != territory.pk else None
+    return {"meetings": rows, "empty": _("Aucune réunion prévue sur ce territoire.")}
 
 
 @register.inclusion_tag("meetings/_list.html", takes_context=True)

@@ -113,6 +113,20 @@ def test_territory_pages_list_their_meetings_and_their_quartiers(client):
     assert in_quartier.title in commune_page and elsewhere.title not in commune_page
     home = client.get("/").content.decode()
     assert in_quartier.title in home
+    # A quartier's page also lists its commune's meetings and the Eurométropole's, each naming
+    # its territory; not another commune's, nor another quartier's.
+    commune_wide = meeting(territory=strasbourg, title="Réunion de toute la commune")
+    metropole = Territory.objects.get(kind="metropole")
+    meeting(territory=metropole, title="Réunion métropolitaine")
+    other = territory_create(name="Autre quartier", kind="quartier", parent=strasbourg)
+    meeting(territory=other, title="Atelier de l'autre quartier")
+    quartier_page = client.get(territory_url(quartier)).content.decode()
+    section = quartier_page[quartier_page.index('id="reunions"') :]
+    section = section[: section.index("</section>")]
+    assert in_quartier.title in section and commune_wide.title in section
+    assert "Réunion métropolitaine" in section
+    assert f'<span class="badge">{strasbourg.name}</span>' in section
+    assert "Atelier de l&#x27;autre quartier" not in section and elsewhere.title not in section
 
 
 def test_an_organiser_cancels_the_meeting_and_registrants_are_told(
