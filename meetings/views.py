@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from documents.permissions import DOCUMENT_POLICY
-from interface.views import attempt
+from interface.views import attempt, policy_object
+from projects.permissions import SHEET_POLICY
 
-from .forms import RegistrationForm, RestitutionForm
+from .forms import MeetingForm, RegistrationForm, RestitutionForm
 from .models import Meeting, Registration
-from .permissions import can_organise
+from .permissions import can_organise, can_organise_on_sheet
 from .selectors import (
     meeting_get_visible,
     registrants_for_organiser,
@@ -26,8 +27,11 @@ from .selectors import (
     seats_taken,
 )
 from .services import (
+    EDITABLE,
     meeting_cancel,
+    meeting_create,
     meeting_restitution_publish,
+    meeting_update,
     registration_cancel,
     registration_cancel_by_token,
     registration_confirm,
@@ -221,3 +225,53 @@ def restitution(request: HttpRequest, pk: int) -> HttpResponse:
             status = done.status
     context = {"meeting": meeting, "form": form}
     return render(request, "meetings/restitution.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_new(request: HttpRequest, sheet: int) -> HttpResponse:
+    """An organiser announces a meeting or a workshop of a sheet (staff, an official, or the
+    sheet's workspace editors; others who see the sheet: 403; a hidden sheet: 404)."""
+    target = policy_object(request, SHEET_POLICY, pk=sheet)
+    if not can_organise_on_sheet(request.user, target):
+        raise PermissionDenied
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in EDITABLE}
+            done = attempt(
+                request,
+                lambda: meeting_create(actor=request.user, sheet=target, **values),
+                form=form,
+            )
+            if done.ok and done.value is not None:
+                messages.success(request, _("La réunion est annoncée."))
+                return redirect(done.value)
+            status = done.status
+    context = {"form": form, "sheet": target, "meeting": None}
+    return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser changes a meeting still to come (registrants told by the notifications)."""
+    meeting = _organiser_meeting(request, pk)
+    initial = {name: getattr(meeting, name) for name in EDITABLE}
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            done = attempt(
+                request,
+                lambda: meeting_update(actor=request.user, meeting=meeting, **changed),
+                form=form,
+            )
+            if done.ok:
+                messages.success(request, _("La réunion est modifiée."))
+                return redirect(meeting)
+            status = done.status
+    context = {"form": form, "sheet": meeting.sheet, "meeting": meeting}
+    return render(request, "meetings/meeting_form.html", context, status=status)

@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..permissions import can_organise_on_sheet
 from ..selectors import meeting_list_visible
 
 register = template.Library()
@@ -21,6 +22,8 @@ def meetings_of_sheet(context: dict[str, Any], sheet: Any) -> dict[str, Any]:
     now = timezone.now()
     meetings = list(meeting_list_visible(user=user, sheet=sheet.pk, now=now))
     return {
+        "sheet": sheet,
+        "may_organise": can_organise_on_sheet(user, sheet),
         "upcoming": [m for m in meetings if m.ends > now and m.state != "held"],
         "past": [m for m in meetings if m.ends <= now or m.state == "held"][::-1],
         "empty_upcoming": _("Aucune réunion prévue."),

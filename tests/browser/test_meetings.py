@@ -56,3 +56,27 @@ def test_register_to_a_workshop_with_a_name_and_an_email(workshop, ui: UI):
     page.get_by_role("button", name="Annuler mon inscription").click()
     expect(page.get_by_text("Votre inscription est annulée.")).to_be_visible()
     check(ui, "meeting-cancelled", page)
+
+
+def test_an_editor_announces_a_workshop_from_the_sheet(ui: UI):
+    """alice@ owns collectif-velo-neudorf: from its sheet, she announces a workshop with the
+    form (datetime fields, the venue's accessibility), then finds it on the sheet."""
+    import datetime
+
+    page = ui.as_user("alice@demo.fabrique.test")
+    page.goto("/fiches/piste-cyclable-rue-du-jura/")
+    page.get_by_role("link", name="Annoncer une réunion ou un atelier").click()
+    page.wait_for_url("**/reunions/nouvelle/fiche/*/")
+    check(ui, "meeting-form", page)
+    starts = datetime.datetime.now() + datetime.timedelta(days=12)
+    page.get_by_label("Type").select_option("workshop")
+    page.get_by_label("Titre").fill("Atelier : tracer la piste ensemble")
+    page.get_by_label("Début").fill(starts.strftime("%Y-%m-%dT18:00"))
+    page.get_by_label("Fin").fill(starts.strftime("%Y-%m-%dT20:00"))
+    page.locator("#id_place").fill("Maison du Neudorf")
+    page.get_by_label("Accès de plain-pied").check()
+    page.get_by_role("button", name="Annoncer la réunion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Atelier : tracer la piste ensemble")
+    expect(page.get_by_text("Accès de plain-pied")).to_be_visible()
+    page.goto("/fiches/piste-cyclable-rue-du-jura/")
+    expect(page.get_by_role("link", name="Atelier : tracer la piste ensemble")).to_be_visible()

@@ -123,6 +123,7 @@ def site(make_workspace, settings, tmp_path):
     from tests.meetings.factories import meeting
 
     a_meeting = meeting(sheet=sheet, actor=actors["staff"], capacity=10)
+    values["sheet"] = sheet.pk  # /reunions/nouvelle/fiche/<sheet>/
     return {
         "sheet": sheet,
         "document": document,
