@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.inprocess import percentile, setup, timed_get  # noqa: E402
+from bench.inprocess import percentile, publish, setup, timed_get  # noqa: E402
 
 setup("amendments")
 
@@ -220,11 +220,7 @@ def main() -> None:
         f"**{close_seconds * 1000:.0f} ms**, {close_queries} SQL queries, of which "
         f"{len(tally_sql)} GROUP BY for the tally (the ballots are never loaded in Python).",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.append:
-        with open(args.append, "a", encoding="utf-8") as fh:
-            fh.write(text)
+    publish(lines, args.append)
 
 
 if __name__ == "__main__":

@@ -59,3 +59,12 @@ def queries_of(client: Any, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         timed_get(client, path)
     return len(queries)
+
+
+def publish(lines: list[str], append: str | None) -> None:
+    """Print the report's lines, and append them to `append` (docs/benchmarks.md) if given."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if append:
+        with open(append, "a", encoding="utf-8") as fh:
+            fh.write(text)

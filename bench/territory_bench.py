@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.inprocess import percentile, queries_of, setup, timed_get  # noqa: E402
+from bench.inprocess import percentile, publish, queries_of, setup, timed_get  # noqa: E402
 
 setup("territory")
 
@@ -233,11 +233,7 @@ def main() -> None:
         row("the widget of Strasbourg", "widget_commune"),
         row("the widget of Neudorf", "widget_quartier"),
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.append:
-        with open(args.append, "a", encoding="utf-8") as fh:
-            fh.write(text)
+    publish(lines, args.append)
 
 
 if __name__ == "__main__":
