@@ -25,7 +25,7 @@ from projects.permissions import SHEET_POLICY
 from territories.models import Territory
 
 from .ical import meeting_ical
-from .models import DESCRIPTION_MAX, TITLE_MAX, Meeting, https_only
+from .models import DESCRIPTION_MAX, TITLE_MAX, Meeting, Registration, https_only
 from .selectors import meeting_get_visible, meeting_list_visible, seats_taken
 from .services import meeting_create, registration_create
 from .throttle import anonymous_registration_allowed
@@ -120,10 +120,18 @@ class RegistrationWriteSerializer(serializers.Serializer):
 
 
 class RegistrationStateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["registered", "waiting"])
+    state = serializers.ChoiceField(
+        choices=["registered", "waiting", "pending"],
+        help_text=(
+            "registered: a seat; waiting: on the waiting list (full); pending: made without an "
+            "account and holding no seat until the e-mail link is followed (within 48 h), which "
+            "then gives a seat if one is free, else a place on the waiting list."
+        ),
+    )
     confirmed = serializers.BooleanField(
         help_text="False until the e-mail link is followed (a registration without an account)."
     )
+    holds_seat = serializers.BooleanField(help_text="True only when state is registered.")
 
 
 def _flag(value: str | None) -> bool:
@@ -215,7 +223,11 @@ class MeetingRegistrations(APIView):
             actor=request.user, meeting=meeting, name=values["name"], email=values["email"]
         )
         return Response(
-            {"state": registration.state, "confirmed": registration.confirmed_at is not None},
+            {
+                "state": registration.state,
+                "confirmed": registration.confirmed_at is not None,
+                "holds_seat": registration.state == Registration.State.REGISTERED,
+            },
             status=status.HTTP_201_CREATED,
         )
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 MINUTES_MAX = 50_000
-# An unconfirmed e-mail registration holds its seat this long, then lets it go.
+# An e-mail registration may be confirmed this long; it holds no seat meanwhile (pending), and
+# is then cancelled by the periodic job.
 UNCONFIRMED_HOLD = datetime.timedelta(hours=48)
 # Registrants' names and e-mails are erased this long after the meeting (docs/meetings.md).
 PERSONAL_DATA_KEPT = datetime.timedelta(days=30)
@@ -149,6 +150,8 @@ class Registration(models.Model):
     class State(models.TextChoices):
         REGISTERED = "registered", _("Inscrit·e")
         WAITING = "waiting", _("En liste d'attente")
+        # Without an account, until the e-mail link is followed: no seat, no place in the queue.
+        PENDING = "pending", _("À confirmer")
         CANCELLED = "cancelled", _("Annulée")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
@@ -163,7 +166,8 @@ class Registration(models.Model):
     email = models.EmailField(_("adresse électronique"), max_length=254)
     state = models.CharField(_("état"), max_length=12, choices=State.choices)
     created = models.DateTimeField(default=timezone.now)
-    # Signed-in registrations are confirmed at once; e-mail ones when the link is followed.
+    # Signed-in registrations are confirmed at once; e-mail ones when the link is followed, and
+    # only then take a seat or a place on the waiting list (in the order of this time).
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -173,7 +177,7 @@ class Registration(models.Model):
         verbose_name_plural = _("inscriptions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["registered", "waiting", "cancelled"]),
+                condition=Q(state__in=["registered", "waiting", "pending", "cancelled"]),
                 name="registration_state_valid",
             ),
             models.UniqueConstraint(
@@ -193,9 +197,7 @@ class Registration(models.Model):
         return f"inscription {self.pk}"
 
 
-def seat_holders_q(now: datetime.datetime, prefix: str = "") -> Q:
-    """Registrations holding a seat: registered, and confirmed or younger than the hold."""
-    return Q(**{f"{prefix}state": "registered"}) & (
-        Q(**{f"{prefix}confirmed_at__isnull": False})
-        | Q(**{f"{prefix}created__gt": now - UNCONFIRMED_HOLD})
-    )
+def seat_holders_q(now: datetime.datetime | None = None, prefix: str = "") -> Q:
+    """Registrations holding a seat: registered, hence confirmed (a pending registration, made
+    without an account and not yet confirmed, holds none). `now` is kept for the callers."""
+    return Q(**{f"{prefix}state": "registered"})

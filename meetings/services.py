@@ -196,8 +196,9 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
 def registration_create(
     *, actor: Any, meeting: Meeting, name: str = "", email: str = ""
 ) -> Registration:
-    """One click when signed in; otherwise a name and an e-mail, confirmed by a link (the seat
-    is held 48 h meanwhile). Full: the waiting list. Twice: AlreadyRegistered."""
+    """One click when signed in: a seat, or the waiting list when full. Otherwise a name and an
+    e-mail: pending, holding no seat, until the link confirms it (`registration_confirm`) within
+    48 h. Twice: AlreadyRegistered."""
     now = timezone.now()
     meeting = _lock(meeting)
     if not MEETING_POLICY.check(actor, meeting):
@@ -220,7 +221,9 @@ def registration_create(
         name=name,
         email=email,
         state=(
-            Registration.State.REGISTERED
+            Registration.State.PENDING
+            if not signed_in
+            else Registration.State.REGISTERED
             if _seats_free(meeting, now)
             else Registration.State.WAITING
         ),
@@ -254,7 +257,11 @@ def registration_create(
             [
                 _("Confirmez votre inscription dans les 48 heures en suivant ce lien :"),
                 confirm,
-                _("Sans confirmation, la place est libérée."),
+                _(
+                    "Une place vous est attribuée à la confirmation s'il en reste une ; sinon, "
+                    "vous serez sur la liste d'attente. Sans confirmation, l'inscription est "
+                    "annulée."
+                ),
             ],
         )
     event_record(
@@ -268,13 +275,34 @@ def registration_create(
 
 @transaction.atomic
 def registration_confirm(*, token: str) -> Registration:
+    """The e-mail link: the pending registration takes a seat if one is free (counted under the
+    meeting's lock), else a place at the end of the waiting list. Followed again: unchanged."""
+    now = timezone.now()
     registration = _from_token(token, CONFIRM_SALT, UNCONFIRMED_HOLD)
+    # The meeting first, then the row: the order every writer of registrations takes.
+    meeting = _lock(registration.meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.meeting = meeting
     if registration.state == Registration.State.CANCELLED:
         raise BadToken(_("Cette inscription a été annulée."))
-    if registration.confirmed_at is None:
-        registration.confirmed_at = timezone.now()
-        registration.save(update_fields=["confirmed_at"])
-        event_record(actor=None, verb="meeting.registration_confirmed", target=registration.meeting)
+    if registration.state != Registration.State.PENDING:
+        return registration
+    if meeting.state != Meeting.State.SCHEDULED or meeting.starts <= now:
+        raise MeetingConflict(_("Les inscriptions à cette réunion sont closes."))
+    queue = meeting.registrations.filter(state=Registration.State.WAITING).exists()
+    registration.state = (
+        Registration.State.REGISTERED
+        if _seats_free(meeting, now) and not queue
+        else Registration.State.WAITING
+    )
+    registration.confirmed_at = now
+    registration.save(update_fields=["state", "confirmed_at"])
+    event_record(
+        actor=None,
+        verb="meeting.registration_confirmed",
+        target=meeting,
+        data={"state": registration.state},
+    )
     return registration
 
 
@@ -310,18 +338,17 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
 
 
 def _promote(meeting: Meeting, now: datetime.datetime) -> int:
-    """Seats freed: the waiting list moves up, in order; each promoted person is told."""
+    """Seats freed: the waiting list moves up, in the order people joined it (confirmed: at once
+    when signed in, at the link otherwise); each promoted person is told."""
     if meeting.state != Meeting.State.SCHEDULED:
         return 0
     waiting = meeting.registrations.filter(state=Registration.State.WAITING).order_by(
-        "created", "pk"
+        "confirmed_at", "created", "pk"
     )
     promoted = 0
     for registration in waiting:
         if not _seats_free(meeting, now):
             break
-        if registration.confirmed_at is None and registration.created <= now - UNCONFIRMED_HOLD:
-            continue
         registration.state = Registration.State.REGISTERED
         registration.save(update_fields=["state"])
         _mail(
@@ -342,19 +369,30 @@ def _promote(meeting: Meeting, now: datetime.datetime) -> int:
 
 @transaction.atomic
 def registrations_expire(*, now: datetime.datetime | None = None) -> int:
-    """Unconfirmed e-mail registrations past the 48 h hold are dropped; seats go to the list."""
+    """Registrations without an account not confirmed within 48 h are cancelled. They held no
+    seat, so nobody moves up; each meeting concerned records how many (no name)."""
     now = now or timezone.now()
     stale = Registration.objects.filter(
         confirmed_at__isnull=True,
         created__lte=now - UNCONFIRMED_HOLD,
-        state__in=[Registration.State.REGISTERED, Registration.State.WAITING],
+        state=Registration.State.PENDING,
         meeting__state=Meeting.State.SCHEDULED,
     )
-    meetings = set(stale.values_list("meeting_id", flat=True))
-    count = stale.update(state=Registration.State.CANCELLED, cancelled_at=now)
-    for meeting in Meeting.objects.filter(pk__in=meetings):
-        _promote(_lock(meeting), now)
-    return count
+    total = 0
+    for meeting_id in sorted(set(stale.values_list("meeting_id", flat=True))):
+        meeting = _lock(Meeting(pk=meeting_id))
+        count = stale.filter(meeting=meeting).update(
+            state=Registration.State.CANCELLED, cancelled_at=now
+        )
+        if count:
+            event_record(
+                actor=None,
+                verb="meeting.registrations_expired",
+                target=meeting,
+                data={"expired": count},
+            )
+        total += count
+    return total
 
 
 @transaction.atomic

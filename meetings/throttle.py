@@ -1,6 +1,6 @@
-"""How many registrations without an account one client may make: a name and an e-mail hold a
-seat until confirmed, so without a cap one visitor could fill a meeting with made-up addresses.
-Counted per client address (`accounts.throttling.client_ip`, which knows the trusted proxies),
+"""How many registrations without an account one client may make. They hold no seat until
+confirmed, but each sends an e-mail and makes a row: without a cap one visitor could flood a
+meeting's list and other people's mailboxes. Counted per client address (`accounts.throttling.client_ip`, which knows the trusted proxies),
 before the registration is made, over every meeting."""
 
 from __future__ import annotations

@@ -15,5 +15,6 @@ verbs_register(
     Verb("meeting.registration_confirmed", private=True),
     Verb("meeting.registration_cancelled", private=True),
     Verb("meeting.waiting_list_promoted", private=True),
+    Verb("meeting.registrations_expired", private=True),
     Verb("meeting.reminded", private=True),
 )

@@ -43,10 +43,11 @@ TOKEN_MAX = 400
 
 
 def _registered_message(registration: Registration) -> str:
-    if registration.confirmed_at is None:
+    if registration.state == Registration.State.PENDING:
         return _(
-            "Presque fini : un lien de confirmation vient de vous être envoyé par courriel ; "
-            "sans confirmation sous 48 heures, la place est libérée."
+            "Presque fini : un lien de confirmation vient de vous être envoyé par courriel. "
+            "La place vous est attribuée à la confirmation, s'il en reste une (sinon, la liste "
+            "d'attente) ; sans confirmation sous 48 heures, l'inscription est annulée."
         )
     if registration.state == Registration.State.WAITING:
         return _("La réunion est complète : vous êtes sur la liste d'attente.")

@@ -45,6 +45,7 @@ def test_register_to_a_workshop_with_a_name_and_an_email(workshop, ui: UI):
     page.get_by_label("Votre adresse électronique").fill("camille@example.org")
     page.get_by_role("button", name="M'inscrire").click()
     expect(page.get_by_text("Presque fini")).to_be_visible()
+    expect(page.get_by_text("0 inscrit·es / 12 places")).to_be_visible()  # no seat held yet
     check(ui, "meeting-registered", page)
     page.goto(mail_link("camille@example.org", r"/reunions/confirmer/[^/\s]+/"))
     check(ui, "meeting-confirm", page)

@@ -282,6 +282,27 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         )
         return Expect(["amendment.submitted"], {amendment_row(new)})
 
+    def case_amendment_submit_assisted(w):
+        import datetime
+
+        from django.utils import timezone
+
+        from amendments import services as amendments_services
+
+        round_, _amendment = _round(w)
+        new = amendments_services.amendment_submit_assisted(
+            actor=w.staff,
+            sheet=w.sheet,
+            field="body",
+            text="Un corps recueilli.",
+            base_version=1,
+            pseudonym="R. K.",
+            place="Mairie",
+            collected_on=timezone.localdate() - datetime.timedelta(days=1),
+            consent=True,
+        )
+        return Expect(["amendment.submitted"], {amendment_row(new)})
+
     def case_amendment_withdraw(w):
         from amendments import services as amendments_services
 
@@ -626,11 +647,10 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
 
         m = _prepared(w, capacity=1)
         r = _registered(w, m, actor=None, name="Ana", email="ana@example.org")
-        _registered(w, m, actor=w.reader)
         old = timezone.now() - datetime.timedelta(hours=49)
         prepare(lambda: Registration.objects.filter(pk=r.pk).update(created=old))
         registrations_expire()
-        return Expect(["meeting.waiting_list_promoted"])
+        return Expect(["meeting.registrations_expired"])
 
     def case_meetings_remind(w):
         import datetime
@@ -705,6 +725,7 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         "amendments.rounds_sync_due": [case_rounds_sync_due],
         "amendments.rounds_closing_soon": [case_rounds_closing_soon],
         "amendments.amendment_submit": [case_amendment_submit],
+        "amendments.amendment_submit_assisted": [case_amendment_submit_assisted],
         "amendments.amendment_withdraw": [case_amendment_withdraw],
         "amendments.amendment_reject": [case_amendment_reject],
         "amendments.ballot_cast": [case_ballot_cast],

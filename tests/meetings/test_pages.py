@@ -9,7 +9,12 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting, Registration
-from meetings.services import registration_create
+from meetings.services import (
+    CONFIRM_SALT,
+    registration_confirm,
+    registration_create,
+    registration_token,
+)
 from tests.factories import SheetFactory, UserFactory
 
 from .factories import meeting
@@ -52,7 +57,8 @@ def test_signed_in_one_click_and_cancel(sheet_world, client):
 
 def test_the_public_sees_a_count_never_names(sheet_world, client):
     sheet, actors, m = sheet_world
-    registration_create(actor=None, meeting=m, name="Zoé Secrète", email="zoe@example.org")
+    r = registration_create(actor=None, meeting=m, name="Zoé Secrète", email="zoe@example.org")
+    registration_confirm(token=registration_token(r, CONFIRM_SALT))
     for user in (None, actors["outsider"], actors["reader"]):
         if user is not None:
             client.force_login(user)

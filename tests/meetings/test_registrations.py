@@ -98,13 +98,82 @@ def test_email_registration_is_confirmed_by_its_link(
     m = meeting(territory=commune, capacity=5)
     with django_capture_on_commit_callbacks(execute=True):
         r = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
-    assert r.state == "registered" and r.confirmed_at is None
+    assert r.state == "pending" and r.confirmed_at is None
+    assert "liste d'attente" in mail.outbox[-1].body
     token = _link(mail.outbox[-1], "confirmer")
     assert client.get(f"/reunions/confirmer/{token}/").status_code == 200
     assert Registration.objects.get(pk=r.pk).confirmed_at is None  # a GET confirms nothing
     response = client.post(f"/reunions/confirmer/{token}/")
     assert response.status_code == 200
-    assert Registration.objects.get(pk=r.pk).confirmed_at is not None
+    assert "Inscription confirmée. À bientôt" in response.content.decode()
+    confirmed = Registration.objects.get(pk=r.pk)
+    assert confirmed.confirmed_at is not None and confirmed.state == "registered"
+    # Followed again: nothing changes, no second seat.
+    assert client.post(f"/reunions/confirmer/{token}/").status_code == 200
+    assert seats_taken(Meeting.objects.get(pk=m.pk)) == 1
+
+
+def test_unconfirmed_registrations_hold_no_seat(commune):
+    """The hole this closes: many made-up addresses used to hold every seat for 48 h."""
+    m = meeting(territory=commune, capacity=2)
+    pending = [
+        registration_create(actor=None, meeting=m, name=f"P{n}", email=f"p{n}@example.org")
+        for n in range(5)
+    ]
+    assert {r.state for r in pending} == {"pending"}
+    assert seats_taken(Meeting.objects.get(pk=m.pk)) == 0
+    # The meeting is not full: a confirmed registration takes a seat.
+    assert registration_create(actor=UserFactory(), meeting=m).state == "registered"
+    first = registration_confirm(token=registration_token(pending[0], CONFIRM_SALT))
+    assert first.state == "registered"
+    assert seats_taken(Meeting.objects.get(pk=m.pk)) == 2
+
+
+def test_confirming_when_full_puts_on_the_waiting_list_and_says_so(commune, client):
+    m = meeting(territory=commune, capacity=1)
+    r = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
+    registration_create(actor=UserFactory(), meeting=m)  # takes the only seat meanwhile
+    response = client.post(f"/reunions/confirmer/{registration_token(r, CONFIRM_SALT)}/")
+    assert response.status_code == 200
+    assert "vous êtes sur la liste d'attente" in response.content.decode()
+    r.refresh_from_db()
+    assert r.state == "waiting" and r.confirmed_at is not None
+    assert seats_taken(Meeting.objects.get(pk=m.pk)) == 1
+
+
+def test_the_waiting_list_moves_up_in_the_order_people_joined_it(
+    commune, django_capture_on_commit_callbacks
+):
+    """Joining is confirming: an early registration confirmed late queues behind those who
+    confirmed before it."""
+    m = meeting(territory=commune, capacity=1)
+    early = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
+    holder = UserFactory()
+    seat = registration_create(actor=holder, meeting=m)
+    second = registration_create(actor=UserFactory(), meeting=m)
+    assert second.state == "waiting"
+    early = registration_confirm(token=registration_token(early, CONFIRM_SALT))
+    assert early.state == "waiting"
+    third = registration_create(actor=UserFactory(), meeting=m)
+    registration_cancel(actor=holder, registration=seat)
+    states = dict(m.registrations.values_list("pk", "state"))
+    assert (states[second.pk], states[early.pk], states[third.pk]) == (
+        "registered",
+        "waiting",
+        "waiting",
+    )
+    registration_cancel(actor=second.user, registration=second)
+    states = dict(m.registrations.values_list("pk", "state"))
+    assert (states[early.pk], states[third.pk]) == ("registered", "waiting")
+
+
+def test_confirming_a_cancelled_meeting_is_refused(commune):
+    m = meeting(territory=commune, capacity=3)
+    r = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
+    meeting_cancel(actor=UserFactory(platform_role="staff"), meeting=m)
+    with pytest.raises(MeetingConflict):
+        registration_confirm(token=registration_token(r, CONFIRM_SALT))
+    assert Registration.objects.get(pk=r.pk).state == "pending"
 
 
 def test_a_tampered_token_is_refused(commune):
@@ -135,6 +204,8 @@ def test_an_expired_confirmation_is_refused():
 def test_the_cancellation_link_needs_no_login_and_promotes(commune, client):
     m = meeting(territory=commune, capacity=1)
     r = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
+    r = registration_confirm(token=registration_token(r, CONFIRM_SALT))
+    assert r.state == "registered"
     waiting = registration_create(actor=UserFactory(), meeting=m)
     assert waiting.state == "waiting"
     token = registration_token(r, CANCEL_SALT)
@@ -146,18 +217,20 @@ def test_the_cancellation_link_needs_no_login_and_promotes(commune, client):
     assert client.post("/reunions/annuler/nimporte-quoi/").status_code == 400
 
 
-def test_an_unconfirmed_registration_lets_its_seat_go_after_48_hours(commune):
+def test_an_unconfirmed_registration_is_cancelled_after_48_hours(commune):
     m = meeting(territory=commune, capacity=1)
     r = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
-    late = registration_create(actor=UserFactory(), meeting=m)
-    assert late.state == "waiting"
+    fresh = registration_create(actor=None, meeting=m, name="Bo", email="bo@example.org")
+    seat = registration_create(actor=UserFactory(), meeting=m)
+    assert seat.state == "registered"  # the pending ones held nothing
     Registration.objects.filter(pk=r.pk).update(
         created=timezone.now() - datetime.timedelta(hours=49)
     )
-    assert seats_taken(Meeting.objects.get(pk=m.pk)) == 0
     assert registrations_expire() == 1
     assert Registration.objects.get(pk=r.pk).state == "cancelled"
-    assert Registration.objects.get(pk=late.pk).state == "registered"
+    assert Registration.objects.get(pk=fresh.pk).state == "pending"
+    assert Registration.objects.get(pk=seat.pk).state == "registered"
+    assert registrations_expire() == 0
 
 
 def test_no_registration_to_a_cancelled_or_past_meeting(commune):
