@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from html import escape  # django.utils.html.escape's own, without its lazy-string wrapper
-from itertools import chain
-from operator import indexOf
+from itertools import chain, compress
+from operator import not_
 
 import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
@@ -225,45 +225,59 @@ def _term_spans(text: str, terms: set[str], offset: int = 0):
             yield (offset + match.start() + _term_cut(word)[1], offset + match.end())
 
 
-# How much of a text `_first_span` scans token by token before it goes a chunk at a time: a
-# hit's words are mostly near its start, where the token scan is quickest.
+def _whole_chunk_at(text: str, chunk: str, start: int) -> int:
+    """The first occurrence of `chunk` in `text` from `start` that is a whole chunk
+    (whitespace or an end on each side), or -1."""
+    last = len(text) - len(chunk)
+    found = text.find(chunk, start)
+    while found != -1 and (
+        (found > 0 and not text[found - 1].isspace())
+        or (found < last and not text[found + len(chunk)].isspace())
+    ):
+        found = text.find(chunk, found + 1)
+    return found
+
+
+def _matching_chunks(text: str, terms: set[str], offset: int = 0) -> Iterator[tuple[int, str]]:
+    """(position, chunk) of each whitespace-separated chunk of `text` holding a term of
+    `terms`, in order. Which chunks match is found in C (a split, the chunks' cached terms and a
+    set test per chunk); only those are then located. A chunk is located from the end of the
+    last one found: an identical chunk before it would have matched too, and `_whole_chunk_at`
+    skips it inside a longer chunk."""
+    chunks = text.split()
+    # Lazily, in C: a caller that wants the first match stops the scan there.
+    matching = compress(
+        chunks, map(not_, map(terms.isdisjoint, map(_CHUNK_TERMS.__getitem__, chunks)))
+    )
+    cursor = 0
+    for chunk in matching:
+        found = _whole_chunk_at(text, chunk, cursor)
+        if found == -1:  # not reachable: the chunk comes from the text
+            return
+        yield offset + found, chunk
+        cursor = found + len(chunk)
+
+
+# How much of a text `_first_span` looks at before the rest: a hit's words are mostly near its
+# start, and splitting only a head is quicker than splitting ten thousand characters.
 FIRST_SPAN_HEAD_CHARS = 400
 
 
 def _first_span(text: str, terms: set[str]) -> tuple[int, int] | None:
-    """The first span `_term_spans(text, terms)` gives. The head of the text is scanned token by
-    token; the rest a whitespace-separated chunk at a time: the first chunk with a term in
-    `terms` (each chunk's terms cached, as `analyze` reads them), then that chunk's own tokens.
-    No token crosses whitespace, so the first matching token lies in the first matching chunk,
-    and that chunk's first whole occurrence is that very chunk (an earlier one, with the same
-    terms, would have matched). Scanning every token of a long text whose words match only in
-    its title cost a millisecond per hit."""
+    """The first span `_term_spans(text, terms)` gives: the first whitespace-separated chunk
+    with a term in `terms` (no token crosses whitespace, so the first matching token lies in
+    it), then that chunk's own tokens — a head of the text first, then the rest. Scanning every
+    token of a long text whose words match only in its title cost a millisecond per hit, and
+    a regular expression over the head's tokens cost most of a snippet."""
     if not terms:
         return None
     cut = text.rfind(" ", 0, FIRST_SPAN_HEAD_CHARS) if len(text) > FIRST_SPAN_HEAD_CHARS else -1
     if cut == -1:
         cut = len(text) if len(text) <= FIRST_SPAN_HEAD_CHARS else 0
-    first = next(_term_spans(text[:cut], terms), None)
-    if first is not None or cut == len(text):
-        return first
-    rest = text[cut:]
-    chunks = rest.split()
-    # One pass in C over the chunks, stopping at the first that matches.
-    try:
-        index = indexOf(map(terms.isdisjoint, map(_CHUNK_TERMS.__getitem__, chunks)), False)
-    except ValueError:
-        return None
-    chunk = chunks[index]
-    # Its first occurrence as a whole chunk (whitespace or an end on each side).
-    start, last = rest.find(chunk), len(rest) - len(chunk)
-    while start != -1 and (
-        (start > 0 and not rest[start - 1].isspace())
-        or (start < last and not rest[start + len(chunk)].isspace())
-    ):
-        start = rest.find(chunk, start + 1)
-    if start == -1:  # not reachable: the chunk comes from the text
-        return None
-    return next(_term_spans(chunk, terms, offset=cut + start), None)
+    for part, offset in ((text[:cut], 0), (text[cut:], cut)):
+        for position, chunk in _matching_chunks(part, terms, offset):
+            return next(_term_spans(chunk, terms, offset=position), None)
+    return None
 
 
 # Markdown source turned into plain text, per text and per hit at most: rendering is linear but
@@ -325,12 +339,11 @@ def highlight(text: str, query: str, *, width: int = 240) -> str:
             end = space
     parts = ["…" if start else ""]
     cursor = start
-    for s, e in _term_spans(text[start:end], terms, offset=start):
-        if s < cursor or e > end:
-            continue
-        parts.append(escape(text[cursor:s]))
-        parts.append(f"<mark>{escape(text[s:e])}</mark>")
-        cursor = e
+    for position, chunk in _matching_chunks(text[start:end], terms, offset=start):
+        for s, e in _term_spans(chunk, terms, offset=position):
+            parts.append(escape(text[cursor:s]))
+            parts.append(f"<mark>{escape(text[s:e])}</mark>")
+            cursor = e
     parts.append(escape(text[cursor:end]))
     if end < len(text):
         parts.append("…")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -86,6 +87,27 @@ def _datetime_field() -> serializers.DateTimeField:
     return field
 
 
+def _absolute_urls(request: Any) -> Any:
+    """`request.build_absolute_uri` for the hits' links, with the scheme and host worked out
+    once per page rather than once per hit (a tenth of an anonymous search's own time): a path
+    of plain ASCII from the site's root is appended to them; anything else takes the full
+    path."""
+    root = request.build_absolute_uri("/")[:-1]
+
+    def absolute(path: str) -> str:
+        if (
+            path.startswith("/")
+            and not path.startswith("//")
+            and path.isascii()
+            and "/./" not in path
+            and "/../" not in path
+        ):
+            return root + iri_to_uri(path)
+        return request.build_absolute_uri(path)
+
+    return absolute
+
+
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
@@ -115,6 +137,7 @@ class SearchView(APIView):
             raise NotFound(_("Invalid page."))  # DRF's own message and translations
         url = request.build_absolute_uri()
         dates = _datetime_field()
+        absolute = _absolute_urls(request)
         next_url = replace_query_param(url, "page", page.page + 1) if page.has_next else None
         previous_url = None
         if page.has_previous:
@@ -134,7 +157,7 @@ class SearchView(APIView):
                         "type": hit.type,
                         "id": hit.id,
                         "title": hit.title,
-                        "url": request.build_absolute_uri(hit.url),
+                        "url": absolute(hit.url),
                         "snippet": hit.snippet,
                         "stage": hit.stage,
                         "workspace": hit.workspace,

@@ -167,6 +167,23 @@ def test_api_results_carry_stage_workspace_and_date(make_workspace, drain):
     assert "**" not in by_type["sheet"]["snippet"]
 
 
+def test_api_result_links_are_absolute_on_the_host_and_scheme_asked(make_workspace, drain):
+    """Each hit's link is the page's own address made absolute on the request's scheme and
+    host (worked out once per page), as `build_absolute_uri` would."""
+    workspace, _ = make_workspace()
+    sheet = make_sheet(workspace, title="Halte vélo", summary="Un abri vélo.")
+    document = make_document(workspace, title="Plan vélo", text="Carte vélo")
+    drain()
+    body = (
+        client_for(None)
+        .get("/api/v1/search/", {"q": "velo"}, HTTP_HOST="localhost:8443", secure=True)
+        .json()
+    )
+    links = {r["type"]: r["url"] for r in body["results"]}
+    assert links["sheet"] == f"https://localhost:8443{sheet.get_absolute_url()}"
+    assert links["document"] == f"https://localhost:8443{document.get_absolute_url()}"
+
+
 def test_a_document_shared_with_one_person_does_not_name_its_hidden_workspace(
     make_workspace, drain, client
 ):

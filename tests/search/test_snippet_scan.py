@@ -6,7 +6,7 @@ import random
 import pytest
 
 from search import analysis
-from search.analysis import _first_span, _term_spans, analyze, highlight
+from search.analysis import _first_span, _matching_chunks, _term_spans, analyze, highlight
 
 WORDS = [
     "l'école",
@@ -55,3 +55,23 @@ def test_a_match_far_into_a_long_text_is_marked():
     snippet = highlight(text, "velo")
     assert "<mark>vélos</mark>" in snippet and snippet.startswith("…")
     assert highlight("<b>vélo</b> & co", "velo") == "&lt;b&gt;<mark>vélo</mark>&lt;/b&gt; &amp; co"
+
+
+def test_the_matching_chunks_hold_exactly_the_matching_tokens():
+    """`highlight` marks its excerpt a chunk at a time (the chunks whose terms match, located,
+    then their tokens): the same spans as matching every token of the text — repeated chunks, a
+    chunk inside a longer one, punctuation and elisions included."""
+    rng = random.Random(7)
+    spans = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(WORDS) + rng.choice(GLUE) for _ in range(rng.randint(0, 80)))
+        terms = set(analyze(rng.choice(QUERIES)))
+        offset = rng.randint(0, 5)
+        by_chunk = [
+            span
+            for position, chunk in _matching_chunks(text, terms, offset)
+            for span in _term_spans(chunk, terms, offset=position)
+        ]
+        assert by_chunk == list(_term_spans(text, terms, offset=offset)), (text, terms)
+        spans += len(by_chunk)
+    assert spans > 5000  # many matches, several per text
