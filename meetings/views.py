@@ -9,17 +9,19 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from documents.permissions import DOCUMENT_POLICY
 from interface.views import attempt, policy_object
 from projects.permissions import SHEET_POLICY
+from territories.models import Territory
 
 from .forms import MeetingForm, RegistrationForm, RestitutionForm
 from .models import Meeting, Registration
-from .permissions import can_organise, can_organise_on_sheet
+from .permissions import can_organise, can_organise_for_territory, can_organise_on_sheet
 from .selectors import (
     meeting_get_visible,
     registrants_for_organiser,
@@ -251,6 +253,47 @@ def meeting_new(request: HttpRequest, sheet: int) -> HttpResponse:
                 return redirect(done.value)
             status = done.status
     context = {"form": form, "sheet": target, "meeting": None}
+    return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+def territory_page_url(territory: Territory) -> str:
+    """The portal's page of a territory (named routes: meetings does not import portal)."""
+    if territory.kind == Territory.Kind.QUARTIER and territory.parent is not None:
+        return reverse("portal:quartier", args=[territory.parent.slug, territory.slug])
+    if territory.kind == Territory.Kind.COMMUNE:
+        return reverse("portal:commune", args=[territory.slug])
+    return reverse("portal:territories")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_new_for_territory(request: HttpRequest, territory: str) -> HttpResponse:
+    """An organiser announces a meeting of a territory without a sheet (staff and officials,
+    as `meeting_create` allows; anyone else 403; an unknown territory 404)."""
+    target = get_object_or_404(Territory.objects.select_related("parent"), slug=territory)
+    if not can_organise_for_territory(request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in EDITABLE}
+            done = attempt(
+                request,
+                lambda: meeting_create(actor=request.user, territory=target, **values),
+                form=form,
+            )
+            if done.ok and done.value is not None:
+                messages.success(request, _("La réunion est annoncée."))
+                return redirect(done.value)
+            status = done.status
+    context = {
+        "form": form,
+        "sheet": None,
+        "territory": target,
+        "territory_url": territory_page_url(target),
+        "meeting": None,
+    }
     return render(request, "meetings/meeting_form.html", context, status=status)
 
 

@@ -1,5 +1,5 @@
 """`{% meetings_of_sheet sheet %}`, `{% meetings_of_territory territory %}`,
-`{% meetings_next %}`: the lists other pages show, read through the selectors (who asks decides
+`{% meetings_next %}`, `{% meeting_announce_for_territory territory %}`: the lists other pages show, read through the selectors (who asks decides
 what is seen)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..permissions import can_organise_on_sheet
+from ..permissions import can_organise_for_territory, can_organise_on_sheet
 from ..selectors import meeting_list_visible
 
 register = template.Library()
@@ -55,3 +55,11 @@ def meetings_next(context: dict[str, Any], limit: int = 5) -> dict:
     user = context["request"].user
     meetings = meeting_list_visible(user=user, upcoming=True)[:limit]
     return {"meetings": list(meetings), "empty": _("Aucune réunion prévue.")}
+
+
+@register.inclusion_tag("meetings/_announce_territory.html", takes_context=True)
+def meeting_announce_for_territory(context: dict[str, Any], territory: Any) -> dict:
+    """The link to announce a meeting of the territory without a sheet, for those who may
+    (staff and officials); nothing for anyone else."""
+    user = context["request"].user
+    return {"territory": territory, "may_organise": can_organise_for_territory(user)}

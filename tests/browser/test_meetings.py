@@ -81,3 +81,39 @@ def test_an_editor_announces_a_workshop_from_the_sheet(ui: UI):
     expect(page.get_by_text("Accès de plain-pied")).to_be_visible()
     page.goto("/fiches/piste-cyclable-rue-du-jura/")
     expect(page.get_by_role("link", name="Atelier : tracer la piste ensemble")).to_be_visible()
+
+
+def test_an_official_announces_a_meeting_of_a_quartier_without_a_sheet(ui: UI):
+    """elue@ (an official) announces a neighbourhood workshop from Neudorf's page, with no sheet;
+    it shows on the quartier's page."""
+    import datetime
+
+    page = ui.as_user("elue@demo.fabrique.test")
+    page.goto("/territoires/strasbourg/strasbourg-neudorf/")
+    page.get_by_role("link", name="Annoncer une réunion ou un atelier sur ce territoire").click()
+    page.wait_for_url("**/reunions/nouvelle/territoire/strasbourg-neudorf/")
+    expect(page.get_by_text("Pour le territoire « Neudorf »")).to_be_visible()
+    check(ui, "meeting-form-territory", page)
+    starts = datetime.datetime.now() + datetime.timedelta(days=9)
+    page.get_by_label("Type").select_option("workshop")
+    page.get_by_label("Titre").fill("Atelier : les cours d'école du Neudorf")
+    page.get_by_label("Début").fill(starts.strftime("%Y-%m-%dT17:30"))
+    page.get_by_label("Fin").fill(starts.strftime("%Y-%m-%dT19:30"))
+    page.locator("#id_place").fill("École du Neudorf")
+    page.get_by_label("Toilettes accessibles").check()
+    page.get_by_role("button", name="Annoncer la réunion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Atelier : les cours d'école du Neudorf"
+    )
+    expect(page.get_by_text("Neudorf", exact=False).first).to_be_visible()
+    page.goto("/territoires/strasbourg/strasbourg-neudorf/")
+    expect(page.get_by_role("link", name="Atelier : les cours d'école du Neudorf")).to_be_visible()
+
+
+def test_a_resident_sees_no_link_to_announce_on_a_territory_page(ui: UI):
+    page = ui.as_user("alice@demo.fabrique.test")
+    page.goto("/territoires/strasbourg/strasbourg-neudorf/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neudorf")
+    expect(
+        page.get_by_role("link", name="Annoncer une réunion ou un atelier sur ce territoire")
+    ).to_have_count(0)

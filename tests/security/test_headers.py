@@ -119,6 +119,7 @@ def site(make_workspace, settings, tmp_path):
         "mandate": 1,
         "commune": "strasbourg",
         "quartier": "strasbourg-neudorf",
+        "territory": "strasbourg",  # /reunions/nouvelle/territoire/<territory>/
     }
     from tests.meetings.factories import meeting
 
