@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from accounts.api import PublicUserSerializer
+from debates.api import AssistedSerializer
 from interface.api import PolicyAPIView
 from projects.diff import diff_texts
 from projects.permissions import SHEET_POLICY
@@ -110,6 +111,11 @@ class AmendmentSerializer(serializers.ModelSerializer):
     author = PublicUserSerializer(read_only=True, allow_null=True)
     round = serializers.IntegerField(source="round_id", read_only=True)
     sheet = serializers.IntegerField(source="sheet_id", read_only=True)
+    assisted = serializers.SerializerMethodField(
+        help_text="Recorded by a mediator (the author) for a person without an account: their "
+        "pseudonym or initials, the place and date of collection, and the marking shown with "
+        "it; else null."
+    )
 
     class Meta:
         model = Amendment
@@ -125,8 +131,13 @@ class AmendmentSerializer(serializers.ModelSerializer):
             "round",
             "created",
             "motivation",
+            "assisted",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AssistedSerializer(allow_null=True))
+    def get_assisted(self, obj: Amendment) -> dict[str, Any] | None:
+        return AssistedSerializer(obj).data if obj.is_assisted else None
 
 
 class AmendmentDetailSerializer(AmendmentSerializer):

@@ -120,6 +120,39 @@ class AmendmentForm(forms.Form):
     )
 
 
+class AssistedAmendmentForm(AmendmentForm):
+    """A mediator records the amendment of a person without an account (the same fields as an
+    assisted message in a debate, then the text and its motivation)."""
+
+    pseudonym = forms.CharField(
+        label=_("Pseudonyme ou initiales de la personne"),
+        max_length=40,
+        help_text=_("Rien de plus : ni nom complet, ni adresse."),
+    )
+    place = forms.CharField(
+        label=_("Lieu du recueil"),
+        max_length=200,
+        help_text=_("Par exemple : mairie annexe, médiathèque, réunion publique."),
+    )
+    collected_on = forms.DateField(
+        label=_("Date du recueil"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "La personne accepte que son amendement soit publié sous ce pseudonyme, avec la "
+            "mention « recueilli par un·e médiateur·rice »."
+        ),
+        error_messages={"required": _("Le consentement de la personne est requis.")},
+    )
+    field_order = ["pseudonym", "place", "collected_on", "base_version", "text", "rationale"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Le texte qu'elle propose")
+        self.fields["rationale"].label = _("Sa motivation (facultatif)")
+
+
 class RejectForm(forms.Form):
     motivation = forms.CharField(
         label=_("Motivation du rejet"),

@@ -303,6 +303,78 @@ def amendment_submit(
         raise AmendmentNotFound(_("Fiche introuvable."))
     if not SHEET_POLICY.check(actor, sheet, "propose_amendment"):
         raise AmendmentForbidden(_("Connectez-vous pour proposer un amendement."))
+    return _amendment_save(
+        actor=actor,
+        sheet=sheet,
+        field=field,
+        text=text,
+        base_version=base_version,
+        rationale=rationale,
+    )
+
+
+@transaction.atomic
+def amendment_submit_assisted(
+    *,
+    actor: User,
+    sheet: ProjectSheet,
+    field: str,
+    text: str,
+    base_version: int,
+    rationale: str = "",
+    pseudonym: str,
+    place: str,
+    collected_on: datetime.date,
+    consent: bool,
+) -> Amendment:
+    """A mediator records the amendment of a person without an account, with their consent:
+    shown under their pseudonym or initials and marked « recueilli par un·e médiateur·rice à
+    <lieu> le <date> »; the mediator's account answers for it (the activity names it). The
+    open-amendments ceiling counts per person (pseudonym) on the sheet, not on the mediator's
+    own amendments."""
+    if not SHEET_POLICY.check(actor, sheet):
+        raise AmendmentNotFound(_("Fiche introuvable."))
+    if not is_mediator(actor):
+        raise AmendmentForbidden(_("Seul·es les médiateur·rices recueillent des amendements."))
+    if consent is not True:
+        raise _field_error(
+            "consent", _("La personne doit accepter que son amendement soit publié.")
+        )
+    label = " ".join(str(pseudonym or "").split())
+    if not label or len(label) > 40:
+        raise _field_error("pseudonym", _("Un pseudonyme ou des initiales sont requis."))
+    where = " ".join(str(place or "").split())
+    if not where or len(where) > 200:
+        raise _field_error("place", _("Le lieu du recueil est requis."))
+    today = timezone.localdate()
+    if (
+        not isinstance(collected_on, datetime.date)
+        or isinstance(collected_on, datetime.datetime)
+        or collected_on > today
+        or collected_on < today - datetime.timedelta(days=366)
+    ):
+        raise _field_error("collected_on", _("La date du recueil est requise (l'année écoulée)."))
+    return _amendment_save(
+        actor=actor,
+        sheet=sheet,
+        field=field,
+        text=text,
+        base_version=base_version,
+        rationale=rationale,
+        assisted={"assisted_label": label, "assisted_place": where, "assisted_on": collected_on},
+    )
+
+
+def _amendment_save(
+    *,
+    actor: User,
+    sheet: ProjectSheet,
+    field: str,
+    text: str,
+    base_version: int,
+    rationale: str,
+    assisted: dict[str, Any] | None = None,
+) -> Amendment:
     round_ = (
         AmendmentRound.objects.select_for_update()
         .filter(
@@ -329,17 +401,29 @@ def amendment_submit(
         raise _field_error("text", _("Le texte proposé est identique au texte de cette version."))
     rationale = (rationale or "").strip()
     limit = settings.FABRIQUE_OPEN_AMENDMENTS_PER_ACCOUNT
-    # The account's row orders two submissions of one person.
+    # The account's row orders two submissions of one person (or of one mediator).
     get_user_model().objects.select_for_update().filter(pk=actor.pk).values("pk").first()
     open_ones = Amendment.objects.filter(
-        sheet=sheet,
-        author=actor,
-        state__in=[Amendment.State.SUBMITTED, Amendment.State.RETAINED],
-    ).count()
-    if open_ones >= limit:
+        sheet=sheet, state__in=[Amendment.State.SUBMITTED, Amendment.State.RETAINED]
+    )
+    if assisted:
+        # The person recorded (by any mediator), named by their pseudonym, case aside.
+        open_ones = open_ones.filter(assisted_label__iexact=assisted["assisted_label"])
+    else:
+        open_ones = open_ones.filter(author=actor, assisted_label="")
+    count = open_ones.count()
+    if count >= limit:
+        if assisted:
+            raise AmendmentConflict(
+                _(
+                    "« %(who)s » a déjà %(n)d amendements en cours sur cette fiche (au plus "
+                    "%(limit)d)."
+                )
+                % {"who": assisted["assisted_label"], "n": count, "limit": limit}
+            )
         raise AmendmentConflict(
             _("Vous avez déjà %(n)d amendements en cours sur cette fiche (au plus %(limit)d).")
-            % {"n": open_ones, "limit": limit}
+            % {"n": count, "limit": limit}
         )
     amendment = Amendment(
         sheet=sheet,
@@ -349,6 +433,7 @@ def amendment_submit(
         base_version=version,
         text=text,
         rationale=rationale,
+        **(assisted or {}),
     )
     amendment.full_clean(exclude=["state"])
     amendment.save()
@@ -357,7 +442,7 @@ def amendment_submit(
         verb="amendment.submitted",
         target=amendment,
         workspace=sheet.workspace,
-        data={"sheet": sheet.pk, "field": field},
+        data={"sheet": sheet.pk, "field": field, **({"assisted": True} if assisted else {})},
     )
     return amendment
 
@@ -474,7 +559,7 @@ def amendment_merge_preview(*, amendment: Amendment) -> dict[str, Any]:
 
 def _change_note(amendment: Amendment) -> str:
     result = RoundResult.objects.filter(round=amendment.round, amendment=amendment).first()
-    author = amendment.author.display_name if amendment.author else _("compte supprimé")
+    author = amendment.proposer
     if result is None or result.majority_grade is None:
         return _("Amendement n° %(id)s de %(author)s intégré.") % {
             "id": amendment.pk,

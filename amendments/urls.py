@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:pk>/rejeter/", views.amendment_reject_view, name="reject"),
     path("fiches/<id:pk>/ouvrir-un-tour/", views.round_open_view, name="round_open"),
     path("fiches/<id:pk>/proposer/", views.amendment_propose_view, name="propose"),
+    path("fiches/<id:pk>/recueillir/", views.amendment_assisted_view, name="propose_assisted"),
     path("tours/<id:pk>/", views.round_detail, name="round"),
     path("tours/<id:pk>/bulletin/", views.ballot, name="ballot"),
     path("tours/<id:pk>/bulletins-papier/", views.paper_ballot, name="paper_ballot"),

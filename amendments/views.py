@@ -33,6 +33,7 @@ from projects.sections import FIELDS as SECTION_FIELDS
 
 from .forms import (
     AmendmentForm,
+    AssistedAmendmentForm,
     BallotForm,
     PaperBallotForm,
     RejectForm,
@@ -57,6 +58,7 @@ from .services import (
     amendment_merge_preview,
     amendment_reject,
     amendment_submit,
+    amendment_submit_assisted,
     amendment_withdraw,
     ballot_cast,
     field_text,
@@ -232,6 +234,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grades": Grade.choices,
             "may_steer": phase != CLOSED and ROUND_POLICY.check(request.user, round_, "steer"),
             "may_enter_paper": phase == JUDGMENT and is_mediator(request.user),
+            "may_record": phase == SUBMISSION and is_mediator(request.user),
             "paper_places": paper_ballot_counts_by_place(round_=round_),
         },
     )
@@ -522,6 +525,22 @@ def amendment_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps that need no script: choose the field (links), then rewrite its text,
     prefilled as the current version says it."""
     sheet = _sheet(request, pk, "propose_amendment")
+    return _propose(request, sheet, assisted=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_assisted_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mediator records, with consent, the amendment of a person without an account: the
+    same two steps, with the person's pseudonym or initials, the place and the day."""
+    sheet = _sheet(request, pk, "view")
+    if not is_mediator(request.user):
+        raise PermissionDenied
+    return _propose(request, sheet, assisted=True)
+
+
+def _propose(request: HttpRequest, sheet: ProjectSheet, *, assisted: bool) -> HttpResponse:
+    template = f"amendments/amendment_{'assisted' if assisted else 'propose'}.html"
     round_ = round_open_for_sheet(sheet)
     phase = round_phase(round_) if round_ is not None else None
     fields = amendable_fields(sheet)
@@ -542,38 +561,52 @@ def amendment_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
         status = 200 if request.method == "GET" and (not field or field in fields) else 400
         if phase != SUBMISSION and request.method == "POST":
             status = 409
-        return render(request, "amendments/amendment_propose.html", context, status=status)
-    form = AmendmentForm(
-        posted(request),
-        initial={"base_version": version.number, "text": field_text(version, field)},
-    )
+        return render(request, template, context, status=status)
+    initial: dict[str, Any] = {"base_version": version.number, "text": field_text(version, field)}
+    if assisted:
+        initial["collected_on"] = timezone.localdate()
+        form: AmendmentForm = AssistedAmendmentForm(posted(request), initial=initial)
+    else:
+        form = AmendmentForm(posted(request), initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             values = form.cleaned_data
+            common = {
+                "actor": request.user,
+                "sheet": sheet,
+                "field": field,
+                "text": values["text"],
+                "base_version": values["base_version"],
+                "rationale": values["rationale"],
+            }
+
+            def call() -> Amendment:
+                if not assisted:
+                    return amendment_submit(**common)
+                return amendment_submit_assisted(
+                    **common,
+                    pseudonym=values["pseudonym"],
+                    place=values["place"],
+                    collected_on=values["collected_on"],
+                    consent=values["consent"],
+                )
+
             amendment, status = service_call(
-                request,
-                form,
-                lambda: amendment_submit(
-                    actor=request.user,
-                    sheet=sheet,
-                    field=field,
-                    text=values["text"],
-                    base_version=values["base_version"],
-                    rationale=values["rationale"],
-                ),
-                rename={"base_version": "-", "field": "-"},
+                request, form, call, rename={"base_version": "-", "field": "-"}
             )
             if amendment is not None:
                 messages.success(
                     request,
-                    _("Amendement déposé : il est public et sera soumis au jugement."),
+                    _("Amendement recueilli et déposé : il est public et sera soumis au jugement.")
+                    if assisted
+                    else _("Amendement déposé : il est public et sera soumis au jugement."),
                 )
                 return redirect(amendment)
     base = form["base_version"].value()
     context.update({"form": form, "base_version": base})
-    return render(request, "amendments/amendment_propose.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 # --- deciding: merging a retained amendment, rejecting one ---

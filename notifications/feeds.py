@@ -155,6 +155,8 @@ def _describe(activity: Activity, obj: Model) -> tuple[str, str, str, int | None
         return obj.sheet.title, obj.get_absolute_url(), "", obj.sheet.territory_id
     if isinstance(obj, Amendment):
         number = _("Amendement n° %(n)s") % {"n": obj.pk}
+        if obj.is_assisted:  # the marking goes wherever the amendment goes
+            number = f"{number}, {obj.proposer}"
         text = f"{number} — {obj.rationale}" if obj.rationale.strip() else number
         return obj.sheet.title, obj.get_absolute_url(), text, obj.sheet.territory_id
     if isinstance(obj, Document):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.shortcuts import render
 
+from accounts.permissions import is_mediator
 from amendments.selectors import amendment_list, round_list, round_phase
 from debates.permissions import ACTIVE_STAGES
 from debates.selectors import debate_list_visible
@@ -178,6 +179,7 @@ def _amendments(user, sheet) -> dict:
         "amendment_round": round_,
         "amendment_phase": AmendmentRound.State(phase).label,
         "amendment_submission": phase == AmendmentRound.State.SUBMISSION,
+        "can_record_amendment": phase == AmendmentRound.State.SUBMISSION and is_mediator(user),
         "can_open_round": can_open_round,
         "amendment_min_grade": Grade(round_.min_grade).label,
         "amendments": amendments,
