@@ -60,6 +60,18 @@ class SearchResultSerializer(serializers.Serializer):
         help_text="Last change: a sheet's last update, a framing note's publication, a "
         "document's last update.",
     )
+    starts = serializers.DateTimeField(
+        allow_null=True, help_text="A meeting's start (type meeting), else null."
+    )
+    place = serializers.CharField(
+        allow_null=True, help_text="A meeting's place (type meeting), else null."
+    )
+    state = serializers.ChoiceField(
+        choices=["scheduled", "cancelled", "held"],
+        allow_null=True,
+        help_text="A meeting's state (type meeting): a cancelled meeting stays findable, "
+        "marked so; else null.",
+    )
 
 
 class SearchPageSerializer(serializers.Serializer):
@@ -114,8 +126,8 @@ class SearchView(APIView):
     @extend_schema(
         parameters=[SearchParamsSerializer],
         responses=SearchPageSerializer,
-        description="Full-text search in French over the sheets, documents and framing notes "
-        "the caller may see.",
+        description="Full-text search in French over the sheets, documents, framing notes, "
+        "debates, amendments and meetings the caller may see.",
     )
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
@@ -163,6 +175,9 @@ class SearchView(APIView):
                         "workspace": hit.workspace,
                         "workspace_name": hit.workspace_name,
                         "modified": dates.to_representation(hit.modified) if hit.modified else None,
+                        "starts": dates.to_representation(hit.starts) if hit.starts else None,
+                        "place": hit.place,
+                        "state": hit.state,
                     }
                     for hit in page.results
                 ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,9 @@ from amendments.permissions import AMENDMENT_POLICY
 from debates.models import Debate
 from debates.permissions import DEBATE_POLICY
 from documents.models import Document
+from meetings.models import Meeting
+from meetings.permissions import MEETING_POLICY
+from projects.markdown import markdown_to_text
 from projects.models import FramingNote, ProjectSheet
 from projects.permissions import can_view_sheet
 from projects.sections import FIELDS as SECTION_FIELDS
@@ -269,6 +273,11 @@ class FabriqueIndex(indexes.SearchIndex):
 
     def result_modified(self, obj: Any) -> Any:
         return None
+
+    def result_details(self, obj: Any) -> dict[str, Any]:
+        """What a result of this type says besides the shared fields (a meeting's date, place
+        and state); keys of `SearchHit`."""
+        return {}
 
 
 def _sheet_filters(sheet: ProjectSheet | None, entry: Any) -> dict[str, Any]:
@@ -895,28 +904,208 @@ class AmendmentIndex(FabriqueIndex, indexes.Indexable):
         return _join(text, obj.rationale)
 
 
+# A meeting's date as words, in French whatever the reader's language (the index is French):
+# "mardi 12 mars 2027" finds it by its day, its month or its year.
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MEETING_COLUMNS = (
+    "kind",
+    "title",
+    "description",
+    "starts",
+    "ends",
+    "place",
+    "address",
+    "state",
+    "presentation",
+    "minutes",
+    "updated",
+    "sheet_id",
+    "territory_id",
+)
+
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def _date_words(moment: Any) -> str:
+    local = moment.astimezone(PARIS)
+    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
+def _territory_names(territory: Any) -> list[str]:
+    """A territory's name and those above it but the Eurométropole's (a quartier's commune):
+    "Neudorf" finds a meeting of the Neudorf quartier, "Strasbourg" one of its quartiers too."""
+    names = []
+    while territory is not None:
+        if territory.parent_id is not None or not names:
+            names.append(territory.name)
+        territory = territory.parent if territory.parent_id else None
+    return names
+
+
+class MeetingIndex(FabriqueIndex, indexes.Indexable):
+    """Public meetings and neighbourhood workshops: title, description, place and address,
+    territory (and its commune), date, and once held the restitution (presentation, minutes) —
+    never a registrant. As visible as the meeting (a sheet's meeting as its sheet, a territory's
+    meeting to everyone); a cancelled meeting stays findable, marked as cancelled."""
+
+    type_name = "meeting"
+    url_name = "meetings:detail"  # Meeting.get_absolute_url
+
+    def get_model(self):
+        return Meeting
+
+    def index_queryset(self, using=None) -> QuerySet:
+        return (
+            Meeting.objects.select_related(
+                "sheet",
+                "sheet__workspace",
+                "sheet__territory",
+                "sheet__territory__parent",
+                "territory",
+                "territory__parent",
+            )
+            .only(
+                *MEETING_COLUMNS,
+                *_prefixed("sheet", SHEET_FILTER_COLUMNS),
+                *_prefixed("sheet", ("territory__name", "territory__parent_id")),
+                "sheet__territory__parent__name",
+                "sheet__territory__parent__parent_id",
+                "territory__slug",
+                "territory__name",
+                "territory__parent_id",
+                "territory__parent__name",
+                "territory__parent__parent_id",
+            )
+            .annotate(**_sheet_theme_slugs())
+            .order_by("pk")
+        )
+
+    def results_queryset(self) -> QuerySet:
+        return Meeting.objects.select_related("sheet", "sheet__workspace").only(
+            *MEETING_COLUMNS, *_prefixed("sheet", WORKSPACE_RESULT_COLUMNS)
+        )
+
+    @staticmethod
+    def _territory(obj: Any) -> Any:
+        if obj.territory_id is not None:
+            return obj.territory
+        return obj.sheet.territory if obj.sheet_id and obj.sheet.territory_id else None
+
+    def prepare(self, obj: Any) -> dict:
+        data = super().prepare(obj)
+        data.update(_sheet_filters(obj.sheet if obj.sheet_id else None, obj))
+        territory = self._territory(obj)
+        data["territory"] = territory.slug if territory is not None else None
+        return data
+
+    def prepare_text(self, obj: Any) -> str:
+        territory = self._territory(obj)
+        return _join(
+            obj.title,
+            obj.get_kind_display(),
+            obj.description,
+            obj.place,
+            obj.address,
+            *(_territory_names(territory) if territory is not None else ()),
+            _date_words(obj.starts),
+            obj.presentation,
+            markdown_to_text(obj.minutes) if obj.minutes else "",
+        )
+
+    def prepare_workspace_id(self, obj: Any) -> int:
+        return obj.sheet.workspace_id if obj.sheet_id else 0  # 0: no workspace, no member
+
+    def prepare_workspace(self, obj: Any) -> str:
+        return obj.sheet.workspace.slug if obj.sheet_id else ""
+
+    def prepare_public(self, obj: Any) -> bool:
+        # meetings.permissions.MEETING_POLICY for an anonymous visitor: a territory's meeting,
+        # or a sheet's meeting whose sheet is public.
+        return obj.sheet_id is None or can_view_sheet(None, obj.sheet)
+
+    def visible_q(self, user: Any, filters: dict[str, str | None] | None = None) -> Q:
+        filters = filters or {}
+        condition = _sheet_filters_q({**filters, "territory": None}, prefix="sheet__")
+        if filters.get("territory"):
+            # The meeting's own territory, else its sheet's (as indexed).
+            slug = filters["territory"]
+            condition &= Q(territory__slug=slug) | Q(
+                territory_id__isnull=True, sheet__territory__slug=slug
+            )
+        return (
+            MEETING_POLICY.visible_q(user)
+            & condition
+            & _workspace_filter_q(filters, "sheet__workspace__")
+        )
+
+    def page_visibility(self, kind: str) -> Q:
+        # meetings.permissions.MEETING_POLICY: a territory's meeting (no sheet) is public; a
+        # sheet's meeting is as visible as its sheet.
+        return Q(sheet_id__isnull=True) | _sheet_seen(kind, "sheet__")
+
+    def result_title(self, obj: Any) -> str:
+        # A cancelled meeting is marked by its state (the page says « annulée »).
+        return f"{obj.get_kind_display()} · {obj.title}"
+
+    def result_workspace(self, obj: Any) -> Workspace | None:
+        return obj.sheet.workspace if obj.sheet_id else None
+
+    def result_modified(self, obj: Any) -> Any:
+        return obj.updated
+
+    def result_details(self, obj: Any) -> dict[str, Any]:
+        return {"starts": obj.starts, "place": obj.place, "state": obj.state}
+
+    def snippet_text(self, obj: Any, query: str = "") -> str:
+        minutes = (
+            markdown_excerpt(obj.minutes, query, limit=MARKDOWN_EXCERPT_CHARS)
+            if obj.minutes
+            else ""
+        )
+        return _join(obj.description, obj.presentation, minutes) or _join(obj.place, obj.address)
+
+
 def _dependents(model: type) -> list[tuple[type, str]]:
     """(indexed model, lookup taking the changed objects' pks) of the entries that copy a
-    changed `model`'s stage, slugs or visibility: a sheet's framing notes, documents, debates
-    and amendments; everything in a workspace. Empty for any other model."""
+    changed `model`'s stage, slugs or visibility: a sheet's framing notes, documents, debates,
+    amendments and meetings; everything in a workspace. Empty for any other model."""
     if model is ProjectSheet:
-        return [(target, "sheet_id__in") for target in (FramingNote, Document, Debate, Amendment)]
+        return [
+            (target, "sheet_id__in")
+            for target in (FramingNote, Document, Debate, Amendment, Meeting)
+        ]
     if model is Workspace:
         return [
             (
                 target,
                 "sheet__workspace_id__in"
-                if target in (FramingNote, Amendment)
+                if target in (FramingNote, Amendment, Meeting)
                 else "workspace_id__in",
             )
-            for target in (ProjectSheet, FramingNote, Document, Debate, Amendment)
+            for target in (ProjectSheet, FramingNote, Document, Debate, Amendment, Meeting)
         ]
     return []
 
 
 def dependent_objects(model: type, pks: list[Any]) -> list[tuple[FabriqueIndex, Any]]:
     """What else to reindex when a sheet or a workspace changes: the entries that copy their
-    stage, slugs and visibility (framing notes, documents; a workspace's sheets too)."""
+    stage, slugs and visibility (framing notes, documents, debates, amendments, meetings; a
+    workspace's sheets too)."""
     from haystack import connections
 
     unified = connections["default"].get_unified_index()
@@ -959,12 +1148,16 @@ def workspace_index_targets(workspace_id: int, *, delete: bool = False) -> list[
         amendments = Amendment.objects.filter(sheet__workspace_id=workspace_id).values_list(
             "pk", flat=True
         )
+        meetings = Meeting.objects.filter(sheet__workspace_id=workspace_id).values_list(
+            "pk", flat=True
+        )
         return [
             (ProjectSheet, sheets),
             (FramingNote, notes),
             (Document, documents),
             (Debate, debates),
             (Amendment, amendments),
+            (Meeting, meetings),
         ]
     return [
         (ProjectSheet, sheets),

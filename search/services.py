@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 # Relevance-ranked hits re-checked against the database per query. The count is exact up to
 # this many hits; past it the result list stops (refine the query) — see docs/search.md.
 MAX_CANDIDATES = getattr(settings, "FABRIQUE_SEARCH_MAX_RESULTS", 1000)
-RESULT_TYPES = ("sheet", "document", "framing_note", "debate", "amendment")
+RESULT_TYPES = ("sheet", "document", "framing_note", "debate", "amendment", "meeting")
 
 
 class SearchError(DomainError):
@@ -56,6 +56,10 @@ class SearchHit:
     workspace: str | None = None  # slug
     workspace_name: str | None = None
     modified: datetime.datetime | None = None
+    # A meeting's start, place and state (scheduled, cancelled, held); None for other types.
+    starts: datetime.datetime | None = None
+    place: str | None = None
+    state: str | None = None
 
     @property
     def stage_label(self) -> str:
@@ -345,6 +349,7 @@ def search_query(
                 workspace=visible_workspace.slug if visible_workspace else None,
                 workspace_name=visible_workspace.name if visible_workspace else None,
                 modified=search_index.result_modified(obj),
+                **search_index.result_details(obj),
             )
         )
     return result

@@ -11,6 +11,7 @@ from amendments.models import Amendment
 from debates.models import Debate
 from documents.models import Document
 from events.registry import Event
+from meetings.models import Meeting
 from projects.models import FramingNote, ProjectSheet
 from workspace.models import Workspace
 
@@ -36,6 +37,16 @@ DOCUMENT_UPDATE_VERBS = frozenset(
     }
 )
 DOCUMENT_DELETE_VERBS = frozenset({"document.trashed"})
+# Meeting events that change what its entry holds (its text, date, place, state, restitution).
+# Registrations are not indexed (nor ever a registrant): their events change nothing here.
+MEETING_UPDATE_VERBS = frozenset(
+    {
+        "meeting.scheduled",
+        "meeting.updated",
+        "meeting.cancelled",
+        "meeting.restitution_published",
+    }
+)
 
 
 def search_on_event(event: Event) -> None:
@@ -65,6 +76,9 @@ def search_on_event(event: Event) -> None:
     elif isinstance(target, Amendment):
         # Submitted, rebased, withdrawn (it leaves the index), retained, accepted, rejected…
         if verb.startswith("amendment."):
+            index_enqueue(target)
+    elif isinstance(target, Meeting):
+        if verb in MEETING_UPDATE_VERBS:
             index_enqueue(target)
     elif target is None and verb == "document.purged":
         # The row is about to go: the event names it by its primary key.

@@ -18,6 +18,7 @@ TYPE_LABELS = {
     "framing_note": _("Notes de cadrage"),
     "debate": _("Débats"),
     "amendment": _("Amendements"),
+    "meeting": _("Réunions et ateliers"),
 }
 FILTERS = ("type", "stage", "participation_level", "territory", "theme", "workspace")
 
