@@ -1,8 +1,9 @@
 """Atom feeds of what the public may read: per sheet, per territory, per theme.
 
 An item is a public activity entry whose verb followers hear of (`rules.RULES`, with a level:
-stages, consultations, results, amendments, debates, framing notes, comments…) about an object
-the anonymous public may see at the time of the request. Visibility is read from the registered
+stages, consultations, results, amendments, debates, framing notes, comments, meetings
+announced, changed, cancelled and their restitutions…) about an object the anonymous public may
+see at the time of the request. Visibility is read from the registered
 policies as row filters, never remembered: a sheet made private, a private workspace's sheet, a
 hidden or deleted comment leave every feed at once, and a feed of what may not be seen answers
 404, like an unknown one.
@@ -30,7 +31,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -42,6 +45,8 @@ from documents.models import Document
 from documents.permissions import DOCUMENT_POLICY
 from events.models import Activity
 from events.registry import private_verbs, verb_label
+from meetings.models import Meeting
+from meetings.permissions import MEETING_POLICY
 from policies import Policy
 from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
@@ -94,6 +99,8 @@ class Scope:
     sheets: QuerySet
     debates: QuerySet
     wider: dict[int, str] = field(default_factory=dict)
+    # The public meetings it covers (those of its sheets, and of its territories).
+    meetings: QuerySet | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,39 @@ def _subjects(scope: Scope) -> dict[type[Model], QuerySet]:
         Document: _public(
             DOCUMENT_POLICY, Document.objects.filter(sheet__in=sheets)
         ).select_related("sheet"),
+        Meeting: (
+            scope.meetings if scope.meetings is not None else Meeting.objects.none()
+        ).select_related("sheet"),
     }
+
+
+def _public_meetings(condition: Q) -> QuerySet:
+    """The meetings the anonymous public may see (MEETING_POLICY: a territory's, or a public
+    sheet's) among those `condition` names."""
+    return _public(MEETING_POLICY, Meeting.objects.filter(condition))
+
+
+def _meeting_titles() -> dict[str, str]:
+    """What a meeting's entry says happened, without naming anyone (the organiser included)."""
+    return {
+        "meeting.scheduled": _("Réunion annoncée : « %(subject)s »"),
+        "meeting.updated": _("Réunion modifiée : « %(subject)s »"),
+        "meeting.cancelled": _("Réunion annulée : « %(subject)s »"),
+        "meeting.restitution_published": _("Restitution publiée : « %(subject)s »"),
+    }
+
+
+def _meeting_text(activity: Activity, meeting: Meeting) -> str:
+    """When and where (in the site's time zone), the state, and once held its presentation:
+    the meeting's own public words, never a registrant's."""
+    when = date_format(timezone.localtime(meeting.starts), "l j F Y, H:i")
+    parts = [f"{meeting.get_kind_display()} — {when}", meeting.place, meeting.address]
+    text = ", ".join(p for p in parts if p)
+    if meeting.state == Meeting.State.CANCELLED:
+        text = f"{text} — {_('annulée')}"
+    if activity.verb == "meeting.restitution_published" and meeting.presentation.strip():
+        text = f"{text} — {meeting.presentation}"
+    return text
 
 
 def _describe(activity: Activity, obj: Model) -> tuple[str, str, str, int | None]:
@@ -162,6 +201,11 @@ def _describe(activity: Activity, obj: Model) -> tuple[str, str, str, int | None
     if isinstance(obj, Document):
         sheet = obj.sheet
         return sheet.title, obj.get_absolute_url(), obj.title, sheet.territory_id
+    if isinstance(obj, Meeting):
+        territory = obj.territory_id
+        if territory is None and obj.sheet_id is not None:
+            territory = obj.sheet.territory_id
+        return obj.title, obj.get_absolute_url(), _meeting_text(activity, obj), territory
     debate = obj.debate if isinstance(obj, Comment) else obj
     territory = debate.sheet.territory_id if debate.sheet_id is not None else debate.territory_id
     if isinstance(obj, Comment):
@@ -174,6 +218,9 @@ def _describe(activity: Activity, obj: Model) -> tuple[str, str, str, int | None
 
 
 def _title(activity: Activity, about: str) -> str:
+    meeting = _meeting_titles().get(activity.verb)
+    if meeting is not None:
+        return meeting % {"subject": about}
     fixed = LABELS.get((activity.verb, ""))
     if fixed is not None:
         return _("« %(subject)s » : %(what)s") % {"subject": about, "what": fixed}
@@ -320,6 +367,7 @@ class SheetFeed(PublicActivityFeed):
         if sheet is None:
             raise Http404
         debates = _public(DEBATE_POLICY, Debate.objects.filter(sheet__in=sheets.values("pk")))
+        meetings = _public_meetings(Q(sheet__in=sheets.values("pk")))
         return self.make_source(
             request,
             title=_("Fiche « %(title)s »") % {"title": sheet.title},
@@ -328,7 +376,7 @@ class SheetFeed(PublicActivityFeed):
                 "débats, notes de cadrage et messages."
             ),
             link=sheet.get_absolute_url(),
-            scope=Scope(sheets=sheets, debates=debates),
+            scope=Scope(sheets=sheets, debates=debates, meetings=meetings),
         )
 
 
@@ -389,7 +437,15 @@ class TerritoryFeed(PublicActivityFeed):
                 "quartiers, et de ceux qui concernent tout un territoire au-dessus de lui."
             ),
             link=reverse("home"),
-            scope=Scope(sheets=sheets, debates=debates, wider=wider),
+            scope=Scope(
+                sheets=sheets,
+                debates=debates,
+                wider=wider,
+                meetings=_public_meetings(
+                    Q(sheet__in=sheets.values("pk"))
+                    | Q(sheet__isnull=True, territory_id__in=places)
+                ),
+            ),
         )
 
 
@@ -413,5 +469,9 @@ class ThemeFeed(PublicActivityFeed):
             title=_("Thème : %(name)s") % {"name": theme.name},
             subtitle=_("L'activité publique des projets et des débats de ce thème."),
             link=reverse("home"),
-            scope=Scope(sheets=sheets, debates=debates),
+            scope=Scope(
+                sheets=sheets,
+                debates=debates,
+                meetings=_public_meetings(Q(sheet__in=sheets.values("pk"))),
+            ),
         )
