@@ -7,19 +7,21 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api import PublicUserSerializer
+from accounts.permissions import is_mediator
 from debates.api import AssistedSerializer
 from interface.api import PolicyAPIView
 from projects.diff import diff_texts
 from projects.permissions import SHEET_POLICY
 from projects.selectors import sheet_queryset
 
-from .errors import AmendmentConflict
+from .errors import AmendmentConflict, AmendmentForbidden, AmendmentNotFound
 from .models import (
     MOTIVATION_MAX_CHARS,
     RATIONALE_MAX_CHARS,
@@ -27,11 +29,14 @@ from .models import (
     Amendment,
     AmendmentRound,
     Grade,
+    PaperBallotEntry,
 )
 from .permissions import AMENDMENT_POLICY, ROUND_POLICY
 from .selectors import (
     amendment_list,
     ballot_of,
+    paper_ballot_counts_by_place,
+    paper_ballots_waiting,
     round_candidates,
     round_judges,
     round_list,
@@ -46,6 +51,8 @@ from .services import (
     amendment_withdraw,
     ballot_cast,
     field_text,
+    paper_ballot_enter,
+    paper_ballot_entry_withdraw,
     round_close,
     round_close_submissions,
     round_open,
@@ -357,6 +364,147 @@ class RoundBallot(RoundAPIView):
         ballot_cast(actor=request.user, round_=round_, grades=data.validated_data["grades"])
         grades = ballot_of(user=request.user, round_=round_) or {}
         return Response({"round": round_.pk, "grades": grades, "cast": True})
+
+
+class PaperBallotWriteSerializer(serializers.Serializer):
+    identifier = serializers.CharField(
+        max_length=200, help_text="The number written on the paper (case and spaces ignored)."
+    )
+    place = serializers.CharField(max_length=400, help_text="Where the person voted.")
+    voted_on = serializers.DateField(help_text="The day the person voted, during the round.")
+    voter_label = serializers.CharField(
+        max_length=200, help_text="The person's pseudonym or initials (40 characters at most)."
+    )
+    grades = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        help_text='A grade 0…6 for every candidate of the round: {"<candidate id>": grade}.',
+    )
+    declared_no_online_ballot = serializers.BooleanField(
+        help_text="The person declares they have no online ballot on this round and will not "
+        "cast one: must be true."
+    )
+
+
+class PaperBallotEntrySerializer(serializers.ModelSerializer):
+    round = serializers.IntegerField(source="round_id", read_only=True)
+    entered_by = PublicUserSerializer(read_only=True, allow_null=True)
+    state = serializers.SerializerMethodField(
+        help_text="waiting (typed once, waits for another mediator's typing), counted (two "
+        "agreeing typings: one ballot in the tally) or withdrawn (found misread)."
+    )
+
+    class Meta:
+        model = PaperBallotEntry
+        fields = [
+            "id",
+            "round",
+            "identifier",
+            "place",
+            "voted_on",
+            "voter_label",
+            "state",
+            "entered_by",
+            "entered_at",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, obj: PaperBallotEntry) -> str:
+        if obj.ballot_id:
+            return "counted"
+        return "withdrawn" if obj.withdrawn_at else "waiting"
+
+
+class PaperBallotsSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    waiting = PaperBallotEntrySerializer(
+        many=True, help_text="Papers typed once, waiting for a second typing (never their grades)."
+    )
+    places = serializers.ListField(
+        child=serializers.DictField(),
+        help_text='Counted paper ballots per place, most first: [{"place", "count"}].',
+    )
+
+
+def _refuse_unless_mediator(request) -> None:
+    if not is_mediator(request.user):
+        raise AmendmentForbidden(_("Seul·es les médiateur·rices saisissent des bulletins papier."))
+
+
+PAPER_ERRORS = {
+    400: OpenApiResponse(description="Invalid or incomplete fields (French messages, by field)."),
+    401: OpenApiResponse(description="Not signed in."),
+    403: OpenApiResponse(description="Not a mediator (nor staff)."),
+    404: OpenApiResponse(description="No such round, or not visible to the caller."),
+}
+
+
+class RoundPaperBallots(RoundAPIView):
+    """Paper ballots typed twice by two mediators (mediators and staff only). GET: the papers
+    waiting for a second typing and the counts per place; POST: type one paper — the first
+    typing waits (201, state waiting), an agreeing second typing by another mediator counts it
+    (201, state counted); a disagreeing one is refused with the differences and stores nothing
+    (409, code paper_ballot_mismatch); the same mediator twice, a number already counted or a
+    round outside its judgment answer 409."""
+
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "view"}
+
+    @extend_schema(responses={200: PaperBallotsSerializer, **PAPER_ERRORS})
+    def get(self, request, pk: int):
+        round_ = self.get_object()
+        _refuse_unless_mediator(request)
+        return Response(
+            {
+                "round": round_.pk,
+                "waiting": PaperBallotEntrySerializer(
+                    paper_ballots_waiting(round_=round_), many=True
+                ).data,
+                "places": [
+                    {"place": place, "count": count}
+                    for place, count in paper_ballot_counts_by_place(round_=round_)
+                ],
+            }
+        )
+
+    @extend_schema(
+        request=PaperBallotWriteSerializer,
+        responses={
+            201: PaperBallotEntrySerializer,
+            **PAPER_ERRORS,
+            409: OpenApiResponse(
+                description="A second typing that disagrees with the first "
+                '({"detail", "code": "paper_ballot_mismatch", "differences": [candidate ids, '
+                '"lieu", "date"]}), the same mediator twice, a number already counted, or a '
+                "round outside its judgment; nothing stored."
+            ),
+        },
+    )
+    def post(self, request, pk: int):
+        round_ = self.get_object()
+        _refuse_unless_mediator(request)
+        data = PaperBallotWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = paper_ballot_enter(actor=request.user, round_=round_, **data.validated_data)
+        return Response(PaperBallotEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class PaperBallotWithdraw(APIView):
+    """A waiting typing found misread, withdrawn by its mediator or staff (kept in the trail);
+    the paper can then be typed afresh. A counted one never is (409)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: PaperBallotEntrySerializer, **PAPER_ERRORS})
+    def post(self, request, pk: int):
+        entry = (
+            PaperBallotEntry.objects.select_related("round__sheet__workspace", "entered_by")
+            .filter(pk=pk)
+            .first()
+        )
+        if entry is None:
+            raise AmendmentNotFound(_("Saisie introuvable."))
+        entry = paper_ballot_entry_withdraw(actor=request.user, entry=entry)
+        return Response(PaperBallotEntrySerializer(entry).data)
 
 
 class RoundResults(RoundAPIView):

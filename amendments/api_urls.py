@@ -21,4 +21,12 @@ urlpatterns = [
     path("rounds/<id:pk>/close/", api.RoundClose.as_view(), name="round-close"),
     path("rounds/<id:pk>/ballot/", api.RoundBallot.as_view(), name="round-ballot"),
     path("rounds/<id:pk>/results/", api.RoundResults.as_view(), name="round-results"),
+    path(
+        "rounds/<id:pk>/paper-ballots/", api.RoundPaperBallots.as_view(), name="round-paper-ballots"
+    ),
+    path(
+        "paper-ballots/<id:pk>/withdraw/",
+        api.PaperBallotWithdraw.as_view(),
+        name="paper-ballot-withdraw",
+    ),
 ]
