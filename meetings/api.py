@@ -24,10 +24,12 @@ from projects.models import ProjectSheet
 from projects.permissions import SHEET_POLICY
 from territories.models import Territory
 
+from .errors import MeetingForbidden
 from .ical import meeting_ical
 from .models import DESCRIPTION_MAX, TITLE_MAX, Meeting, Registration, https_only
+from .permissions import can_organise
 from .selectors import meeting_get_visible, meeting_list_visible, seats_taken
-from .services import meeting_create, registration_create
+from .services import meeting_create, meeting_update, registration_create
 from .throttle import anonymous_registration_allowed
 
 
@@ -101,16 +103,29 @@ class MeetingWriteSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["ends"] <= attrs["starts"]:
-            raise serializers.ValidationError({"ends": ["La fin doit suivre le début."]})
+        # A change (partial) is checked against the meeting's other date.
+        meeting = self.context.get("meeting")
+        starts = attrs.get("starts", getattr(meeting, "starts", None))
+        ends = attrs.get("ends", getattr(meeting, "ends", None))
+        if starts is not None and ends is not None and ends <= starts:
+            raise serializers.ValidationError({"ends": [_("La fin doit suivre le début.")]})
+        if self.partial and not attrs:
+            raise serializers.ValidationError(
+                {"detail": [_("Rien à modifier : indiquez au moins un champ de la réunion.")]}
+            )
         return attrs
 
     def fields_for_service(self) -> dict[str, Any]:
+        """The service's field names; on a change, only what was sent (an accessibility flag
+        left out keeps its value)."""
         values = dict(self.validated_data)
+        sent = "accessibility" in values
         access = values.pop("accessibility", None) or {}
         for name in ("step_free", "hearing_loop", "sign_language", "accessible_toilets"):
-            values[name] = bool(access.get(name, False))
-        values["accessibility_notes"] = access.get("notes", "")
+            if not self.partial or name in access:
+                values[name] = bool(access.get(name, False))
+        if not self.partial or (sent and "notes" in access):
+            values["accessibility_notes"] = access.get("notes", "")
         return values
 
 
@@ -183,6 +198,38 @@ class SheetMeetingCreate(APIView):
         meeting = meeting_get_visible(user=request.user, pk=meeting.pk)
         body = MeetingSerializer(meeting, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MeetingDetail(APIView):
+    """One meeting as the list gives it; an organiser changes it (PATCH, only the fields sent),
+    exactly as the page `/reunions/<id>/modifier/` does: staff, officials, the sheet's workspace
+    editors; a meeting the caller may not see is a 404, one they see but do not organise a 403,
+    a cancelled or held one a 409."""
+
+    @extend_schema(responses={200: MeetingSerializer})
+    def get(self, request, pk: int):
+        meeting = meeting_get_visible(user=request.user, pk=pk)
+        return Response(MeetingSerializer(meeting, context={"request": request}).data)
+
+    @extend_schema(
+        request=MeetingWriteSerializer,
+        responses={
+            200: MeetingSerializer,
+            400: OpenApiResponse(description="Invalid fields (French messages, by field)."),
+            403: OpenApiResponse(description="Not an organiser of this meeting."),
+            404: OpenApiResponse(description="No such meeting, or not visible to the caller."),
+            409: OpenApiResponse(description="The meeting is cancelled or held."),
+        },
+    )
+    def patch(self, request, pk: int):
+        meeting = meeting_get_visible(user=request.user, pk=pk)
+        if not can_organise(request.user, meeting):
+            raise MeetingForbidden(_("Vous ne pouvez pas modifier cette réunion."))
+        data = MeetingWriteSerializer(data=request.data, partial=True, context={"meeting": meeting})
+        data.is_valid(raise_exception=True)
+        meeting_update(actor=request.user, meeting=meeting, **data.fields_for_service())
+        meeting = meeting_get_visible(user=request.user, pk=pk)
+        return Response(MeetingSerializer(meeting, context={"request": request}).data)
 
 
 class MeetingRegistrations(APIView):

@@ -4,6 +4,7 @@ from . import api
 
 urlpatterns = [
     path("meetings/", api.MeetingList.as_view(), name="meeting-list"),
+    path("meetings/<id:pk>/", api.MeetingDetail.as_view(), name="meeting-detail"),
     path(
         "meetings/<id:pk>/registrations/",
         api.MeetingRegistrations.as_view(),

@@ -299,8 +299,9 @@ def test_the_api_is_in_the_openapi_schema(tmp_path):
 
 @pytest.mark.django_db
 def test_one_client_cannot_fill_meetings_with_made_up_addresses(world, settings):
-    """A registration without an account holds a seat until confirmed: one client address gets
-    a few per hour, then a 429 (API) or the form's error (page), and nothing is created."""
+    """Registrations without an account (each an e-mail and a row, though no seat until
+    confirmed): one client address gets a few per hour, then a 429 (API) or the form's error
+    (page), and nothing is created."""
     settings.FABRIQUE_MEETING_REGISTRATIONS_PER_CLIENT_PER_HOUR = 3
     url = f"/api/v1/meetings/{world['public'].pk}/registrations/"
     anonymous = client_for(None)
