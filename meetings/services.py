@@ -397,7 +397,10 @@ def registrations_expire(*, now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def meetings_remind(*, now: datetime.datetime | None = None) -> int:
-    """The day before (Paris time), every registrant holding a seat gets a reminder, once."""
+    """The day before (Paris time), every registrant holding a seat gets a reminder, once: by
+    e-mail from here for those without an account; through the notifications for those with
+    one (`meeting.reminded`: in their notifications, and e-mailed unless they turned direct
+    e-mails off). Returns how many registrants were reminded."""
     now = now or timezone.now()
     tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
     due = Meeting.objects.select_for_update().filter(
@@ -408,7 +411,8 @@ def meetings_remind(*, now: datetime.datetime | None = None) -> int:
         if timezone.localtime(meeting.starts).date() != tomorrow:
             continue
         for registration in meeting.registrations.filter(seat_holders_q(now)):
-            _mail(registration, _("Rappel : réunion demain"), [_("La réunion a lieu demain.")])
+            if registration.user_id is None:
+                _mail(registration, _("Rappel : réunion demain"), [_("La réunion a lieu demain.")])
             sent += 1
         meeting.reminded_at = now
         meeting.save(update_fields=["reminded_at"])

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext_lazy
 from amendments.models import Amendment, AmendmentRound
 from debates.models import Comment, Debate
 from documents.models import Document
-from meetings.models import Meeting
+from meetings.models import Meeting, seat_holders_q
 from moderation.models import ModerationCase, Report
 from officials.models import OfficialProfile, Request
 from projects.models import ProjectSheet
@@ -265,6 +265,18 @@ def _redirected(request: Request, activity: Any) -> dict[int, str]:
     return told
 
 
+def _registrants(meeting: Meeting, activity: Any) -> dict[int, str]:
+    """Those with an account holding a seat at the meeting when the event is fanned out (a
+    registration cancelled since is not reminded); registrants without an account are written
+    to by the meetings app itself."""
+    return _many(
+        meeting.registrations.filter(seat_holders_q(), user__isnull=False).values_list(
+            "user_id", flat=True
+        ),
+        "meeting",
+    )
+
+
 def _member(workspace: Workspace, activity: Any) -> dict[int, str]:
     return _one(activity.data.get("user"), "member")
 
@@ -424,6 +436,7 @@ RULES: dict[str, Rule] = {
     "official_request.clarify": Rule(None, direct=_to_sender),
     "official_request.inadmissible": Rule(None, direct=_to_sender),
     "official_request.redirect": Rule(None, direct=_redirected),
+    "meeting.reminded": Rule(None, direct=_registrants),
     "membership.added": Rule(None, direct=_member),
     "membership.role_changed": Rule(None, direct=_member),
     "membership.removed": Rule(None, direct=_member),
@@ -439,6 +452,7 @@ REASONS = {
     "request": _("cela concerne une demande à un·e élu·e que vous avez envoyée ou reçue"),
     "member": _("cela concerne votre place dans un espace"),
     "security": _("cela concerne la sécurité de votre compte"),
+    "meeting": _("vous êtes inscrit·e à cette réunion"),
 }
 
 # Pages for direct notifications whose object the person may not open themself.
@@ -475,6 +489,7 @@ LABELS: dict[tuple[str, str], Any] = {
     ("membership.added", "member"): _("Vous êtes membre d'un espace"),
     ("membership.role_changed", "member"): _("Votre rôle dans un espace a changé"),
     ("membership.removed", "member"): _("Vous ne faites plus partie d'un espace"),
+    ("meeting.reminded", "meeting"): _("Rappel : la réunion a lieu demain"),
     ("user.password_set", "security"): _("Le mot de passe de votre compte a changé"),
     ("user.email_changed", "security"): _("L'adresse électronique de votre compte a changé"),
     ("amendment_round.closing_soon", ""): _("Clôture prochaine d'une consultation"),

@@ -260,17 +260,39 @@ def test_hostile_names_and_addresses_are_refused_not_crashed(commune):
 
 
 def test_the_reminder_goes_the_day_before_once(commune, django_capture_on_commit_callbacks):
-    m = meeting(territory=commune, days=1.0)
-    user = UserFactory()
+    """The day before, once: a registrant without an account by e-mail with the cancellation
+    link; one with an account through the notifications (in the site, e-mailed as a direct
+    notification), not twice; nobody who cancelled or waits for a seat."""
+    from notifications.mail import mail_send_due
+    from notifications.models import Notification
+    from tests.notifications.world import drain
+
+    m = meeting(territory=commune, days=1.0, capacity=2)
+    user, gone, waiting = UserFactory(), UserFactory(), UserFactory()
     registration_create(actor=user, meeting=m)
+    pending = registration_create(actor=None, meeting=m, name="Ana", email="ana@example.org")
+    registration_confirm(token=registration_token(pending, CONFIRM_SALT))
+    left = registration_create(actor=gone, meeting=m)
+    registration_cancel(actor=gone, registration=left)
+    registration_create(actor=waiting, meeting=m)  # the meeting is full: waiting list
+    assert Registration.objects.get(pk=pending.pk).state == "registered"
     mail.outbox.clear()
     the_day_before = timezone.localtime(m.starts) - datetime.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert meetings_remind(now=the_day_before - datetime.timedelta(days=1)) == 0
-        assert meetings_remind(now=the_day_before) == 1
+        assert meetings_remind(now=the_day_before) == 2
         assert meetings_remind(now=the_day_before) == 0
-    assert [msg.to for msg in mail.outbox] == [[user.email]]
+    assert [msg.to for msg in mail.outbox] == [["ana@example.org"]]
     assert "/reunions/annuler/" in mail.outbox[0].body
+    drain()
+    reminded = Notification.objects.filter(verb="meeting.reminded")
+    assert list(reminded.values_list("recipient_id", "reason", "kind")) == [
+        (user.pk, "meeting", "direct")
+    ]
+    mail.outbox.clear()
+    mail_send_due()
+    assert [msg.to for msg in mail.outbox] == [[user.email]]
+    assert "Rappel : la réunion a lieu demain" in mail.outbox[0].subject
 
 
 def test_personal_data_is_purged_30_days_after(commune):
