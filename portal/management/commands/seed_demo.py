@@ -10,6 +10,7 @@ from amendments import demo as amendments_demo
 from debates import demo as debates_demo
 from documents import demo as documents_demo
 from evaluation import demo as evaluation_demo
+from meetings import demo as meetings_demo
 from moderation import demo as moderation_demo
 from notifications import demo as notifications_demo
 from officials import demo as officials_demo
@@ -35,6 +36,8 @@ DEMO_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("notifications", notifications_demo.seed),
     # A debate on the sheet in evaluation and five answers to its questionnaire.
     ("evaluation", evaluation_demo.seed),
+    # On the station's sheet: a public meeting to come, and a workshop held with its restitution.
+    ("meetings", meetings_demo.seed),
 ]
 
 
