@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Aggregate, CharField, F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
@@ -947,13 +948,13 @@ def _date_words(moment: Any) -> str:
 
 
 def _territory_names(territory: Any) -> list[str]:
-    """A territory's name and those above it but the Eurométropole's (a quartier's commune):
-    "Neudorf" finds a meeting of the Neudorf quartier, "Strasbourg" one of its quartiers too."""
-    names = []
-    while territory is not None:
-        if territory.parent_id is not None or not names:
-            names.append(territory.name)
-        territory = territory.parent if territory.parent_id else None
+    """A territory's name, and a quartier's commune's (not the Eurométropole above a commune):
+    "Neudorf" finds a meeting of the Neudorf quartier, "Strasbourg" one of its quartiers too.
+    The parent and its `parent_id` come with the row (`MeetingIndex.index_queryset`)."""
+    names = [territory.name]
+    parent = territory.parent if territory.parent_id is not None else None
+    if parent is not None and parent.parent_id is not None:
+        names.append(parent.name)
     return names
 
 
@@ -1015,9 +1016,11 @@ class MeetingIndex(FabriqueIndex, indexes.Indexable):
 
     def prepare_text(self, obj: Any) -> str:
         territory = self._territory(obj)
+        with translation.override("fr"):  # the index is French, whoever's change drains it
+            kind = str(obj.get_kind_display())
         return _join(
             obj.title,
-            obj.get_kind_display(),
+            kind,
             obj.description,
             obj.place,
             obj.address,

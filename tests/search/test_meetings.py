@@ -157,6 +157,43 @@ def test_a_meeting_is_found_by_its_place_address_territory_and_date(make_workspa
     assert found(None, "possibles", territory="schiltigheim")[1] == set()
 
 
+def test_indexing_meetings_reads_a_fixed_number_of_queries(django_assert_num_queries):
+    """Each meeting's territory, its commune and its sheet's filters come with the row."""
+    from haystack import connections
+
+    strasbourg = Territory.objects.get(slug="strasbourg")
+    index = connections["default"].get_unified_index().get_index(Meeting)
+
+    def prepared_all():
+        return [index.full_prepare(obj) for obj in index.index_queryset()]
+
+    quartier = territory_create(name="Quartier compté", kind="quartier", parent=strasbourg)
+    make_meeting(territory=quartier)
+    with django_assert_num_queries(1):
+        one = prepared_all()
+    assert "Quartier compté" in one[0]["text"] and "Strasbourg" in one[0]["text"]
+    for n in range(4):
+        make_meeting(
+            territory=territory_create(name=f"Quartier {n}", kind="quartier", parent=strasbourg)
+        )
+        make_meeting(territory=strasbourg)
+    with django_assert_num_queries(1):
+        assert len(prepared_all()) == 9
+    # The commune's own meeting names it, not the Eurométropole above it.
+    texts = [e["text"] for e in prepared_all() if e["territory"] == "strasbourg"]
+    assert texts and all(strasbourg.parent.name not in t for t in texts)
+
+
+def test_a_meeting_is_indexed_in_french_whatever_the_language_of_the_change(drain):
+    from django.utils import translation
+
+    with translation.override("en"):
+        m = make_meeting(territory=Territory.objects.get(slug="strasbourg"), kind="workshop")
+        drain()
+    assert found(None, "atelier quartier")[1] == {("meeting", m.pk)}
+    assert found(None, "workshop")[1] == set()
+
+
 def test_registrants_are_never_indexed(make_workspace, drain):
     workspace, actors = make_workspace()
     sheet = make_sheet(workspace, title="Fiche", summary="Rien.")
