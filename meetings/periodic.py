@@ -1,5 +1,6 @@
-"""The meetings' periodic job in the worker: expired holds, reminders the day before, and the
-purge of registrants' personal data 30 days after the meeting."""
+"""The meetings' periodic job in the worker: registrations without an account left unconfirmed
+for 48 h are cancelled, reminders go the day before, and registrants' personal data is purged
+30 days after the meeting."""
 
 from background.periodic import periodic_job
 
