@@ -150,6 +150,10 @@ class AssistedAmendmentForm(AmendmentForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].label = _("Le texte qu'elle propose")
+        self.fields["text"].help_text = _(
+            "Réécrivez le texte tel que la personne le propose : seules ses modifications seront "
+            "soumises au jugement, montrées mot à mot."
+        )
         self.fields["rationale"].label = _("Sa motivation (facultatif)")
 
 

@@ -311,3 +311,16 @@ def test_the_page_outside_the_submission_window(client, round_):
     assert client.get(url).status_code == 200
     assert client.post(url, _form(consent="on")).status_code == 409
     assert Amendment.objects.count() == 0
+
+
+def test_the_page_and_the_marking_in_english(client, round_):
+    amendment = record(mediator(), round_.sheet)
+    page = client.get(amendment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "collected by a mediator at Médiathèque Malraux" in page
+    assert "recueilli par" not in page
+    client.force_login(mediator())
+    url = reverse("amendments:propose_assisted", args=[round_.sheet.pk]) + "?champ=summary"
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Collect an amendment to" in form and "The text they propose" in form
+    assert "Submit the collected amendment" in form
+    assert "For a person without an account, with their consent." in form
