@@ -48,6 +48,7 @@ from .services import (
     amendment_merge_preview,
     amendment_reject,
     amendment_submit,
+    amendment_submit_assisted,
     amendment_withdraw,
     ballot_cast,
     field_text,
@@ -237,6 +238,49 @@ class SheetAmendments(SheetRoundAPIView):
         data = AmendmentWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         amendment = amendment_submit(actor=request.user, sheet=sheet, **data.validated_data)
+        return Response(AmendmentDetailSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+
+class AssistedAmendmentWriteSerializer(AmendmentWriteSerializer):
+    pseudonym = serializers.CharField(
+        max_length=200, help_text="The person's pseudonym or initials (40 characters at most)."
+    )
+    place = serializers.CharField(max_length=400, help_text="Where it was collected.")
+    collected_on = serializers.DateField(help_text="The day it was collected (the past year).")
+    consent = serializers.BooleanField(
+        help_text="The person agrees to its publication under this pseudonym, marked « recueilli "
+        "par un·e médiateur·rice »: must be true."
+    )
+
+
+class SheetAssistedAmendments(SheetRoundAPIView):
+    """POST: a mediator (or staff) records the amendment of a person without an account, with
+    their consent — shown under the pseudonym, marked « recueilli par un·e médiateur·rice à
+    <lieu> le <date> » (`assisted`); in the submission window (409 otherwise)."""
+
+    permission_classes = [IsAuthenticated]
+    method_actions = {"POST": "view"}
+
+    @extend_schema(
+        request=AssistedAmendmentWriteSerializer,
+        responses={
+            201: AmendmentDetailSerializer,
+            400: OpenApiResponse(description="Invalid fields or no consent (French, by field)."),
+            401: OpenApiResponse(description="Not signed in."),
+            403: OpenApiResponse(description="Not a mediator (nor staff)."),
+            404: OpenApiResponse(description="No such sheet, or not visible to the caller."),
+            409: OpenApiResponse(description="No submission window open on the sheet."),
+        },
+    )
+    def post(self, request, pk: int):
+        sheet = self.get_object()
+        if not is_mediator(request.user):
+            raise AmendmentForbidden(_("Seul·es les médiateur·rices recueillent des amendements."))
+        data = AssistedAmendmentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        amendment = amendment_submit_assisted(
+            actor=request.user, sheet=sheet, **data.validated_data
+        )
         return Response(AmendmentDetailSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
 

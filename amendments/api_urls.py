@@ -5,6 +5,11 @@ from . import api
 urlpatterns = [
     path("sheets/<id:pk>/rounds/", api.SheetRounds.as_view(), name="sheet-rounds"),
     path("sheets/<id:pk>/amendments/", api.SheetAmendments.as_view(), name="sheet-amendments"),
+    path(
+        "sheets/<id:pk>/assisted-amendments/",
+        api.SheetAssistedAmendments.as_view(),
+        name="sheet-assisted-amendments",
+    ),
     path("amendments/<id:pk>/", api.AmendmentDetail.as_view(), name="amendment-detail"),
     path(
         "amendments/<id:pk>/withdraw/", api.AmendmentWithdraw.as_view(), name="amendment-withdraw"

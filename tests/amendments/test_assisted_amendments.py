@@ -324,3 +324,98 @@ def test_the_page_and_the_marking_in_english(client, round_):
     assert "Collect an amendment to" in form and "The text they propose" in form
     assert "Submit the collected amendment" in form
     assert "For a person without an account, with their consent." in form
+
+
+# --- the API ---
+
+
+def _api_body(**extra):
+    body = {
+        "field": "summary",
+        "text": "Un résumé réécrit.",
+        "base_version": 1,
+        "pseudonym": "R. K.",
+        "place": "Mairie annexe",
+        "collected_on": timezone.localdate().isoformat(),
+        "consent": True,
+    }
+    body.update(extra)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("outsider", 403), ("member", 403), ("mediator", 201), ("staff", 201)],
+)
+def test_the_api_records_for_mediators_only(make_workspace, who, status):
+    from rest_framework.test import APIClient
+
+    workspace, actors = make_workspace()
+    sheet = SheetFactory(workspace=workspace, stage=Stage.CONSULTATION)
+    open_round(sheet)
+    client = APIClient()
+    user = {
+        "anonymous": None,
+        "outsider": actors["outsider"],
+        "member": actors["contributor"],
+        "mediator": mediator(),
+        "staff": actors["staff"],
+    }[who]
+    if user is not None:
+        client.force_authenticate(user)
+    response = client.post(
+        f"/api/v1/sheets/{sheet.pk}/assisted-amendments/", _api_body(), format="json"
+    )
+    assert response.status_code == status, response.content
+    if status == 201:
+        assisted = response.json()["assisted"]
+        assert assisted["pseudonym"] == "R. K." and assisted["note"].startswith("recueilli par")
+        assert response.json()["author"]["id"] == user.pk
+    assert Amendment.objects.count() == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"consent": False},
+        {"consent": None},
+        {"pseudonym": ""},
+        {"pseudonym": "x" * 41},
+        {"pseudonym": "x" * 5000},
+        {"place": ["Mairie"]},
+        {"collected_on": "2026-02-30"},
+        {"collected_on": "1990-01-01"},
+        {"text": "Un résumé de départ."},
+        {"field": "nope"},
+        {"base_version": 2**70},
+        {"pseudonym": "R\x00K"},
+    ],
+)
+def test_the_api_answers_hostile_input_with_400(round_, extra):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(mediator())
+    response = client.post(
+        f"/api/v1/sheets/{round_.sheet.pk}/assisted-amendments/", _api_body(**extra), format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert Amendment.objects.count() == 0
+
+
+def test_the_api_outside_the_window_and_on_a_hidden_sheet(round_, make_workspace):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(mediator())
+    to_judgment(round_)
+    late = client.post(
+        f"/api/v1/sheets/{round_.sheet.pk}/assisted-amendments/", _api_body(), format="json"
+    )
+    assert late.status_code == 409
+    workspace, actors = make_workspace(visibility="private")
+    hidden = SheetFactory(workspace=workspace, author=actors["owner"], stage=Stage.CONSULTATION)
+    response = client.post(
+        f"/api/v1/sheets/{hidden.pk}/assisted-amendments/", _api_body(), format="json"
+    )
+    assert response.status_code == 404 and Amendment.objects.count() == 0
