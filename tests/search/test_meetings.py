@@ -19,6 +19,7 @@ from meetings.services import (
     meeting_update,
     registration_create,
 )
+from projects.models import ProjectSheet
 from search.indexer import index_rebuild
 from search.models import IndexOutbox
 from search.outbox import index_enqueue_workspace
@@ -380,3 +381,24 @@ def test_hostile_queries_never_fail_nor_leak(worlds, client, q):
 )
 def test_bad_parameters_are_a_400(worlds, params):
     assert client_for(None).get("/api/v1/search/", params).status_code == 400
+
+
+def test_a_meeting_entry_holds_only_the_fields_every_entry_has():
+    """The OpenSearch mapping is strict and built from the indexes' fields (its recordings check
+    it exactly), the embedded schemas too: a meeting adds no field, so none of them changes and
+    no index needs recreating for the code to run."""
+    from haystack import connections
+    from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+
+    unified = connections["default"].get_unified_index()
+    fields = {f.index_fieldname for f in unified.all_searchfields().values()}
+    sheet_index = unified.get_index(ProjectSheet)
+    meeting_index = unified.get_index(Meeting)
+    assert {f.index_fieldname for f in meeting_index.fields.values()} == {
+        f.index_fieldname for f in sheet_index.fields.values()
+    }
+    m = make_meeting(territory=Territory.objects.get(slug="strasbourg"))
+    entry = meeting_index.full_prepare(meeting_index.index_queryset().get(pk=m.pk))
+    assert set(entry) - {ID, DJANGO_CT, DJANGO_ID} <= fields
+    assert entry["result_type"] == "meeting" and entry["key"] == f"meeting:{m.pk}"
+    assert entry["public"] is True and entry["workspace_id"] == 0
