@@ -588,21 +588,24 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
         prepare(lambda: box.setdefault("r", registration_create(meeting=m, **kwargs)))
         return box["r"]
 
+    # A meeting is a kind of search result: its public events refresh its index entry.
     def case_meeting_create(w):
-        _meeting(w)
-        return Expect(["meeting.scheduled"])
+        m = _meeting(w)
+        return Expect(["meeting.scheduled"], {("meeting", m.pk, "update")})
 
     def case_meeting_update(w):
         from meetings.services import meeting_update
 
-        meeting_update(actor=w.owner, meeting=_prepared(w), place="Maison de quartier")
-        return Expect(["meeting.updated"])
+        m = _prepared(w)
+        meeting_update(actor=w.owner, meeting=m, place="Maison de quartier")
+        return Expect(["meeting.updated"], {("meeting", m.pk, "update")})
 
     def case_meeting_cancel(w):
         from meetings.services import meeting_cancel
 
-        meeting_cancel(actor=w.owner, meeting=_prepared(w))
-        return Expect(["meeting.cancelled"])
+        m = _prepared(w)
+        meeting_cancel(actor=w.owner, meeting=m)
+        return Expect(["meeting.cancelled"], {("meeting", m.pk, "update")})
 
     def case_registration_create(w):
         from meetings.services import registration_create
@@ -686,7 +689,7 @@ def cases(prepare: Callable, sheet_row: Callable) -> dict[str, list[Callable[[An
             minutes="Nous avons parlé du parc.",
             attendance=12,
         )
-        return Expect(["meeting.restitution_published"])
+        return Expect(["meeting.restitution_published"], {("meeting", m.pk, "update")})
 
     return {
         "meetings.meeting_create": [case_meeting_create],
