@@ -69,6 +69,14 @@ def test_privacy_page_states_the_real_retention_settings(client, settings):
     assert "CNIL" in page
 
 
+def test_privacy_page_says_what_a_mediator_records_in_both_languages(client):
+    """Contributions collected for people without an account: what is kept, who reads it."""
+    page = client.get(reverse("portal:privacy")).content.decode()
+    assert "recueillie par un·e médiateur·rice" in page and "jamais de nom" in page
+    english = client.get(reverse("portal:privacy"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "collected by a mediator" in english and "never a name" in english
+
+
 def test_cookies_page_names_the_cookies_the_site_sets(client, settings):
     settings.SESSION_COOKIE_NAME = "fabrique_session"
     page = client.get(reverse("portal:cookies")).content.decode()
