@@ -72,6 +72,11 @@ class SearchResultSerializer(serializers.Serializer):
         help_text="A meeting's state (type meeting): a cancelled meeting stays findable, "
         "marked so; else null.",
     )
+    kind = serializers.ChoiceField(
+        choices=["public_meeting", "workshop"],
+        allow_null=True,
+        help_text="A meeting's kind (type meeting), else null.",
+    )
 
 
 class SearchPageSerializer(serializers.Serializer):
@@ -178,6 +183,7 @@ class SearchView(APIView):
                         "starts": dates.to_representation(hit.starts) if hit.starts else None,
                         "place": hit.place,
                         "state": hit.state,
+                        "kind": hit.kind,
                     }
                     for hit in page.results
                 ],

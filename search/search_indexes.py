@@ -1062,8 +1062,9 @@ class MeetingIndex(FabriqueIndex, indexes.Indexable):
         return Q(sheet_id__isnull=True) | _sheet_seen(kind, "sheet__")
 
     def result_title(self, obj: Any) -> str:
-        # A cancelled meeting is marked by its state (the page says « annulée »).
-        return f"{obj.get_kind_display()} · {obj.title}"
+        # Its kind and state are said beside it (the page says « annulée »): a meeting's title
+        # often names its kind already ("Réunion publique : …").
+        return obj.title
 
     def result_workspace(self, obj: Any) -> Workspace | None:
         return obj.sheet.workspace if obj.sheet_id else None
@@ -1072,7 +1073,7 @@ class MeetingIndex(FabriqueIndex, indexes.Indexable):
         return obj.updated
 
     def result_details(self, obj: Any) -> dict[str, Any]:
-        return {"starts": obj.starts, "place": obj.place, "state": obj.state}
+        return {"starts": obj.starts, "place": obj.place, "state": obj.state, "kind": obj.kind}
 
     def snippet_text(self, obj: Any, query: str = "") -> str:
         minutes = (

@@ -17,6 +17,7 @@ from haystack.query import SQ, SearchQuerySet
 from documents.models import Document
 from documents.selectors import document_visibility_q
 from errors import DomainError
+from meetings.models import Meeting
 from projects.models import Stage
 from workspace.permissions import can_view_workspace, workspace_roles, workspace_roles_forget
 
@@ -56,14 +57,20 @@ class SearchHit:
     workspace: str | None = None  # slug
     workspace_name: str | None = None
     modified: datetime.datetime | None = None
-    # A meeting's start, place and state (scheduled, cancelled, held); None for other types.
+    # A meeting's start, place, state (scheduled, cancelled, held) and kind (public_meeting,
+    # workshop); None for other types.
     starts: datetime.datetime | None = None
     place: str | None = None
     state: str | None = None
+    kind: str | None = None
 
     @property
     def stage_label(self) -> str:
         return str(Stage(self.stage).label) if self.stage in Stage.values else ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(Meeting.Kind(self.kind).label) if self.kind in Meeting.Kind.values else ""
 
 
 @dataclass

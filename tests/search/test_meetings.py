@@ -280,16 +280,17 @@ def test_results_show_the_date_and_place_and_the_type_filters(make_workspace, dr
     body = api(None, {"q": "puces", "type": "meeting"})
     assert [(r["type"], r["id"]) for r in body["results"]] == [("meeting", m.pk)]
     hit = body["results"][0]
-    assert hit["title"] == "Réunion publique · Puces du dimanche"
+    assert hit["title"] == "Puces du dimanche" and hit["kind"] == "public_meeting"
     assert hit["url"].endswith(m.get_absolute_url())
     assert hit["place"] == "Préau de l'école" and hit["starts"].startswith("2031-06-05T19:00")
     assert hit["workspace"] == workspace.slug
     assert {r["type"] for r in api(None, {"q": "puces"})["results"]} == {"sheet", "meeting"}
     sheet_hit = next(r for r in api(None, {"q": "puces"})["results"] if r["type"] == "sheet")
-    assert sheet_hit["starts"] is None and sheet_hit["place"] is None and sheet_hit["state"] is None
+    assert [sheet_hit[k] for k in ("starts", "place", "state", "kind")] == [None] * 4
     html = client.get(reverse("search:search"), {"q": "puces", "type": "meeting"}).content.decode()
     assert '<option value="meeting" selected' in html
-    assert "jeudi 5 juin 2031, 19:00" in html and "Préau de l&#x27;école" in html
+    assert "Réunion publique — <time" in html and "jeudi 5 juin 2031, 19:00" in html
+    assert "Préau de l&#x27;école" in html
     assert m.get_absolute_url() in html and sheet.get_absolute_url() not in html
 
 
