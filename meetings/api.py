@@ -136,11 +136,13 @@ class RegistrationWriteSerializer(serializers.Serializer):
 
 class RegistrationStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
-        choices=["registered", "waiting", "pending"],
+        choices=["registered", "waiting"],
         help_text=(
-            "registered: a seat; waiting: on the waiting list (full); pending: made without an "
-            "account and holding no seat until the e-mail link is followed (within 48 h), which "
-            "then gives a seat if one is free, else a place on the waiting list."
+            "registered: a seat; waiting: on the waiting list (full). A registration made "
+            "without an account is confirmed by following the e-mailed link within 48 h "
+            "(confirmed false until then) and holds no seat before: its state says what "
+            "confirming would give now (a seat if one is free, else the waiting list), and "
+            "holds_seat is false."
         ),
     )
     confirmed = serializers.BooleanField(
@@ -269,9 +271,14 @@ class MeetingRegistrations(APIView):
         registration = registration_create(
             actor=request.user, meeting=meeting, name=values["name"], email=values["email"]
         )
+        state = registration.state
+        if state == Registration.State.PENDING:
+            # The contract's two states: what following the link would give now.
+            free = meeting.capacity is None or seats_taken(meeting) < meeting.capacity
+            state = Registration.State.REGISTERED if free else Registration.State.WAITING
         return Response(
             {
-                "state": registration.state,
+                "state": state,
                 "confirmed": registration.confirmed_at is not None,
                 "holds_seat": registration.state == Registration.State.REGISTERED,
             },

@@ -192,7 +192,8 @@ def test_registration_api_states_and_409_twice(world):
     for n in range(4):  # 3 seats: registrations without an account hold none until confirmed
         r = anonymous.post(url, {"name": f"P{n}", "email": f"p{n}@example.org"}, format="json")
         assert r.status_code == 201
-        assert r.json() == {"state": "pending", "confirmed": False, "holds_seat": False}
+        # The contract's states (registered or waiting): what confirming now would give.
+        assert r.json() == {"state": "registered", "confirmed": False, "holds_seat": False}
     again = anonymous.post(url, {"name": "P0", "email": "p0@example.org"}, format="json")
     assert again.status_code == 409
     for _ in range(2):
@@ -200,6 +201,8 @@ def test_registration_api_states_and_409_twice(world):
         assert seat == {"state": "registered", "confirmed": True, "holds_seat": True}
     full = client_for(UserFactory()).post(url, {}, format="json").json()
     assert full == {"state": "waiting", "confirmed": True, "holds_seat": False}
+    late = anonymous.post(url, {"name": "P9", "email": "p9@example.org"}, format="json").json()
+    assert late == {"state": "waiting", "confirmed": False, "holds_seat": False}
     body = client_for(None).get(f"/api/v1/meetings/?sheet={world['public_sheet'].pk}").json()
     rows = body["results"] if isinstance(body, dict) else body
     assert [m["registered"] for m in rows] == [3]
