@@ -4,7 +4,9 @@ from territories.models import Territory
 from territories.services import territories_load_reference, themes_load_defaults
 
 from .models import PlatformRole, User
+from .permissions import is_mediator
 from .services import user_set_platform_role
+from .services.mediation import mediator_grant
 
 DEMO_PASSWORD = "fabrique-demo"
 DEMO_USERS = [
@@ -19,7 +21,22 @@ DEMO_USERS = [
     ("carole@demo.fabrique.test", "Carole", PlatformRole.CITIZEN, "illkirch-graffenstaden"),
     ("service@demo.fabrique.test", "Service mobilité EMS", PlatformRole.CITIZEN, "strasbourg"),
     ("dan@demo.fabrique.test", "Dan", PlatformRole.CITIZEN, "bischheim"),
+    # Two mediators (granted by the staff agent): a paper ballot counts once two of them typed
+    # it alike; either records a comment or an amendment for someone without an account.
+    (
+        "mediatrice@demo.fabrique.test",
+        "Médiatrice, maison de quartier",
+        PlatformRole.CITIZEN,
+        "strasbourg",
+    ),
+    (
+        "mediateur@demo.fabrique.test",
+        "Médiateur, centre social",
+        PlatformRole.CITIZEN,
+        "strasbourg",
+    ),
 ]
+DEMO_MEDIATORS = ["mediatrice@demo.fabrique.test", "mediateur@demo.fabrique.test"]
 
 
 def demo_user(email: str) -> User:
@@ -46,4 +63,9 @@ def seed() -> int:
                 user.save()
             user_set_platform_role(actor=None, user=user, role=role)
         created += 1
+    agent = User.objects.get(email="agent@demo.fabrique.test")
+    for user in User.objects.filter(email__in=DEMO_MEDIATORS):
+        if not is_mediator(user):
+            mediator_grant(actor=agent, user=user)
+            created += 1
     return created

@@ -35,6 +35,14 @@ def test_seed_demo_creates_api_md_accounts_and_is_idempotent():
     assert ("collectif-velo-neudorf", "bob@demo.fabrique.test", "contributor") in memberships
     assert not Membership.objects.filter(user__email="dan@demo.fabrique.test").exists()
     assert User.objects.get(email="dan@demo.fabrique.test").check_password("fabrique-demo")
+    # Two mediators, so that a paper ballot can be typed twice; granted once, by the agent.
+    from accounts.models import MediatorGrant
+
+    grants = MediatorGrant.objects.filter(revoked_at__isnull=True)
+    assert sorted(grants.values_list("user__email", "granted_by__email")) == [
+        ("mediateur@demo.fabrique.test", "agent@demo.fabrique.test"),
+        ("mediatrice@demo.fabrique.test", "agent@demo.fabrique.test"),
+    ]
 
 
 def _debate_snapshot():
