@@ -26,6 +26,55 @@ class AnswerSerializer(serializers.Serializer):
     )
 
 
+class EvaluationIndicatorsSerializer(serializers.Serializer):
+    """The schema of the computed indicators (documentation: the view answers the selector's
+    dict; definitions in docs/evaluation.md)."""
+
+    participants = serializers.IntegerField(
+        help_text="People who took part: participants_online + participants_assisted."
+    )
+    participants_online = serializers.IntegerField(
+        help_text="Distinct accounts that, in their own name, wrote a visible comment, submitted "
+        "an amendment (not withdrawn) or cast a ballot on the sheet. A comment or amendment a "
+        "mediator recorded for someone else does not count the mediator."
+    )
+    participants_assisted = serializers.IntegerField(
+        help_text="Distinct people without an account reached through mediation: the persons of "
+        "the visible comments and submitted amendments recorded by a mediator, and of the "
+        "counted paper ballots; a person is a (pseudonym or initials, place) pair compared "
+        "without case, accents or spaces. They have no commune."
+    )
+    comments = serializers.IntegerField(help_text="Visible comments in the sheet's debates.")
+    comments_answered = serializers.IntegerField()
+    comments_answered_by_change = serializers.IntegerField()
+    amendments_submitted = serializers.IntegerField(help_text="Withdrawn ones left out.")
+    amendments_merged = serializers.IntegerField()
+    voters = serializers.IntegerField(help_text="Distinct accounts that cast a ballot.")
+    paper_ballots = serializers.IntegerField(help_text="Counted paper ballots (no account).")
+    meetings_held = serializers.IntegerField()
+    meetings_attendance = serializers.IntegerField()
+    contributions = serializers.IntegerField(help_text="comments + amendments_submitted.")
+    followed_by_change = serializers.IntegerField()
+    followed_by_change_share = serializers.FloatField(allow_null=True)
+    response_published = serializers.BooleanField()
+    official_response_times = serializers.DictField()
+    participants_by_commune = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="participants_online only, per profile commune (commune, participants, "
+        "fewer_than: a group under 5 is not given).",
+    )
+
+
+class SheetEvaluationResponseSerializer(serializers.Serializer):
+    sheet = serializers.IntegerField()
+    stage = serializers.CharField()
+    available = serializers.BooleanField()
+    open = serializers.BooleanField()
+    indicators = EvaluationIndicatorsSerializer(allow_null=True)
+    participation_level = serializers.DictField(allow_null=True)
+    questionnaire = serializers.DictField(allow_null=True)
+
+
 class SheetEvaluation(PolicyAPIView):
     """GET: the indicators, the promise kept or not and the questionnaire's results, for whoever
     sees the sheet; POST: the caller's answer (signed-in participants, while in evaluation)."""
@@ -37,7 +86,7 @@ class SheetEvaluation(PolicyAPIView):
     def get_object_queryset(self):
         return sheet_queryset()
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: SheetEvaluationResponseSerializer})
     def get(self, request, pk: int):
         sheet = self.get_object()
         return Response(sheet_evaluation(user=request.user, sheet=sheet))

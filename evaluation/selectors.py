@@ -6,8 +6,16 @@ Definitions (docs/evaluation.md says the same to the public):
 - comments: visible comments of the sheet's debates (hidden by moderation, deleted or awaiting
   review: not counted);
 - contributions: those comments plus the amendments submitted (withdrawn ones left out);
-- participants: distinct accounts who wrote a visible comment, submitted an amendment or cast a
-  ballot on the sheet;
+- participants_online: distinct accounts who, in their own name, wrote a visible comment,
+  submitted an amendment or cast a ballot on the sheet (a comment or amendment a mediator
+  recorded for someone else does not make the mediator a participant);
+- participants_assisted: distinct people reached through mediation (docs/mediation.md): the
+  persons of the visible comments and the submitted amendments a mediator recorded, and of the
+  counted paper ballots (one person per ballot, read from its first typing); a person is a
+  (pseudonym or initials, place) pair compared without case, accents or spaces (`person_key`);
+- participants: participants_online + participants_assisted (an account and a person reached
+  through mediation are never matched: a person without an account has none); by commune, only
+  the accounts (a person reached through mediation has no commune);
 - a comment answered: it has a visible reply by someone else who is a member of the sheet's
   workspace or an official; answered by a change: the sheet got a new version after that reply;
 - share followed by a change: (amendments merged + comments answered by a change) /
@@ -20,14 +28,16 @@ Definitions (docs/evaluation.md says the same to the public):
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Aggregate, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from amendments.models import Amendment, AmendmentRound, Ballot
+from amendments.models import Amendment, AmendmentRound, Ballot, PaperBallotEntry
 from debates.models import Comment, Debate
 from meetings.models import Meeting
 from officials.models import Request
@@ -43,6 +53,7 @@ from .rules import (
     changed_after,
     delivered_level,
     promise_flags,
+    submitted_amendments,
     team_replies,
     visible_comments,
 )
@@ -62,13 +73,53 @@ def evaluation_open(sheet: ProjectSheet) -> bool:
 
 
 def _contributed(sheet: ProjectSheet) -> Q:
-    """Q on User: wrote a visible comment, submitted an amendment or cast a ballot."""
+    """Q on User: in their own name, wrote a visible comment, submitted an amendment or cast a
+    ballot (what a mediator recorded for someone else is that person's, not the mediator's)."""
     user = OuterRef("pk")
     return (
-        Q(Exists(visible_comments(sheet.pk).filter(author=user)))
-        | Q(Exists(Amendment.objects.filter(sheet=sheet, author=user).exclude(state="withdrawn")))
+        Q(Exists(visible_comments(sheet.pk).filter(author=user, assisted_label="")))
+        | Q(Exists(submitted_amendments(sheet.pk).filter(author=user, assisted_label="")))
         | Q(Exists(Ballot.objects.filter(round__sheet=sheet, voter=user)))
     )
+
+
+def person_key(text: str) -> str:
+    """How two pseudonyms (or places) typed by mediators are compared: without case, accents
+    or spaces (« A. B. » = « a.b. », « Médiathèque » = « MEDIATHEQUE »)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not ch.isspace())
+    return kept.casefold()
+
+
+def _assisted_people(sheet: ProjectSheet) -> int:
+    """Distinct people reached through mediation, in one query: the (pseudonym, place) pairs of
+    the visible comments and submitted amendments a mediator recorded and of the counted paper
+    ballots (a counted ballot has two typings, which may read the pseudonym differently: its
+    first typing names the person), distinct in the database, then compared by `person_key`
+    (portable on SQLite and PostgreSQL alike, on at most one row per pair)."""
+    earlier_typing = PaperBallotEntry.objects.filter(
+        ballot=OuterRef("ballot"), pk__lt=OuterRef("pk")
+    )
+    comments = (
+        visible_comments(sheet.pk)
+        .exclude(assisted_label="")
+        .order_by()
+        .values_list("assisted_label", "assisted_place")
+    )
+    amendments = (
+        submitted_amendments(sheet.pk)
+        .exclude(assisted_label="")
+        .order_by()
+        .values_list("assisted_label", "assisted_place")
+    )
+    paper = (
+        PaperBallotEntry.objects.filter(round__sheet=sheet, ballot__isnull=False)
+        .exclude(Exists(earlier_typing))
+        .order_by()
+        .values_list("voter_label", "place")
+    )
+    rows = comments.union(amendments, paper)
+    return len({(person_key(label), person_key(place)) for label, place in rows})
 
 
 def _comment_figures(sheet: ProjectSheet) -> dict[str, int]:
@@ -109,6 +160,19 @@ def _response_times(sheet: ProjectSheet) -> dict[str, Any]:
     }
 
 
+def _of_sheet(queryset: QuerySet, sheet_path: str, aggregate: Aggregate) -> Coalesce:
+    """One aggregate over the rows of `queryset` belonging to the outer sheet, as a subquery
+    (0 when there is none)."""
+    rows = (
+        queryset.filter(**{sheet_path: OuterRef("pk")})
+        .order_by()
+        .values(sheet_path)
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def _by_commune(sheet: ProjectSheet) -> tuple[int, list[dict[str, Any]]]:
     rows = (
         User.objects.filter(_contributed(sheet))
@@ -137,37 +201,50 @@ def _by_commune(sheet: ProjectSheet) -> tuple[int, list[dict[str, Any]]]:
 
 def sheet_indicators(sheet: ProjectSheet) -> dict[str, Any]:
     """Six queries whatever the number of comments, amendments, ballots, meetings, requests and
-    participants."""
+    participants (online or reached through mediation)."""
     comments = _comment_figures(sheet)
     amendments = Amendment.objects.filter(sheet=sheet).aggregate(
         submitted=Count("pk", filter=~Q(state=Amendment.State.WITHDRAWN)),
         merged=Count("pk", filter=Q(state=Amendment.State.ACCEPTED)),
     )
-    # Online voters (distinct accounts) and paper ballots (typed twice by mediators, counted
-    # without an account: amendments' paper ballots) in one query.
-    ballots = Ballot.objects.filter(round__sheet=sheet).aggregate(
-        voters=Count("voter", distinct=True), paper=Count("pk", filter=Q(voter__isnull=True))
+    # In one query: online voters (distinct accounts) and paper ballots (typed twice by
+    # mediators, counted without an account: amendments' paper ballots); meetings and workshops
+    # whose restitution is published (`meetings`), with their attendance.
+    offline = (
+        ProjectSheet.objects.filter(pk=sheet.pk)
+        .values(
+            voters=_of_sheet(Ballot.objects.all(), "round__sheet", Count("voter", distinct=True)),
+            paper=_of_sheet(Ballot.objects.filter(voter__isnull=True), "round__sheet", Count("pk")),
+            held=_of_sheet(
+                Meeting.objects.filter(restitution_published_at__isnull=False), "sheet", Count("pk")
+            ),
+            attendance=_of_sheet(
+                Meeting.objects.filter(restitution_published_at__isnull=False),
+                "sheet",
+                Sum("attendance"),
+            ),
+        )
+        .get()
     )
-    # Meetings and workshops whose restitution is published (`meetings`), with their attendance.
-    meetings = Meeting.objects.filter(
-        sheet=sheet, restitution_published_at__isnull=False
-    ).aggregate(held=Count("pk"), attendance=Sum("attendance"))
-    participants, communes = _by_commune(sheet)
+    online, communes = _by_commune(sheet)
+    assisted = _assisted_people(sheet)
     contributions = comments["comments"] + amendments["submitted"]
     followed = amendments["merged"] + comments["changed"]
     version = sheet.current_version
     sections = version.sections if version is not None else {}
     return {
-        "participants": participants,
+        "participants": online + assisted,
+        "participants_online": online,
+        "participants_assisted": assisted,
         "comments": comments["comments"],
         "comments_answered": comments["answered"],
         "comments_answered_by_change": comments["changed"],
         "amendments_submitted": amendments["submitted"],
         "amendments_merged": amendments["merged"],
-        "voters": ballots["voters"],
-        "paper_ballots": ballots["paper"],
-        "meetings_held": meetings["held"],
-        "meetings_attendance": meetings["attendance"] or 0,
+        "voters": offline["voters"],
+        "paper_ballots": offline["paper"],
+        "meetings_held": offline["held"],
+        "meetings_attendance": offline["attendance"],
         "contributions": contributions,
         "followed_by_change": followed,
         "followed_by_change_share": round(followed / contributions, 3) if contributions else None,
