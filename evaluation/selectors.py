@@ -255,16 +255,16 @@ def sheet_indicators(sheet: ProjectSheet) -> dict[str, Any]:
 
 
 def evaluation_participant(*, user: User | AnonymousUser, sheet: ProjectSheet) -> bool:
-    """Took part: contributed (any comment, even one moderated since), sent a request about
-    the sheet, is a member of its workspace, or is an official involved (framing note, round,
-    request). One query."""
+    """Took part: contributed in their own name (any comment, even one moderated since; not
+    what a mediator recorded for someone else), sent a request about the sheet, is a member of
+    its workspace, or is an official involved (framing note, round, request). One query."""
     if not user.is_authenticated or not user.is_active:
         return False
     me = OuterRef("pk")
     took_part = (
-        Q(Exists(Comment.objects.filter(debate__sheet=sheet, author=me)))
+        Q(Exists(Comment.objects.filter(debate__sheet=sheet, author=me, assisted_label="")))
         | Q(Exists(Debate.objects.filter(sheet=sheet, author=me)))
-        | Q(Exists(Amendment.objects.filter(sheet=sheet, author=me)))
+        | Q(Exists(Amendment.objects.filter(sheet=sheet, author=me, assisted_label="")))
         | Q(Exists(Ballot.objects.filter(round__sheet=sheet, voter=me)))
         | Q(Exists(Request.objects.filter(sheet=sheet, sender=me)))
         | Q(Exists(Request.objects.filter(sheet=sheet, official__user=me)))

@@ -192,3 +192,19 @@ def test_the_card_in_english(client):
     client.cookies["django_language"] = "en"
     page = client.get(w.sheet.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "12 (including 2 collected by a mediator, commune unknown)" in page
+
+
+def test_recording_for_others_does_not_make_the_mediator_a_respondent():
+    """The questionnaire is for those who took part: a mediator who only recorded others'
+    comments and amendments may not answer it; once they write in their own name, they may."""
+    from evaluation.selectors import evaluation_participant
+
+    w = built()
+    mediator = UserFactory()  # a resident, member of no workspace
+    _recorded_comment(w, mediator, "A. B.", MAISON)
+    _recorded_amendment(w, mediator, "A. B.", MAISON)
+    assert not evaluation_participant(user=mediator, sheet=w.sheet)
+    Comment.objects.create(
+        debate=Debate.objects.get(sheet=w.sheet), author=mediator, body="Mon avis."
+    )
+    assert evaluation_participant(user=mediator, sheet=w.sheet)
