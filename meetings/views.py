@@ -5,6 +5,7 @@ the restitution form."""
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -230,13 +231,11 @@ def restitution(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/restitution.html", context, status=status)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def meeting_new(request: HttpRequest, sheet: int) -> HttpResponse:
-    """An organiser announces a meeting or a workshop of a sheet (staff, an official, or the
-    sheet's workspace editors; others who see the sheet: 403; a hidden sheet: 404)."""
-    target = policy_object(request, SHEET_POLICY, pk=sheet)
-    if not can_organise_on_sheet(request.user, target):
-        raise PermissionDenied
+def _announce(
+    request: HttpRequest, *, sheet: Any = None, territory: Territory | None = None
+) -> HttpResponse:
+    """The announcement form of a meeting of a sheet or of a territory without a sheet, shown
+    then posted (the caller has checked who may organise it)."""
     form = MeetingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -245,15 +244,29 @@ def meeting_new(request: HttpRequest, sheet: int) -> HttpResponse:
             values = {name: form.cleaned_data[name] for name in EDITABLE}
             done = attempt(
                 request,
-                lambda: meeting_create(actor=request.user, sheet=target, **values),
+                lambda: meeting_create(
+                    actor=request.user, sheet=sheet, territory=territory, **values
+                ),
                 form=form,
             )
             if done.ok and done.value is not None:
                 messages.success(request, _("La réunion est annoncée."))
                 return redirect(done.value)
             status = done.status
-    context = {"form": form, "sheet": target, "meeting": None}
+    context: dict[str, Any] = {"form": form, "sheet": sheet, "meeting": None}
+    if territory is not None:
+        context.update(territory=territory, territory_url=territory_page_url(territory))
     return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_new(request: HttpRequest, sheet: int) -> HttpResponse:
+    """An organiser announces a meeting or a workshop of a sheet (staff, an official, or the
+    sheet's workspace editors; others who see the sheet: 403; a hidden sheet: 404)."""
+    target = policy_object(request, SHEET_POLICY, pk=sheet)
+    if not can_organise_on_sheet(request.user, target):
+        raise PermissionDenied
+    return _announce(request, sheet=target)
 
 
 def territory_page_url(territory: Territory) -> str:
@@ -272,29 +285,7 @@ def meeting_new_for_territory(request: HttpRequest, territory: str) -> HttpRespo
     target = get_object_or_404(Territory.objects.select_related("parent"), slug=territory)
     if not can_organise_for_territory(request.user):
         raise PermissionDenied
-    form = MeetingForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in EDITABLE}
-            done = attempt(
-                request,
-                lambda: meeting_create(actor=request.user, territory=target, **values),
-                form=form,
-            )
-            if done.ok and done.value is not None:
-                messages.success(request, _("La réunion est annoncée."))
-                return redirect(done.value)
-            status = done.status
-    context = {
-        "form": form,
-        "sheet": None,
-        "territory": target,
-        "territory_url": territory_page_url(target),
-        "meeting": None,
-    }
-    return render(request, "meetings/meeting_form.html", context, status=status)
+    return _announce(request, territory=target)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
