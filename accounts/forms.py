@@ -277,3 +277,36 @@ class MediatorGrantForm(forms.Form):
         if user is None or user.is_deleted:
             raise forms.ValidationError(_("Aucun compte actif n'a cette adresse."))
         return user
+
+
+class AssistedContributionForm(forms.Form):
+    """What a mediator types, first, when recording the contribution of a person without an
+    account (`models.AssistedContribution`); mixed in before the contribution's own form:
+    `class AssistedCommentForm(AssistedContributionForm, CommentForm)`. The person's consent
+    comes last, worded by `consent_label`; the services check the values."""
+
+    consent_label: str = ""
+
+    pseudonym = forms.CharField(
+        label=_("Pseudonyme ou initiales de la personne"),
+        max_length=40,
+        help_text=_("Rien de plus : ni nom complet, ni adresse."),
+    )
+    place = forms.CharField(
+        label=_("Lieu du recueil"),
+        max_length=200,
+        help_text=_("Par exemple : mairie annexe, médiathèque, réunion publique."),
+    )
+    collected_on = forms.DateField(
+        label=_("Date du recueil"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": _("Le consentement de la personne est requis.")},
+    )
+    # Then the contribution's own fields in their order, and the consent (declared last).
+    field_order = ["pseudonym", "place", "collected_on"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = self.consent_label

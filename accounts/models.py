@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 # The addresses of accounts their holder deleted end here (`.invalid` is reserved, RFC 2606):
@@ -231,3 +232,30 @@ class MediatorGrant(models.Model):
     @property
     def is_current(self) -> bool:
         return self.revoked_at is None
+
+
+class AssistedContribution(models.Model):
+    """What a contribution a mediator recorded for a person without an account carries (a
+    debate's comment, an amendment): the mediator is its author; with the person's consent, their
+    pseudonym or initials, where and when it was collected, shown wherever it appears."""
+
+    assisted_label = models.CharField(_("pseudonyme ou initiales"), max_length=40, blank=True)
+    assisted_place = models.CharField(_("lieu du recueil"), max_length=200, blank=True)
+    assisted_on = models.DateField(_("date du recueil"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_assisted(self) -> bool:
+        return bool(self.assisted_label)
+
+    @property
+    def assisted_note(self) -> str:
+        """« recueilli par un·e médiateur·rice à <lieu> le <date> », in the reader's language."""
+        if not self.is_assisted:
+            return ""
+        return str(_("recueilli par un·e médiateur·rice à %(place)s le %(day)s")) % {
+            "place": self.assisted_place,
+            "day": date_format(self.assisted_on, "DATE_FORMAT") if self.assisted_on else "",
+        }

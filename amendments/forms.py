@@ -11,6 +11,8 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AssistedContributionForm
+
 from .models import MOTIVATION_MAX_CHARS, RATIONALE_MAX_CHARS, TEXT_MAX_CHARS, Grade
 
 
@@ -120,32 +122,14 @@ class AmendmentForm(forms.Form):
     )
 
 
-class AssistedAmendmentForm(AmendmentForm):
+class AssistedAmendmentForm(AssistedContributionForm, AmendmentForm):
     """A mediator records the amendment of a person without an account (the same fields as an
     assisted message in a debate, then the text and its motivation)."""
 
-    pseudonym = forms.CharField(
-        label=_("Pseudonyme ou initiales de la personne"),
-        max_length=40,
-        help_text=_("Rien de plus : ni nom complet, ni adresse."),
+    consent_label = _(
+        "La personne accepte que son amendement soit publié sous ce pseudonyme, avec la "
+        "mention « recueilli par un·e médiateur·rice »."
     )
-    place = forms.CharField(
-        label=_("Lieu du recueil"),
-        max_length=200,
-        help_text=_("Par exemple : mairie annexe, médiathèque, réunion publique."),
-    )
-    collected_on = forms.DateField(
-        label=_("Date du recueil"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    consent = forms.BooleanField(
-        label=_(
-            "La personne accepte que son amendement soit publié sous ce pseudonyme, avec la "
-            "mention « recueilli par un·e médiateur·rice »."
-        ),
-        error_messages={"required": _("Le consentement de la personne est requis.")},
-    )
-    field_order = ["pseudonym", "place", "collected_on", "base_version", "text", "rationale"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from accounts.models import AssistedContribution
+
 RATIONALE_MAX_CHARS = 1000
 TEXT_MAX_CHARS = 100_000
 MOTIVATION_MAX_CHARS = 2000
@@ -91,7 +93,7 @@ class AmendmentRound(ConcurrentTransitionMixin, models.Model):
         return reverse("amendments:round", args=[self.pk])
 
 
-class Amendment(ConcurrentTransitionMixin, models.Model):
+class Amendment(ConcurrentTransitionMixin, AssistedContribution):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("déposé")
         WITHDRAWN = "withdrawn", _("retiré")
@@ -130,11 +132,6 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="merged_amendments",
     )
-    # Recorded by a mediator (the author) for a person without an account, with consent: the
-    # person's pseudonym or initials, where and when it was collected; shown wherever it appears.
-    assisted_label = models.CharField(_("pseudonyme ou initiales"), max_length=40, blank=True)
-    assisted_place = models.CharField(_("lieu du recueil"), max_length=200, blank=True)
-    assisted_on = models.DateField(_("date du recueil"), null=True, blank=True)
 
     class Meta:
         ordering = ["created", "id"]
@@ -167,22 +164,6 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
     @property
     def candidate_id(self) -> str:
         return str(self.pk)
-
-    @property
-    def is_assisted(self) -> bool:
-        return bool(self.assisted_label)
-
-    @property
-    def assisted_note(self) -> str:
-        """« recueilli par un·e médiateur·rice à <lieu> le <date> », in the reader's language."""
-        if not self.is_assisted:
-            return ""
-        from django.utils.formats import date_format
-
-        return str(_("recueilli par un·e médiateur·rice à %(place)s le %(day)s")) % {
-            "place": self.assisted_place,
-            "day": date_format(self.assisted_on, "DATE_FORMAT") if self.assisted_on else "",
-        }
 
     @property
     def proposer(self) -> str:

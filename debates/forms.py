@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AssistedContributionForm
 from territories.models import Territory, Theme
 
 from .models import (
@@ -119,31 +120,13 @@ class CloseForm(forms.Form):
     )
 
 
-class AssistedCommentForm(CommentForm):
+class AssistedCommentForm(AssistedContributionForm, CommentForm):
     """A mediator records the message of a person without an account."""
 
-    pseudonym = forms.CharField(
-        label=_("Pseudonyme ou initiales de la personne"),
-        max_length=40,
-        help_text=_("Rien de plus : ni nom complet, ni adresse."),
+    consent_label = _(
+        "La personne accepte que son message soit publié sous ce pseudonyme, avec la "
+        "mention « recueilli par un·e médiateur·rice »."
     )
-    place = forms.CharField(
-        label=_("Lieu du recueil"),
-        max_length=200,
-        help_text=_("Par exemple : mairie annexe, médiathèque, réunion publique."),
-    )
-    collected_on = forms.DateField(
-        label=_("Date du recueil"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    consent = forms.BooleanField(
-        label=_(
-            "La personne accepte que son message soit publié sous ce pseudonyme, avec la "
-            "mention « recueilli par un·e médiateur·rice »."
-        ),
-        error_messages={"required": _("Le consentement de la personne est requis.")},
-    )
-    field_order = ["pseudonym", "place", "collected_on", "body", "stance", "consent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

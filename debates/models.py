@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from accounts.models import AssistedContribution
+
 DEBATE_BODY_MAX_CHARS = 20_000
 COMMENT_BODY_MAX_CHARS = 5_000
 SYNTHESIS_MIN_CHARS = 50
@@ -106,7 +108,7 @@ class Debate(ConcurrentTransitionMixin, models.Model):
         return self.workspace_id is not None and not self.workspace.is_public
 
 
-class Comment(models.Model):
+class Comment(AssistedContribution):
     class Stance(models.TextChoices):
         FOR = "for", _("pour")
         AGAINST = "against", _("contre")
@@ -137,11 +139,6 @@ class Comment(models.Model):
     moderation_rule = models.CharField(max_length=200, blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     appealable_until = models.DateTimeField(null=True, blank=True)
-    # Recorded by a mediator (the author) for a person without an account, with consent: the
-    # person's pseudonym or initials, where and when it was collected; shown wherever it appears.
-    assisted_label = models.CharField(_("pseudonyme ou initiales"), max_length=40, blank=True)
-    assisted_place = models.CharField(_("lieu du recueil"), max_length=200, blank=True)
-    assisted_on = models.DateField(_("date du recueil"), null=True, blank=True)
     # Shown back after an appeal (or a moderator's own reversal): "rétabli après recours".
     reinstated_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,22 +167,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.debate.get_absolute_url()}#commentaire-{self.pk}"
-
-    @property
-    def is_assisted(self) -> bool:
-        return bool(self.assisted_label)
-
-    @property
-    def assisted_note(self) -> str:
-        """« recueilli par un·e médiateur·rice à <lieu> le <date> », in the reader's language."""
-        if not self.is_assisted:
-            return ""
-        from django.utils.formats import date_format
-
-        return str(_("recueilli par un·e médiateur·rice à %(place)s le %(day)s")) % {
-            "place": self.assisted_place,
-            "day": date_format(self.assisted_on, "DATE_FORMAT") if self.assisted_on else "",
-        }
 
     @property
     def is_hidden(self) -> bool:
