@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_mediator
+from accounts.services.mediation import assisted_details_clean
 from events.services import event_record
 from machines import machine_run
 from projects.models import ProjectSheet, SheetVersion, Stage
@@ -340,20 +341,9 @@ def amendment_submit_assisted(
         raise _field_error(
             "consent", _("La personne doit accepter que son amendement soit publié.")
         )
-    label = " ".join(str(pseudonym or "").split())
-    if not label or len(label) > 40:
-        raise _field_error("pseudonym", _("Un pseudonyme ou des initiales sont requis."))
-    where = " ".join(str(place or "").split())
-    if not where or len(where) > 200:
-        raise _field_error("place", _("Le lieu du recueil est requis."))
-    today = timezone.localdate()
-    if (
-        not isinstance(collected_on, datetime.date)
-        or isinstance(collected_on, datetime.datetime)
-        or collected_on > today
-        or collected_on < today - datetime.timedelta(days=366)
-    ):
-        raise _field_error("collected_on", _("La date du recueil est requise (l'année écoulée)."))
+    label, where = assisted_details_clean(
+        pseudonym=pseudonym, place=place, collected_on=collected_on
+    )
     return _amendment_save(
         actor=actor,
         sheet=sheet,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_mediator
+from accounts.services.mediation import assisted_details_clean
 from events.services import event_record
 from machines import machine_run
 from projects.models import ProjectSheet
@@ -272,19 +273,9 @@ def comment_create_assisted(
         raise CommentForbidden(_("Seul·es les médiateur·rices recueillent des messages."))
     if consent is not True:
         raise _field_error("consent", _("La personne doit accepter que son message soit publié."))
-    label = " ".join(str(pseudonym or "").split())
-    if not label or len(label) > 40:
-        raise _field_error("pseudonym", _("Un pseudonyme ou des initiales sont requis."))
-    where = " ".join(str(place or "").split())
-    if not where or len(where) > 200:
-        raise _field_error("place", _("Le lieu du recueil est requis."))
-    if (
-        not isinstance(collected_on, datetime.date)
-        or isinstance(collected_on, datetime.datetime)
-        or collected_on > timezone.localdate()
-        or collected_on < timezone.localdate() - datetime.timedelta(days=366)
-    ):
-        raise _field_error("collected_on", _("La date du recueil est requise (l'année écoulée)."))
+    label, where = assisted_details_clean(
+        pseudonym=pseudonym, place=place, collected_on=collected_on
+    )
     return _comment_save(
         actor=actor,
         debate=debate,

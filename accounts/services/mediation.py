@@ -3,6 +3,10 @@ step kept as a row (who, when) and recorded as an event for the admin's log."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,3 +70,27 @@ def mediator_revoke(*, actor: User | None, user: User) -> MediatorGrant:
     user.__dict__.pop("_is_mediator", None)
     event_record(actor=actor, verb="user.mediator_revoked", target=grant.user)
     return grant
+
+
+def assisted_details_clean(*, pseudonym: Any, place: Any, collected_on: Any) -> tuple[str, str]:
+    """What a mediator gives of a person without an account, the same for a recorded comment
+    and a recorded amendment: their pseudonym or initials and the place of collection (spaces
+    collapsed), and a day within the past year. Returns (pseudonym, place); a ValidationError
+    naming the field otherwise."""
+    label = " ".join(str(pseudonym or "").split())
+    if not label or len(label) > 40:
+        raise ValidationError({"pseudonym": [_("Un pseudonyme ou des initiales sont requis.")]})
+    where = " ".join(str(place or "").split())
+    if not where or len(where) > 200:
+        raise ValidationError({"place": [_("Le lieu du recueil est requis.")]})
+    today = timezone.localdate()
+    if (
+        not isinstance(collected_on, datetime.date)
+        or isinstance(collected_on, datetime.datetime)
+        or collected_on > today
+        or collected_on < today - datetime.timedelta(days=366)
+    ):
+        raise ValidationError(
+            {"collected_on": [_("La date du recueil est requise (l'année écoulée).")]}
+        )
+    return label, where

@@ -17,6 +17,7 @@ PARTICIPATION_NO_EVENT = {
     "moderation.notices_mark_read": "the reader's own bookkeeping",
     "amendments.amendable_fields": "a read",
     "amendments.field_text": "a pure function",
+    "accounts.assisted_details_clean": "a pure check of what a mediator gives",
     "amendments.round_results_store": "a step of the close, which records its events",
     "amendments.amendment_merge_preview": "a read",
     "officials.requests_purge": "erases expired private requests (GDPR): nothing left to record",
