@@ -135,12 +135,32 @@ def _indexes() -> dict[str, Any]:
     return found
 
 
+# What the index may return to a visitor (never changed: `SearchQuerySet.filter` wraps it),
+# and the filter each engine's query class builds of it, built once (`_filter_string`).
+PUBLIC_ONLY = SQ(public=True)
+_PUBLIC_FILTERS: dict[type, Any] = {}
+
+
+def _filter_string(sqs: SearchQuerySet, visibility: SQ | None) -> Any:
+    """The engine's filter for `visibility` (None: no filter), as `sqs`'s engine builds it;
+    a visitor's, the same for all, built once per engine rather than for each search."""
+    if visibility is None:
+        return None
+    if visibility is PUBLIC_ONLY:
+        kind = type(sqs.query)
+        found = _PUBLIC_FILTERS.get(kind)
+        if found is None:
+            found = _PUBLIC_FILTERS[kind] = SearchQuerySet().filter(PUBLIC_ONLY).query.build_query()
+        return found
+    return SearchQuerySet().filter(visibility).query.build_query()
+
+
 def _visibility_sq(user: User | AnonymousUser | None) -> SQ | None:
     """What the index may return to `user`: public content, their workspaces' content, and
     documents granted to them. None = no restriction (superuser). The database check that
     follows is the authority; this only keeps the candidate list relevant."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return SQ(public=True)
+        return PUBLIC_ONLY
     if user.is_superuser:
         return None
     condition = SQ(public=True)
@@ -460,9 +480,7 @@ def _engine_counted(
     """
     backend = sqs.query.backend
     query = sqs.query.build_query()
-    filter_string = None
-    if visibility is not None:
-        filter_string = SearchQuerySet().filter(visibility).query.build_query()
+    filter_string = _filter_string(sqs, visibility)
     among = None
     if stale:
         among = SearchQuerySet().filter(key__in=sorted(f"{t}:{pk}" for t, pk in stale))
@@ -510,10 +528,7 @@ def _candidates(
     """
     fast = getattr(sqs.query.backend, "candidate_keys", None)
     if fast is not None:
-        filter_string = None
-        if visibility is not None:
-            filter_string = SearchQuerySet().filter(visibility).query.build_query()
-        return fast(sqs.query.build_query(), limit, filter_string=filter_string)
+        return fast(sqs.query.build_query(), limit, filter_string=_filter_string(sqs, visibility))
     if visibility is not None:
         sqs = sqs.filter(visibility)
     hits = list(sqs[:limit])
