@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
@@ -104,6 +105,29 @@ def _datetime_field() -> serializers.DateTimeField:
     return field
 
 
+def _dates() -> Any:
+    """A hit's dates as the API's DRF `DateTimeField` gives them (ISO 8601 in the current time
+    zone, "Z" for UTC): an aware date is converted here, in one step rather than the field's
+    four (40 µs a page); anything else, an overflow included, goes through the field."""
+    field = _datetime_field()
+    zone = field.timezone
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    direct = output_format is not None and output_format.lower() == ISO_8601
+
+    def represent(value: Any) -> Any:
+        if value is None:
+            return None
+        if direct and value.utcoffset() is not None:
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:
+                return field.to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return field.to_representation(value)
+
+    return represent
+
+
 def _absolute_urls(request: Any) -> Any:
     """`request.build_absolute_uri` for the hits' links, with the scheme and host worked out
     once per page rather than once per hit (a tenth of an anonymous search's own time): a path
@@ -153,7 +177,7 @@ class SearchView(APIView):
             # Like every other list of the API: a page past the end is not found.
             raise NotFound(_("Invalid page."))  # DRF's own message and translations
         url = request.build_absolute_uri()
-        dates = _datetime_field()
+        date = _dates()
         absolute = _absolute_urls(request)
         next_url = replace_query_param(url, "page", page.page + 1) if page.has_next else None
         previous_url = None
@@ -179,8 +203,8 @@ class SearchView(APIView):
                         "stage": hit.stage,
                         "workspace": hit.workspace,
                         "workspace_name": hit.workspace_name,
-                        "modified": dates.to_representation(hit.modified) if hit.modified else None,
-                        "starts": dates.to_representation(hit.starts) if hit.starts else None,
+                        "modified": date(hit.modified),
+                        "starts": date(hit.starts),
                         "place": hit.place,
                         "state": hit.state,
                         "kind": hit.kind,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -89,13 +91,29 @@ _URL_VALUE = re.compile(r"[-a-zA-Z0-9_]+")
 _URL_PARTS: dict[tuple, tuple[str, str] | None] = {}
 
 
+# The script prefix and URLconf while a page of results is built (`urls_of_one_page`).
+_PAGE = threading.local()
+
+
+@contextmanager
+def urls_of_one_page() -> Iterator[None]:
+    """While a page's links are made: the script prefix and URLconf read once for the page,
+    not for each link (two context-local look-ups, 4 µs a link)."""
+    _PAGE.where = (get_script_prefix(), get_urlconf())
+    try:
+        yield
+    finally:
+        _PAGE.where = None
+
+
 def _reversed(name: str, value: Any) -> str:
     """`reverse(name, args=[value])` from the URL reversed once with a stand-in (per name,
     script prefix and URLconf; no result's URL is translated, which
     tests/search/test_prepared_check.py checks): reversing each of a page's twenty links cost a
     tenth of a search. A value with other characters than a slug's is reversed in full."""
     value = str(value)
-    key = (name, get_script_prefix(), get_urlconf())
+    where = getattr(_PAGE, "where", None) or (get_script_prefix(), get_urlconf())
+    key = (name, *where)
     parts = _URL_PARTS.get(key, False)
     if parts is False:
         split = reverse(name, args=[_URL_MARK]).split(_URL_MARK)

@@ -24,6 +24,7 @@ from workspace.permissions import can_view_workspace, workspace_roles, workspace
 from .analysis import analyze, highlight
 from .indexer import index_rebuild_request, index_schema_stale, index_state
 from .prepared import search_viewer, search_viewer_forget
+from .search_indexes import urls_of_one_page
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -361,6 +362,15 @@ def search_query(
     # the user, read once per request).
     workspaces = [search_index.result_workspace(obj) for search_index, obj in shown]
     named = {w.pk for w in workspaces if w is not None and can_view_workspace(user, w)}
+    with urls_of_one_page():
+        _add_hits(result, shown, workspaces, named, q)
+    return result
+
+
+def _add_hits(
+    result: SearchPage, shown: list[tuple[Any, Any]], workspaces: list, named: set[int], q: str
+) -> None:
+    """The page's hits, as each index tells of its row."""
     for (search_index, obj), workspace_row in zip(shown, workspaces, strict=True):
         visible_workspace = (
             workspace_row if workspace_row is not None and workspace_row.pk in named else None
@@ -379,7 +389,6 @@ def search_query(
                 **search_index.result_details(obj),
             )
         )
-    return result
 
 
 def _retrying(backend: Any, call: Any, attempts: int = 3) -> Any:

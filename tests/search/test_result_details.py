@@ -254,3 +254,39 @@ def test_markdown_rendered_per_hit_is_bounded(make_workspace, drain, monkeypatch
     assert "<mark>cyclable</mark>" in hit.snippet
     assert not MARKDOWN_SOURCE.search(_plain(hit.snippet))
     assert 0 < sum(rendered) <= MARKDOWN_BUDGET_CHARS
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "UTC", "America/Cayenne"])
+def test_the_apis_dates_are_those_drf_gives(zone, settings):
+    """The search API writes its hits' dates itself (one step, not DateTimeField's four): the
+    same text as DRF's field in the current time zone, for summer and winter time, UTC, a
+    naive date and the last representable instant (DRF's own error)."""
+    import datetime
+
+    from rest_framework import serializers
+    from rest_framework.exceptions import ValidationError
+
+    from search.api import _dates
+
+    paris = datetime.timezone(datetime.timedelta(hours=1))
+    values = [
+        datetime.datetime(2026, 7, 14, 10, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 29, 1, 59, tzinfo=paris),
+        datetime.datetime(2026, 10, 25, 2, 30),  # naive
+        datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.UTC),
+        datetime.datetime.max.replace(tzinfo=datetime.UTC),
+        None,
+    ]
+    with timezone.override(zone):
+        field = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+        date = _dates()
+        for value in values:
+            try:
+                expected = field.to_representation(value)
+            except ValidationError as error:
+                with pytest.raises(ValidationError) as raised:
+                    date(value)
+                assert raised.value.detail == error.detail
+                continue
+            assert date(value) == expected, (zone, value)
