@@ -153,11 +153,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server and the worker share the file without
     # "database is locked" errors; IMMEDIATE makes write transactions take the lock up front.
+    # Reads go through a memory map of the file's first DATABASE_SQLITE_MMAP_BYTES rather than
+    # a system call per page: 0.70× the time for a search page's 20 rows (docs/decisions.md).
+    SQLITE_MMAP_BYTES = max(0, env_int("DATABASE_SQLITE_MMAP_BYTES", 256 * 2**20))
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            f" PRAGMA mmap_size={SQLITE_MMAP_BYTES};",
         }
     )
 

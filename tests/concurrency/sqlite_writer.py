@@ -46,10 +46,13 @@ def write(worker: int, count: int, user_id: int, sheet_id: int, start_file: str)
         busy_timeout = cursor.fetchone()[0]
         cursor.execute("PRAGMA journal_mode")
         journal_mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA mmap_size")
+        mmap_size = cursor.fetchone()[0]
     report: dict = {
         "worker": worker,
         "busy_timeout_ms": busy_timeout,
         "journal_mode": journal_mode,
+        "mmap_size": mmap_size,
         "transaction_mode": connection.settings_dict["OPTIONS"].get("transaction_mode"),
         "written": [],
         "conflicts": 0,

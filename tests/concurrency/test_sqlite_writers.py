@@ -28,7 +28,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def _env(database: Path) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DATABASE_SQLITE_MMAP_BYTES")
+    }
     environ.update(
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -104,6 +108,8 @@ def test_four_processes_editing_one_sheet_lose_nothing(migrated, tmp_path):
         # Each process runs with the settings under test.
         assert report["journal_mode"] == "wal"
         assert report["busy_timeout_ms"] == 20_000
+        # Reads through a memory map of the file (DATABASE_SQLITE_MMAP_BYTES, 256 MiB).
+        assert report["mmap_size"] == 256 * 2**20
         assert report["transaction_mode"] == "IMMEDIATE"
         # No "database is locked", no other database error: every edit landed first time
         # (a version conflict is the application's answer to a stale base, not an error).
