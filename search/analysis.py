@@ -311,6 +311,20 @@ def markdown_excerpt(source: str, query: str, *, limit: int = MARKDOWN_EXCERPT_C
     return "… " + markdown_to_text(source[start : start + limit])
 
 
+# The characters `escape` changes: a stretch without any is shown as it is.
+_ESCAPED = re.compile("[&<>\"']")
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+@lru_cache(maxsize=256)
+def query_terms(query: str) -> frozenset[str]:
+    """The terms of a query, as a set (each of a page's twenty snippets asks for them)."""
+    return frozenset(analyze(query))
+
+
 def highlight(text: str, query: str, *, width: int = 240) -> str:
     """An HTML-escaped excerpt of `text` around the first query term, terms in <mark>.
 
@@ -320,7 +334,7 @@ def highlight(text: str, query: str, *, width: int = 240) -> str:
     is bounded whatever the size of the text.
     """
     text = text or ""
-    terms = set(analyze(query))
+    terms = query_terms(query)
     first = _first_span(text[:SNIPPET_SCAN_CHARS], terms)
     if first is None:
         excerpt = text[:width]
@@ -339,12 +353,16 @@ def highlight(text: str, query: str, *, width: int = 240) -> str:
             end = space
     parts = ["…" if start else ""]
     cursor = start
-    for position, chunk in _matching_chunks(text[start:end], terms, offset=start):
+    # Escaped piece by piece, unless the window has nothing to escape (most).
+    escaped = escape if _ESCAPED.search(text, start, end) else _unchanged
+    # No whole chunk before the first match's holds a term: the marking starts at its chunk.
+    scan = max(start, text.rfind(" ", start, first[0]) + 1)
+    for position, chunk in _matching_chunks(text[scan:end], terms, offset=scan):
         for s, e in _term_spans(chunk, terms, offset=position):
-            parts.append(escape(text[cursor:s]))
-            parts.append(f"<mark>{escape(text[s:e])}</mark>")
+            parts.append(escaped(text[cursor:s]))
+            parts.append(f"<mark>{escaped(text[s:e])}</mark>")
             cursor = e
-    parts.append(escape(text[cursor:end]))
+    parts.append(escaped(text[cursor:end]))
     if end < len(text):
         parts.append("…")
     return "".join(parts)
