@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection as database
 from django.db import transaction
 from haystack import connections
 from haystack.exceptions import NotHandled
@@ -330,10 +331,30 @@ def _long_lived_heap():
             gc.unfreeze()
 
 
+@contextlib.contextmanager
+def _sequential_reads():
+    """SQLite's memory map (`DATABASE_SQLITE_MMAP_BYTES`) off while a rebuild reads the whole
+    database once, in order: each page read through the map stayed mapped in the process, whose
+    resident memory grew by the size of the database (456 MiB against 229 at 100,000 entries),
+    for nothing a single sequential read gains from a map. Set back afterwards."""
+    if database.vendor != "sqlite":
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        size = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={size}")
+
+
 def _rebuild_locked(holder: str, *, batch_size: int = 500, using: str = "default") -> int:
     """Index everything from the database; the caller holds the writer lease."""
     lease_acquire(holder, name=REBUILD_LEASE)
-    with _long_lived_heap():
+    with _long_lived_heap(), _sequential_reads():
         try:
             backend = connections[using].get_backend()
             in_place = (
