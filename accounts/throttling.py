@@ -257,13 +257,14 @@ def _counter_key(scope: str, ident: str) -> str:
     return f"{scope}:{hashlib.sha256(ident.encode('utf-8')).hexdigest()[:40]}"
 
 
-def attempt_count(*, limit: Limit, ident: str) -> tuple[int, datetime]:
-    """Count one attempt; return the count in the current window, and when the window ends.
+def attempt_count(*, limit: Limit, ident: str, now: datetime | None = None) -> tuple[int, datetime]:
+    """Count one attempt at `now` (default: the clock); return the count in that moment's
+    window, and when the window ends.
 
     One INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35): the database
     increments, so parallel requests in any number of workers each get their own number."""
     seconds = max(1, int(limit.period.total_seconds()))
-    now = timezone.now()
+    now = now or timezone.now()
     window = int(now.timestamp()) // seconds
     ends = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
     q = connection.ops.quote_name

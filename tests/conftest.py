@@ -26,6 +26,28 @@ def _empty_cache_after_transactional_tests(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _one_counting_window(monkeypatch):
+    """The attempt counters count in fixed windows (`accounts.throttling.attempt_count`: a
+    minute for a rate, an hour for meeting registrations, a quarter of an hour for a share
+    link's passwords). A test whose tries straddled the end of a window saw its count start
+    again half-way and its last try let through (CI, 2026-12-01 04:15 UTC:
+    `test_share_link_attempts_limited_per_link` got 302 instead of 429). Each test counts in
+    the window of the moment it started; the retry times and the sign-in lockout read the
+    clock. A test about a window's end moves the stored windows itself."""
+    from django.utils import timezone
+
+    import accounts.throttling as throttling
+
+    moment = timezone.now()
+    counted = throttling.attempt_count
+
+    def attempt_count(*, limit, ident, now=None):
+        return counted(limit=limit, ident=ident, now=now or moment)
+
+    monkeypatch.setattr(throttling, "attempt_count", attempt_count)
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language (French): a request in English activates English
     for the thread that served it, and a service's message read after it would be English."""
