@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,9 +174,7 @@ class Prepared:
             # The columns' converters (dates, JSON), looked up once rather than for each page.
             fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
             self.converters = (
-                None
-                if compiler.has_composite_fields(fields)
-                else list(compiler.get_converters(fields).items())
+                None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
             )
 
     def _encode(self, ids: list[int]) -> Any:
@@ -201,25 +199,13 @@ class Prepared:
         if self.converters is None:
             rows = self.compiler.results_iter(results=[rows])
         elif self.converters:
-            rows = self._converted(rows)
+            rows = self.compiler.apply_converters(rows, self.converters)
         for row in rows:
             obj = build(row)
             for name, position in self.annotations.items():
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
-
-    def _converted(self, rows: list[tuple]) -> Iterator[list]:
-        """`rows` with each column through its converters, as `results_iter` gives them."""
-        connection = self.connection
-        converters = self.converters or []
-        for row in map(list, rows):
-            for position, (functions, expression) in converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-            yield row
 
 
 def read_only_instances(queryset: QuerySet) -> list[Any]:
