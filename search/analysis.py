@@ -311,6 +311,13 @@ def markdown_excerpt(source: str, query: str, *, limit: int = MARKDOWN_EXCERPT_C
     return "… " + markdown_to_text(source[start : start + limit])
 
 
+# How much of a long text a search page needs to load for its snippet: what `highlight` and
+# `markdown_excerpt` read of it (the scanned head, then a window or an excerpt reaching past it)
+# and one character more, so that the text is still seen to go on. A document's extracted text
+# may hold a million characters.
+SNIPPET_WIDTH = 240
+SNIPPET_SOURCE_CHARS = SNIPPET_SCAN_CHARS + max(MARKDOWN_EXCERPT_CHARS, SNIPPET_WIDTH) + 1
+
 # The characters `escape` changes: a stretch without any is shown as it is.
 _ESCAPED = re.compile("[&<>\"']")
 
@@ -325,7 +332,7 @@ def query_terms(query: str) -> frozenset[str]:
     return frozenset(analyze(query))
 
 
-def highlight(text: str, query: str, *, width: int = 240) -> str:
+def highlight(text: str, query: str, *, width: int = SNIPPET_WIDTH) -> str:
     """An HTML-escaped excerpt of `text` around the first query term, terms in <mark>.
 
     Uses the index's analyzer with character offsets, so "velo" marks "vélos" and
