@@ -387,7 +387,7 @@ SHEET_RESULT_COLUMNS = (
     "stage",
     "updated",
     *WORKSPACE_RESULT_COLUMNS,
-    *_prefixed("current_version", VERSION_TEXT_COLUMNS),
+    *_prefixed("current_version", ("title", "summary", "sections")),
 )
 NOTE_TEXT_COLUMNS = (
     "status",
@@ -424,10 +424,12 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
         )
 
     def results_queryset(self) -> QuerySet[ProjectSheet]:
+        # The body's head only (`snippet_body`), as for a document's text (`SNIPPET_SOURCE_CHARS`).
         return (
             ProjectSheet.objects.filter(current_version__isnull=False)
             .select_related("workspace", "current_version")
             .only(*SHEET_RESULT_COLUMNS)
+            .annotate(snippet_body=Substr("current_version__body", 1, SNIPPET_SOURCE_CHARS))
         )
 
     def prepare(self, obj: ProjectSheet) -> dict:
@@ -467,7 +469,9 @@ class ProjectSheetIndex(FabriqueIndex, indexes.Indexable):
         # the snippet reads like the page, never "**gras**" or "[lien](https://…)".
         v = obj.current_version
         sections = v.sections if isinstance(v.sections, dict) else {}
-        sources = [(v.body, True)] + [
+        # A result's row holds the body's head (`results_queryset`), all the snippet reads of it.
+        body = obj.snippet_body if hasattr(obj, "snippet_body") else v.body
+        sources = [(body or "", True)] + [
             (value, getattr(SECTION_FIELDS.get(code), "kind", "markdown") == "markdown")
             for code, value in sections.items()
             if isinstance(value, str)

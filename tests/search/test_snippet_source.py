@@ -1,15 +1,16 @@
-"""A document's snippet is cut from the head of its extracted text, which is all a search page
-loads of it (search.analysis.SNIPPET_SOURCE_CHARS): the same snippet as from the whole text,
-wherever the first match lies, for a PDF's plain text and for a Markdown file."""
+"""A document's snippet is cut from the head of its extracted text, and a sheet's from the head
+of its body, which is all a search page loads of them (search.analysis.SNIPPET_SOURCE_CHARS):
+the same snippet as from the whole text, wherever the first match lies, for a PDF's plain text,
+a Markdown file and a sheet's Markdown body."""
 
 import pytest
 
 from documents.models import DocumentRevision
 from search.analysis import SNIPPET_SCAN_CHARS, SNIPPET_SOURCE_CHARS, highlight
-from search.search_indexes import DocumentIndex
+from search.search_indexes import DocumentIndex, ProjectSheetIndex
 from search.services import search_query
 
-from .factories import make_document
+from .factories import make_document, make_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,23 @@ def test_the_head_is_where_the_snippet_reads_past_the_scan(make_workspace, drain
     shown = hit.snippet.replace("<mark>", "").replace("</mark>", "")
     assert text[SNIPPET_SCAN_CHARS : SNIPPET_SCAN_CHARS + 150] in shown
     assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+
+
+def test_a_long_sheet_body_s_snippet_comes_from_the_head_it_loads(make_workspace, drain):
+    workspace, _ = make_workspace()
+    sheets = [
+        make_sheet(workspace, title=f"Fiche {position}", summary="Un projet.", body=_text(position))
+        for position in POSITIONS
+    ]
+    drain()
+    index = ProjectSheetIndex()
+    for query in ("velo", "budget", "projet"):
+        page = search_query(user=None, q=query, type="sheet")
+        assert page.count == (len(POSITIONS) if query != "velo" else len(POSITIONS) - 1)
+        for hit in page.results:
+            whole = ProjectSheetIndex().index_queryset().get(pk=hit.id)  # the whole body
+            assert len(whole.current_version.body) == 60_000
+            assert hit.snippet == highlight(index.snippet_text(whole, query), query), hit.title
+    rows = index.load_for_results([sheet.pk for sheet in sheets])
+    assert {len(row.snippet_body) for row in rows.values()} == {SNIPPET_SOURCE_CHARS}
+    assert all("body" in row.current_version.get_deferred_fields() for row in rows.values())
