@@ -28,6 +28,18 @@ def _text(position: int | None, size: int = 60_000, words: str = "Des arceaux à
     return text[:size]
 
 
+def _snippets_are_those_of_the_whole_text(index, type_name: str, queries, whole_text) -> None:
+    """Each hit's snippet, from the head its row loaded, against the snippet of the whole text
+    (the row as the indexer reads it: `whole_text(row)` is the full text, 60,000 characters)."""
+    for query in queries:
+        page = search_query(user=None, q=query, type=type_name)
+        assert page.count == (len(POSITIONS) if query != "velo" else len(POSITIONS) - 1)
+        for hit in page.results:
+            whole = index.index_queryset().get(pk=hit.id)
+            assert len(whole_text(whole)) == 60_000
+            assert hit.snippet == highlight(index.snippet_text(whole, query), query), hit.title
+
+
 @pytest.mark.parametrize("mime_type", ["application/pdf", "text/markdown"])
 def test_a_long_document_s_snippet_comes_from_the_head_it_loads(make_workspace, drain, mime_type):
     workspace, _ = make_workspace()
@@ -43,13 +55,12 @@ def test_a_long_document_s_snippet_comes_from_the_head_it_loads(make_workspace, 
         documents.append(document)
     drain()
     index = DocumentIndex()
-    for query in ("velo", "budget", "reunion"):
-        page = search_query(user=None, q=query, type="document")
-        assert page.count == (len(POSITIONS) if query != "velo" else len(POSITIONS) - 1)
-        for hit in page.results:
-            whole = DocumentIndex().index_queryset().get(pk=hit.id)  # the whole extracted text
-            assert len(whole.current_revision.extracted_text) == 60_000
-            assert hit.snippet == highlight(index.snippet_text(whole, query), query), hit.title
+    _snippets_are_those_of_the_whole_text(
+        index,
+        "document",
+        ("velo", "budget", "reunion"),
+        lambda d: d.current_revision.extracted_text,
+    )
     # What the page's rows hold: the text's head, never the rest.
     rows = index.load_for_results([d.pk for d in documents])
     assert {len(row.snippet_source) for row in rows.values()} == {SNIPPET_SOURCE_CHARS}
@@ -80,13 +91,9 @@ def test_a_long_sheet_body_s_snippet_comes_from_the_head_it_loads(make_workspace
     ]
     drain()
     index = ProjectSheetIndex()
-    for query in ("velo", "budget", "projet"):
-        page = search_query(user=None, q=query, type="sheet")
-        assert page.count == (len(POSITIONS) if query != "velo" else len(POSITIONS) - 1)
-        for hit in page.results:
-            whole = ProjectSheetIndex().index_queryset().get(pk=hit.id)  # the whole body
-            assert len(whole.current_version.body) == 60_000
-            assert hit.snippet == highlight(index.snippet_text(whole, query), query), hit.title
+    _snippets_are_those_of_the_whole_text(
+        index, "sheet", ("velo", "budget", "projet"), lambda s: s.current_version.body
+    )
     rows = index.load_for_results([sheet.pk for sheet in sheets])
     assert {len(row.snippet_body) for row in rows.values()} == {SNIPPET_SOURCE_CHARS}
     assert all("body" in row.current_version.get_deferred_fields() for row in rows.values())
