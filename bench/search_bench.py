@@ -6,7 +6,8 @@ For each engine:
   analysis -> the engine's writer) in a child process: its wall time, entries per second and
   peak memory (the child's own maximum RSS, from wait4), and the index size on disk;
 - an outbox drain of 2,000 changed sheets;
-- search latency p50/p95 through the API (`GET /api/v1/search/?q=`, visibility re-checked in the
+- in a process of its own, which has loaded no other engine, search latency p50/p95 through
+  the API (`GET /api/v1/search/?q=`, visibility re-checked in the
   database, snippets of the page shown), anonymous and as a member of 10 workspaces, against a
   trivial API view (the same view with an empty query: routing, DRF, JSON, no search);
 - the engine call the API makes (the backend's `ranked_keys`: the query haystack built, the
@@ -14,8 +15,9 @@ For each engine:
   engine's library called directly on the same index for the same work (tantivy: a term query
   per analysed word and the same filter, the clauses of one boolean query, top 20 with the
   count and the key columns; Whoosh: its parser and a kept searcher, top 20 as before).
-Queries, engines and measures are interleaved round by round so that the machine's load (shared
-by several people) weighs on both alike; medians and ratios are what to read.
+Within each engine's process, queries and measures are interleaved round by round so that the
+machine's load (shared by several people) weighs on all of them alike, and the API's ratio is to
+the trivial view measured beside it; medians and ratios are what to read.
 
 Runs in a throw-away SQLite database and indexes (config.settings.test): nothing of var/ is
 touched.
@@ -39,6 +41,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # Always the test settings, whatever the caller exported: the Makefile exports the developer's
@@ -255,13 +258,7 @@ QUERIES = [
 def rebuild_in_child(engine: str, path: Path, db_name: str, batch_size: int) -> dict:
     """`manage.py search_rebuild` for one engine in a fresh process (what an operator runs):
     wall time, and the child's own peak RSS (wait4, not the sum of all children)."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.test",
-        DATABASE_URL=f"sqlite:///{db_name}",
-        HAYSTACK_ENGINE=ENGINES[engine],
-        FABRIQUE_TEST_INDEX_PATH=str(path),
-    )
+    env = child_env(engine, path, db_name)
     t0 = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "manage.py", "search_rebuild", "--batch-size", str(batch_size)],
@@ -287,6 +284,160 @@ def rebuild_in_child(engine: str, path: Path, db_name: str, batch_size: int) -> 
         "peak_rss_mib": round(usage.ru_maxrss / 1024),
         "index_mib": round(dir_size(path) / 2**20, 1),
     }
+
+
+def child_env(engine: str, path: Path, db_name: str) -> dict[str, str]:
+    """The environment of a child process working on `engine`'s index and the bench's database."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=f"sqlite:///{db_name}",
+        HAYSTACK_ENGINE=ENGINES[engine],
+        FABRIQUE_TEST_INDEX_PATH=str(path),
+    )
+    return env
+
+
+def latency_in_child(engine: str, path: Path, db_name: str, member_pk: int, runs: int) -> dict:
+    """`measure` for one engine in a fresh process: its samples (ms) and the counts found."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--latency-of",
+            engine,
+            "--member",
+            str(member_pk),
+            "--runs",
+            str(runs),
+        ],
+        cwd=ROOT,
+        env=child_env(engine, path, db_name),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"latency of {engine} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(engine: str, member_pk: int, runs: int) -> dict:
+    """Latency of one engine, in a process that has loaded no other engine (the child of
+    `latency_in_child`; the settings name the engine and its index).
+
+    Each engine is measured in a process of its own. Measured in one process, interleaved, the
+    trivial view ran right after Whoosh's searches, which left the caches and the young
+    generations full of Whoosh's objects: it took 2.0 ms at p50 there against 0.8 ms in a
+    process of its own, which flattered the API's ratio to it (3.2× instead of 5.4×).
+    Within the process, the measures are interleaved query by query, round by round, so that
+    the machine's load weighs on all of them alike."""
+    from django.contrib.auth import get_user_model
+    from haystack.inputs import AutoQuery
+    from haystack.query import SQ, SearchQuerySet
+
+    from search.analysis import analyze
+    from search.services import PAGE_SIZE
+
+    setup_test_environment()
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the whole URLconf imported before measuring
+
+    def engine_call(q: str):
+        """What the API asks the engine for a first page (anonymous, no entry awaiting the
+        indexer): the 20 best keys and the number of hits, visibility as indexed terms."""
+        sqs = SearchQuerySet().filter(content=AutoQuery(q))
+        public = SearchQuerySet().filter(SQ(public=True)).query.build_query()
+        return sqs.query.backend.ranked_keys(sqs.query.build_query(), PAGE_SIZE, public)
+
+    if engine == "tantivy":
+        import tantivy
+
+        raw_index = tantivy.Index.open(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+        raw_schema = raw_index.schema
+        public = tantivy.Query.term_query(raw_schema, "public", True)
+
+        def raw(q: str):
+            # The analysed words as term queries and the visibility filter, the clauses of one
+            # boolean query: the quickest way found to ask tantivy this (a parsed query nested
+            # under the filter took 0.3 ms more for several words).
+            searcher = raw_index.searcher()
+            query = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, tantivy.Query.term_query(raw_schema, "text", word))
+                    for word in dict.fromkeys(analyze(q))
+                ]
+                + [(tantivy.Occur.Must, tantivy.Query.const_score_query(public, 0.0))]
+            )
+            found = searcher.search(query, PAGE_SIZE, count=True)
+            hits = [address for _score, address in found.hits]
+            keys = searcher.fast_field_values("_pk", hits), searcher.fast_field_values("_ct", hits)
+            return keys, found.count
+
+    else:
+        from haystack import connections
+        from whoosh.qparser import QueryParser
+
+        backend = connections["default"].get_backend()
+        backend.setup()
+        raw_parser = QueryParser(backend.content_field_name, schema=backend.schema)
+        raw_searcher = backend.index.refresh().searcher()
+
+        def raw(q: str):
+            hits = raw_searcher.search(raw_parser.parse(q), limit=20)
+            return [hit["django_id"] for hit in hits]
+
+    anon, logged = Client(), Client()
+    logged.force_login(get_user_model().objects.get(pk=member_pk))
+    results: dict[str, Any] = {
+        key: []
+        for key in ("trivial", "trivial_member", "api_anonymous", "api_member", "engine", "raw")
+    }
+    counts = {}
+    for q in QUERIES:  # warm-up, and the counts each query returns
+        counts[q] = anon.get("/api/v1/search/", {"q": q}).json()["count"]
+        logged.get("/api/v1/search/", {"q": q})
+        engine_call(q)
+        raw(q)
+    anon.get("/api/v1/search/", {"q": ""})
+    logged.get("/api/v1/search/", {"q": ""})
+    calls = {
+        "trivial": lambda q: anon.get("/api/v1/search/", {"q": ""}),
+        # The same trivial view signed in (session and account read): what any request of the
+        # member pays before searching; the target's ratio is the anonymous one.
+        "trivial_member": lambda q: logged.get("/api/v1/search/", {"q": ""}),
+        "api_anonymous": lambda q: anon.get("/api/v1/search/", {"q": q}),
+        "api_member": lambda q: logged.get("/api/v1/search/", {"q": q}),
+        "engine": engine_call,
+        "raw": raw,
+    }
+    # A request's time depends on what ran just before it (the caches it finds): in a fixed
+    # order, the trivial view always followed the library's search and the API the signed-in
+    # trivial view, which warmed the API's code for it. So the order of the six measures is
+    # drawn again for each query (seeded: every run draws the same orders), and each measure
+    # follows each other one about as often.
+    rng = random.Random(20261201)
+    order = list(calls)
+    for _round in range(runs):
+        for q in QUERIES:
+            rng.shuffle(order)
+            for kind in order:
+                results[kind] += timed(lambda kind=kind, q=q: calls[kind](q), 1)
+    # For reading only: the anonymous trivial view and API each timed in a run of their own
+    # kind (ten trivial requests in a row, then the ten queries in a row, round by round).
+    # Nothing else runs between two samples, so each runs with the caches it left itself:
+    # what a tight loop measures, and what the interleaved measures above do not.
+    results["trivial_in_a_row"], results["api_anonymous_in_a_row"] = [], []
+    for _round in range(runs):
+        for _q in QUERIES:
+            results["trivial_in_a_row"] += timed(lambda: anon.get("/api/v1/search/", {"q": ""}), 1)
+        for q in QUERIES:
+            results["api_anonymous_in_a_row"] += timed(
+                lambda q=q: anon.get("/api/v1/search/", {"q": q}), 1
+            )
+    results["counts"] = counts
+    return results
 
 
 class Engines:
@@ -322,7 +473,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--append", help="markdown file to append the figures to")
     parser.add_argument("--engines", default="tantivy,whoosh", help="tantivy alone to iterate")
+    parser.add_argument("--latency-of", choices=list(ENGINES), help=argparse.SUPPRESS)
+    parser.add_argument("--member", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.latency_of:  # the child of latency_in_child
+        print(json.dumps(measure(args.latency_of, args.member, args.runs)), flush=True)
+        return
     chosen = [name.strip() for name in args.engines.split(",") if name.strip()]
     if "tantivy" not in chosen or set(chosen) - set(ENGINES):
         raise SystemExit("--engines: tantivy, optionally with whoosh")
@@ -378,129 +534,62 @@ def main() -> None:
         per_engine[name]["drain_2000_s"] = round(time.perf_counter() - t0, 2)
         per_engine[name]["drain_rows"] = report.rows
 
-    # The engine call the API makes, and the engine's library called directly.
-    from haystack.inputs import AutoQuery
-    from haystack.query import SQ, SearchQuerySet
+    # Latency: each engine in a process of its own, one after the other (see `measure`).
+    from django.db import connection as db_connection
 
-    from search.analysis import analyze
-    from search.services import PAGE_SIZE
-
-    def engine_call(q: str):
-        """What the API asks the engine for a first page (anonymous, no entry awaiting the
-        indexer): the 20 best keys and the number of hits, visibility as indexed terms."""
-        sqs = SearchQuerySet().filter(content=AutoQuery(q))
-        public = SearchQuerySet().filter(SQ(public=True)).query.build_query()
-        return sqs.query.backend.ranked_keys(sqs.query.build_query(), PAGE_SIZE, public)
-
-    import tantivy
-
-    raw_tantivy_index = tantivy.Index.open(str(paths["tantivy"]))
-    raw_schema = raw_tantivy_index.schema
-    public = tantivy.Query.term_query(raw_schema, "public", True)
-
-    def raw_tantivy(q: str, limit: int = PAGE_SIZE):
-        # The analysed words as term queries and the visibility filter, the clauses of one
-        # boolean query: the quickest way found to ask tantivy this (a parsed query nested
-        # under the filter took 0.3 ms more for several words).
-        searcher = raw_tantivy_index.searcher()
-        query = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, tantivy.Query.term_query(raw_schema, "text", word))
-                for word in dict.fromkeys(analyze(q))
-            ]
-            + [(tantivy.Occur.Must, tantivy.Query.const_score_query(public, 0.0))]
-        )
-        found = searcher.search(query, limit, count=True)
-        hits = [address for _score, address in found.hits]
-        keys = searcher.fast_field_values("_pk", hits), searcher.fast_field_values("_ct", hits)
-        return keys, found.count
-
-    from whoosh.qparser import QueryParser
-
-    def raw_whoosh(q: str):
-        return []
-
-    if "whoosh" in ENGINES:
-        engines.use("whoosh")
-        whoosh_backend = engines.objects["whoosh"].get_backend()
-        whoosh_backend.setup()
-        raw_whoosh_index = whoosh_backend.index.refresh()
-        raw_parser = QueryParser(whoosh_backend.content_field_name, schema=whoosh_backend.schema)
-        raw_searcher = raw_whoosh_index.searcher()
-
-        def raw_whoosh(q: str):
-            hits = raw_searcher.search(raw_parser.parse(q), limit=20)
-            return [hit["django_id"] for hit in hits]
-
-    anon, logged = Client(), Client()
-    logged.force_login(member)
+    db_connection.close()
+    results: dict[str, list[float]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for name in ENGINES:
+        measured = latency_in_child(name, paths[name], db_name, member.pk, args.runs)
+        counts[name] = measured.pop("counts")
+        for kind, samples in measured.items():
+            results[f"{kind}_{name}"] = samples
+        print(f"{name}: latency measured", flush=True)
     names = list(ENGINES)
-    results: dict[str, list[float]] = {
-        "trivial": [],
-        "trivial_member": [],
-        "raw_tantivy": [],
-        "raw_whoosh": [],
-    }
-    for name in names:
-        for measure in ("api_anonymous", "api_member", "engine"):
-            results[f"{measure}_{name}"] = []
-    counts: dict[str, dict[str, int]] = {name: {} for name in names}
-    for name in names:  # warm-up, and the counts each query returns
-        engines.use(name)
-        for q in QUERIES:
-            counts[name][q] = anon.get("/api/v1/search/", {"q": q}).json()["count"]
-            engine_call(q)
-    for q in QUERIES:
-        raw_tantivy(q)
-        raw_whoosh(q)
-    for round_ in range(args.runs):
-        order = names if round_ % 2 == 0 else names[::-1]
-        for q in QUERIES:
-            results["trivial"] += timed(lambda: anon.get("/api/v1/search/", {"q": ""}), 1)
-            # The same trivial view signed in (session and account read): what any request
-            # of the member pays before searching; the target's ratio stays the one above.
-            results["trivial_member"] += timed(lambda: logged.get("/api/v1/search/", {"q": ""}), 1)
-            for name in order:
-                engines.use(name)
-                results[f"api_anonymous_{name}"] += timed(
-                    lambda q=q: anon.get("/api/v1/search/", {"q": q}), 1
-                )
-                results[f"api_member_{name}"] += timed(
-                    lambda q=q: logged.get("/api/v1/search/", {"q": q}), 1
-                )
-                results[f"engine_{name}"] += timed(lambda q=q: engine_call(q), 1)
-            results["raw_tantivy"] += timed(lambda q=q: raw_tantivy(q), 1)
-            results["raw_whoosh"] += timed(lambda q=q: raw_whoosh(q), 1)
 
     latency = {
         name: {"p50_ms": round(percentile(v, 0.5), 2), "p95_ms": round(percentile(v, 0.95), 2)}
         for name, v in results.items()
     }
-    trivial = latency["trivial"]
     ratios = {}
     for name in names:
+        trivial = latency[f"trivial_{name}"]["p95_ms"]
         ratios[name] = {
             "api_p95_over_trivial_p95": round(
-                latency[f"api_anonymous_{name}"]["p95_ms"] / trivial["p95_ms"], 2
+                latency[f"api_anonymous_{name}"]["p95_ms"] / trivial, 2
             ),
             "api_member_p95_over_trivial_p95": round(
-                latency[f"api_member_{name}"]["p95_ms"] / trivial["p95_ms"], 2
+                latency[f"api_member_{name}"]["p95_ms"] / trivial, 2
             ),
             "api_member_p95_over_trivial_member_p95": round(
-                latency[f"api_member_{name}"]["p95_ms"] / latency["trivial_member"]["p95_ms"], 2
+                latency[f"api_member_{name}"]["p95_ms"]
+                / latency[f"trivial_member_{name}"]["p95_ms"],
+                2,
+            ),
+            "api_p95_over_trivial_p95_each_in_a_row": round(
+                latency[f"api_anonymous_in_a_row_{name}"]["p95_ms"]
+                / latency[f"trivial_in_a_row_{name}"]["p95_ms"],
+                2,
+            ),
+            "api_p50_over_trivial_p50": round(
+                latency[f"api_anonymous_{name}"]["p50_ms"] / latency[f"trivial_{name}"]["p50_ms"],
+                2,
             ),
         }
     # The same ratio over each block of BLOCK_ROUNDS rounds (what a shorter run would have
     # reported): how far one run's p95 can be trusted.
     per_block = len(QUERIES) * BLOCK_ROUNDS
+    api, trivial_samples = results["api_anonymous_tantivy"], results["trivial_tantivy"]
     ratios["tantivy"]["api_p95_over_trivial_p95_by_block"] = [
         round(
-            percentile(results["api_anonymous_tantivy"][i : i + per_block], 0.95)
-            / percentile(results["trivial"][i : i + per_block], 0.95),
+            percentile(api[i : i + per_block], 0.95)
+            / percentile(trivial_samples[i : i + per_block], 0.95),
             2,
         )
-        for i in range(0, len(results["trivial"]) - per_block + 1, per_block)
+        for i in range(0, len(trivial_samples) - per_block + 1, per_block)
     ]
+    # The engine call against the library's: each engine's own process.
     ratios["tantivy"]["engine_p95_over_raw_p95"] = round(
         latency["engine_tantivy"]["p95_ms"] / latency["raw_tantivy"]["p95_ms"], 2
     )
@@ -534,8 +623,24 @@ def markdown(f: dict, args) -> str:
             row("API — anonymous — Whoosh", "api_anonymous_whoosh"),
             row("API — member of 10 workspaces — **tantivy**", "api_member_tantivy"),
             row("API — member of 10 workspaces — Whoosh", "api_member_whoosh"),
-            row("trivial API view (same view, empty `q`)", "trivial"),
-            row("trivial API view signed in as the member", "trivial_member"),
+            row("trivial API view (same view, empty `q`) — tantivy's process", "trivial_tantivy"),
+            row("trivial API view — Whoosh's process", "trivial_whoosh"),
+            row(
+                "API — anonymous — **tantivy** — the 10 queries in a row (for reading only)",
+                "api_anonymous_in_a_row_tantivy",
+            ),
+            row(
+                "trivial API view — tantivy's process — 10 in a row (for reading only)",
+                "trivial_in_a_row_tantivy",
+            ),
+            row(
+                "trivial API view signed in as the member — tantivy's process",
+                "trivial_member_tantivy",
+            ),
+            row(
+                "trivial API view signed in as the member — Whoosh's process",
+                "trivial_member_whoosh",
+            ),
             row("engine call of the API (top 20 keys + count) — **tantivy**", "engine_tantivy"),
             row(
                 "raw tantivy, same index: the words and the same filter in one query, top 20 + count + keys",
@@ -564,12 +669,14 @@ Generated {f["sheets"]:,} sheets + {f["documents"]:,} documents (synthetic Frenc
 | indexer peak memory (the rebuild process's max RSS) | **{t["peak_rss_mib"]} MiB** | {w["peak_rss_mib"]} MiB | ≤ 300 MiB |
 | index size on disk | {t["index_mib"]} MiB | {w["index_mib"]} MiB | |
 | outbox drain: 2,000 sheet updates (batches of 200) | {t["drain_2000_s"]} s | {w["drain_2000_s"]} s | |
+| API p50 / trivial view p50 (anonymous; for reading only) | {rat["tantivy"]["api_p50_over_trivial_p50"]}× | {rat["whoosh"]["api_p50_over_trivial_p50"]}× | |
 | API p95 / trivial view p95 (anonymous; member) | **{rat["tantivy"]["api_p95_over_trivial_p95"]}×; {rat["tantivy"]["api_member_p95_over_trivial_p95"]}×** | {rat["whoosh"]["api_p95_over_trivial_p95"]}×; {rat["whoosh"]["api_member_p95_over_trivial_p95"]}× | ≤ 3× |
 | the same anonymous ratio over each block of {BLOCK_ROUNDS} rounds ({BLOCK_ROUNDS * len(QUERIES)} samples; for reading only) | {", ".join(f"{r}×" for r in rat["tantivy"]["api_p95_over_trivial_p95_by_block"]) or "—"} | | |
+| the same, each timed in a run of its own kind (10 trivial requests in a row, then the 10 queries in a row; for reading only) | {rat["tantivy"]["api_p95_over_trivial_p95_each_in_a_row"]}× | {rat["whoosh"]["api_p95_over_trivial_p95_each_in_a_row"]}× | |
 | engine p95 / raw tantivy p95 | **{rat["tantivy"]["engine_p95_over_raw_p95"]}×** | | ≤ 2× |
 | member's API p95 / the trivial view's p95 signed in as the member (for reading only) | {rat["tantivy"]["api_member_p95_over_trivial_member_p95"]}× | {rat["whoosh"]["api_member_p95_over_trivial_member_p95"]}× | |
 
-| latency ({args.runs} rounds × 10 queries, engines interleaved) | p50 ms | p95 ms |
+| latency ({args.runs} rounds × 10 queries; each engine in a process of its own, its measures interleaved) | p50 ms | p95 ms |
 | --- | --- | --- |
 {rows}
 
