@@ -15,9 +15,10 @@ For each engine:
   engine's library called directly on the same index for the same work (tantivy: a term query
   per analysed word and the same filter, the clauses of one boolean query, top 20 with the
   count and the key columns; Whoosh: its parser and a kept searcher, top 20 as before).
-Within each engine's process, queries and measures are interleaved round by round so that the
-machine's load (shared by several people) weighs on all of them alike, and the API's ratio is to
-the trivial view measured beside it; medians and ratios are what to read.
+Within each engine's process, queries and measures are interleaved round by round, the measures
+of each query in an order drawn from a seeded generator, so that the machine's load (shared by
+several people) and the caches a request finds weigh on all of them alike, and the API's ratio
+is to the trivial view measured beside it; medians and ratios are what to read.
 
 Runs in a throw-away SQLite database and indexes (config.settings.test): nothing of var/ is
 touched.
@@ -326,12 +327,11 @@ def measure(engine: str, member_pk: int, runs: int) -> dict:
     """Latency of one engine, in a process that has loaded no other engine (the child of
     `latency_in_child`; the settings name the engine and its index).
 
-    Each engine is measured in a process of its own. Measured in one process, interleaved, the
-    trivial view ran right after Whoosh's searches, which left the caches and the young
-    generations full of Whoosh's objects: it took 2.0 ms at p50 there against 0.8 ms in a
-    process of its own, which flattered the API's ratio to it (3.2× instead of 5.4×).
-    Within the process, the measures are interleaved query by query, round by round, so that
-    the machine's load weighs on all of them alike."""
+    Each engine is measured in a process of its own: sharing one, Whoosh's searches left the
+    caches and the young generations full of their objects for tantivy's measures. Within the
+    process, the measures are interleaved query by query, round by round, in a drawn order
+    (below), so that the machine's load and the caches weigh on all of them alike
+    (docs/decisions.md, "Search bench: each engine in a process of its own")."""
     from django.contrib.auth import get_user_model
     from haystack.inputs import AutoQuery
     from haystack.query import SQ, SearchQuerySet
@@ -430,12 +430,9 @@ def measure(engine: str, member_pk: int, runs: int) -> dict:
     # what a tight loop measures, and what the interleaved measures above do not.
     results["trivial_in_a_row"], results["api_anonymous_in_a_row"] = [], []
     for _round in range(runs):
-        for _q in QUERIES:
-            results["trivial_in_a_row"] += timed(lambda: anon.get("/api/v1/search/", {"q": ""}), 1)
-        for q in QUERIES:
-            results["api_anonymous_in_a_row"] += timed(
-                lambda q=q: anon.get("/api/v1/search/", {"q": q}), 1
-            )
+        for kind in ("trivial", "api_anonymous"):
+            for q in QUERIES:
+                results[f"{kind}_in_a_row"] += timed(lambda kind=kind, q=q: calls[kind](q), 1)
     results["counts"] = counts
     return results
 
